@@ -1,0 +1,82 @@
+// Columns of the alerts list: what is wrong, how bad, for whom, and whether someone is on it.
+import type { AlertListRow } from "@/db/queries/alerts";
+import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+
+const helper = dataTableColumnHelper<AlertListRow>();
+
+export function getAlertsColumns(): DataTableColumn<AlertListRow>[] {
+  return helper.columns([
+    helper.accessor("title", {
+      header: "Alert",
+      meta: { className: "max-w-xl" },
+      cell: ({ row }) => (
+        <span className="flex flex-col">
+          <span>{row.original.title}</span>
+          {row.original.message ? (
+            <span className="line-clamp-2 text-xs font-normal text-slate-600" title={row.original.message}>
+              {row.original.message}
+            </span>
+          ) : null}
+        </span>
+      ),
+    }),
+    helper.accessor("severity", {
+      header: "Severity",
+      enableSorting: true,
+      sortDescFirst: true,
+      meta: { label: "Severity" },
+      cell: ({ getValue }) => <StatusBadge status={getValue()} />,
+    }),
+    helper.accessor("kind", {
+      header: "Kind",
+      cell: ({ getValue }) => <Badge variant="neutral">{getValue() === "billing" ? "Billing" : "Ops"}</Badge>,
+    }),
+    helper.accessor("status", {
+      header: "Status",
+      enableSorting: true,
+      meta: { label: "Status" },
+      cell: ({ row }) => {
+        const { status, acknowledgedBy, acknowledgedAt, resolvedAt } = row.original;
+        const title =
+          status === "acknowledged" && acknowledgedBy ? `Acknowledged by ${acknowledgedBy}` : status === "resolved" ? "Resolved" : undefined;
+        return (
+          <span className="flex flex-col items-start gap-1">
+            <StatusBadge status={status} title={title} />
+            {status === "acknowledged" && acknowledgedAt ? (
+              <span className="text-xs text-slate-500">
+                {acknowledgedBy ? `${acknowledgedBy}, ` : ""}
+                <RelativeTime date={acknowledgedAt} />
+              </span>
+            ) : null}
+            {status === "resolved" && resolvedAt ? (
+              <span className="text-xs text-slate-500">
+                <RelativeTime date={resolvedAt} />
+              </span>
+            ) : null}
+          </span>
+        );
+      },
+    }),
+    helper.accessor("customerAppUserId", {
+      header: "Customer",
+      cell: ({ row }) =>
+        row.original.customerAppUserId ? (
+          <span className="flex flex-col">
+            <span className="font-mono text-[13px]">{row.original.customerAppUserId}</span>
+            {row.original.customerEmail ? <span className="text-xs text-slate-500">{row.original.customerEmail}</span> : null}
+          </span>
+        ) : (
+          <span className="text-slate-400">—</span>
+        ),
+    }),
+    helper.accessor("openedAt", {
+      header: "Opened",
+      enableSorting: true,
+      sortDescFirst: true,
+      meta: { label: "Opened", className: "whitespace-nowrap" },
+      cell: ({ getValue }) => <RelativeTime date={getValue()} />,
+    }),
+  ]);
+}

@@ -1,0 +1,64 @@
+"use client";
+// The alerts list: the shared data table with status, kind, severity and text filters.
+import { useMemo } from "react";
+import type { AlertListRow } from "@/db/queries/alerts";
+import type { PageResult, SortState, TableState } from "@/components/data-table/search-params";
+import { DataTable } from "@/components/data-table/data-table";
+import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
+import { getAlertsColumns } from "./alerts-columns";
+
+const FILTERS: DataTableFilter[] = [
+  {
+    kind: "select",
+    param: "status",
+    label: "Status",
+    options: [
+      { value: "open", label: "Open" },
+      { value: "open,acknowledged", label: "Not resolved" },
+      { value: "acknowledged", label: "Acknowledged" },
+      { value: "resolved", label: "Resolved" },
+    ],
+  },
+  {
+    kind: "select",
+    param: "severity",
+    label: "Severity",
+    options: [
+      { value: "critical", label: "Critical" },
+      { value: "warning", label: "Warning" },
+      { value: "info", label: "Info" },
+    ],
+  },
+  {
+    kind: "select",
+    param: "kind",
+    label: "Kind",
+    options: [
+      { value: "billing", label: "Billing" },
+      { value: "ops", label: "Ops" },
+    ],
+  },
+  { kind: "search", param: "q", label: "Search", placeholder: "Title or message" },
+];
+
+type Props = { page: PageResult<AlertListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode };
+
+export function AlertsTable({ page, state, defaultSort, emptyState }: Props) {
+  const columns = useMemo(() => getAlertsColumns(), []);
+  return (
+    <DataTable
+      caption="Alerts"
+      columns={columns}
+      data={page.rows}
+      pageCount={page.pageCount}
+      total={page.total}
+      state={state}
+      defaultSort={defaultSort}
+      filters={FILTERS}
+      noun={{ one: "alert", other: "alerts" }}
+      getRowId={(row) => row.id}
+      getRowHref={(row) => (row.eventId ? `/events/${row.eventId}` : undefined)}
+      emptyState={emptyState}
+    />
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+// The customers list: the shared data table with a search over every identity and a plan status filter.
+import { useMemo } from "react";
+import type { CustomerListRow } from "@/db/queries/customers";
+import type { PageResult, SortState, TableState } from "@/components/data-table/search-params";
+import { DataTable } from "@/components/data-table/data-table";
+import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
+import { getCustomersColumns } from "./customers-columns";
+
+const FILTERS: DataTableFilter[] = [
+  { kind: "search", param: "q", label: "Search", placeholder: "Email, name, app user id or cus_…" },
+  {
+    kind: "select",
+    param: "status",
+    label: "Plan status",
+    options: [
+      { value: "active", label: "Active" },
+      { value: "trialing", label: "Trialing" },
+      { value: "past_due", label: "Past due" },
+      { value: "canceled", label: "Canceled" },
+      { value: "none", label: "No plan" },
+    ],
+  },
+];
+
+type Props = { page: PageResult<CustomerListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode };
+
+export function CustomersTable({ page, state, defaultSort, emptyState }: Props) {
+  const columns = useMemo(() => getCustomersColumns(), []);
+  return (
+    <DataTable
+      caption="Customers"
+      columns={columns}
+      data={page.rows}
+      pageCount={page.pageCount}
+      total={page.total}
+      state={state}
+      defaultSort={defaultSort}
+      filters={FILTERS}
+      noun={{ one: "customer", other: "customers" }}
+      getRowId={(row) => row.id}
+      emptyState={emptyState}
+    />
+  );
+}

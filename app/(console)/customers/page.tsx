@@ -1,0 +1,40 @@
+// Customers: one row per app user, with plan, the systems they are linked in, and failed syncs.
+import type { Metadata } from "next";
+import { requirePageActor } from "@/lib/access";
+import { getDb } from "@/db";
+import { customersTableParams, listCustomers } from "@/db/queries/customers";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/components/data-table/search-params";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { CustomersTable } from "./customers-table";
+
+export const metadata: Metadata = { title: "Customers" };
+
+export default async function CustomersPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
+  const query = await searchParams;
+  await requirePageActor("viewer", pathWithQuery("/customers", query));
+  const params = parseTableParams(query, customersTableParams);
+  const page = await listCustomers(await getDb(), { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort });
+  return (
+    <>
+      <PageHeader
+        title="Customers"
+        description="Each app user with their plan and the Stripe, HubSpot and Zendesk records linked to them. Search by email, name or any external id."
+      />
+      <CustomersTable
+        page={page}
+        state={{ page: params.page, perPage: params.perPage, sort: params.sort }}
+        defaultSort={customersTableParams.defaultSort}
+        emptyState={
+          <EmptyState title="No customers yet">
+            <p>
+              Customers appear when your app sends a <code className="rounded bg-slate-100 px-1 font-mono text-xs">user.signed_up</code> webhook or
+              Stripe reports a new customer. Run <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> to see a seeded
+              scenario.
+            </p>
+          </EmptyState>
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+// Columns of the events list: what arrived, from where, what happened to it, for whom, when.
+import Link from "next/link";
+import type { EventListRow } from "@/db/queries/events";
+import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+
+const helper = dataTableColumnHelper<EventListRow>();
+
+export function getEventsColumns(): DataTableColumn<EventListRow>[] {
+  return helper.columns([
+    helper.accessor("type", {
+      header: "Type",
+      enableSorting: true,
+      meta: { label: "Type" },
+      cell: ({ row }) => (
+        <span className="flex flex-col">
+          <span className="font-mono text-[13px]">{row.original.type}</span>
+          <span className="truncate text-xs font-normal text-slate-500" title={row.original.externalId}>
+            {row.original.externalId}
+          </span>
+        </span>
+      ),
+    }),
+    helper.accessor("source", {
+      header: "Source",
+      cell: ({ getValue }) => <Badge variant="neutral">{getValue() === "stripe" ? "Stripe" : "App"}</Badge>,
+    }),
+    helper.accessor("status", {
+      header: "Status",
+      enableSorting: true,
+      meta: { label: "Status", className: "min-w-44 max-w-72" },
+      cell: ({ row }) => (
+        <span className="flex flex-col items-start gap-1">
+          <StatusBadge status={row.original.status} />
+          {row.original.lastError ? (
+            <span className="line-clamp-2 text-xs text-red-700" title={row.original.lastError}>
+              {row.original.lastError}
+            </span>
+          ) : null}
+        </span>
+      ),
+    }),
+    helper.accessor("customerAppUserId", {
+      header: "Customer",
+      cell: ({ row }) => {
+        const { customerAppUserId: appUserId, customerEmail: email } = row.original;
+        if (!appUserId) return <span className="text-slate-400">—</span>;
+        return (
+          <Link
+            href={`/events?customer=${encodeURIComponent(appUserId)}`}
+            className="flex flex-col hover:underline"
+            title="Show this customer's events"
+          >
+            <span className="font-mono text-[13px]">{appUserId}</span>
+            {email ? <span className="text-xs text-slate-500">{email}</span> : null}
+          </Link>
+        );
+      },
+    }),
+    helper.accessor("attempts", {
+      header: "Attempts",
+      meta: { align: "right" },
+      cell: ({ getValue }) => getValue(),
+    }),
+    helper.accessor("receivedAt", {
+      header: "Received",
+      enableSorting: true,
+      sortDescFirst: true,
+      meta: { label: "Received", className: "whitespace-nowrap" },
+      cell: ({ getValue }) => <RelativeTime date={getValue()} />,
+    }),
+  ]);
+}

@@ -1,0 +1,57 @@
+// Events: every webhook we accepted, newest first, filterable by source, type, status, customer and time.
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { requirePageActor } from "@/lib/access";
+import { env } from "@/lib/env";
+import { getDb } from "@/db";
+import { eventsTableParams, listEvents, listEventTypes } from "@/db/queries/events";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/components/data-table/search-params";
+import { PageHeader } from "@/components/ui/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { EventsTable } from "./events-table";
+
+export const metadata: Metadata = { title: "Events" };
+
+/** The public origin the webhook senders should call. */
+async function publicOrigin(): Promise<string> {
+  if (env.APP_URL) return env.APP_URL.replace(/\/+$/, "");
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  return `${h.get("x-forwarded-proto") ?? "http"}://${host}`;
+}
+
+export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
+  const query = await searchParams;
+  await requirePageActor("viewer", pathWithQuery("/events", query));
+  const params = parseTableParams(query, eventsTableParams);
+  const db = await getDb();
+  const [page, types, origin] = await Promise.all([
+    listEvents(db, { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort }),
+    listEventTypes(db),
+    publicOrigin(),
+  ]);
+  return (
+    <>
+      <PageHeader
+        title="Events"
+        description="Every webhook accepted from Stripe and the app, what it did, and where it stopped. Open an event to see its steps and payload."
+      />
+      <EventsTable
+        page={page}
+        state={{ page: params.page, perPage: params.perPage, sort: params.sort }}
+        defaultSort={eventsTableParams.defaultSort}
+        types={types}
+        emptyState={
+          <EmptyState title="No events yet">
+            <p>
+              Register the webhook URL <code className="rounded bg-slate-100 px-1 font-mono text-xs">{origin}/api/webhooks/stripe</code> in
+              Stripe, point your app backend at{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">{origin}/api/webhooks/app</code>, or run{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> for a seeded scenario.
+            </p>
+          </EmptyState>
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+// App events: raw body (capped) → App-Signature → zod (each bad field named) → store once → enqueue → 200.
+// support.requested answers with its ticket reference, the same for every retry of one requestId.
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { verifyAppSignature } from "@/lib/app-events/signature";
+import { parseAppEvent } from "@/lib/ingest/app-schemas";
+import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
+import { reserveTicketReference, storeEvent } from "@/lib/ingest/store";
+import { jsonError, jsonOk } from "@/lib/ingest/respond";
+import { enqueueEvent } from "@/lib/jobs";
+
+export async function POST(req: Request) {
+  let body: string;
+  try {
+    body = await readBodyCapped(req);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return jsonError(413, `Payload too large: the limit is ${err.limit} bytes.`);
+    throw err;
+  }
+  const signature = verifyAppSignature(req.headers.get("app-signature"), body, env.APP_WEBHOOK_SECRET);
+  if (!signature.ok) return jsonError(400, signature.reason);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return jsonError(400, "Body is not valid JSON.");
+  }
+  const parsed = parseAppEvent(json);
+  if (!parsed.ok) return jsonError(400, `Invalid event: ${parsed.error}`);
+  const { known, event } = parsed.value;
+  const db = await getDb();
+  const stored = await storeEvent(db, {
+    source: "app",
+    externalId: event.id,
+    type: event.type,
+    rawBody: body,
+    occurredAt: new Date(event.created),
+    status: known ? "received" : "ignored",
+  });
+  let reference: string | undefined;
+  if (known && event.type === "support.requested") {
+    const d = event.data;
+    reference = await reserveTicketReference(db, { requestId: d.requestId, eventId: stored.id, appUserId: d.userId, email: d.email, subject: d.subject });
+  }
+  log.info("webhook.app", { eventId: stored.id, type: event.type, duplicate: stored.duplicate, correlationId: stored.correlationId });
+  const answer = { received: true, id: stored.id, ...(reference ? { reference } : {}) };
+  if (stored.duplicate) return jsonOk({ ...answer, duplicate: true });
+  if (known) await enqueueEvent({ id: stored.id, source: "app", type: event.type, rawBody: body });
+  return jsonOk(known ? answer : { ...answer, ignored: true });
+}

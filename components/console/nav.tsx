@@ -1,0 +1,37 @@
+"use client";
+// Side navigation of the console; highlights the current section.
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/", label: "Overview" },
+  { href: "/customers", label: "Customers" },
+  { href: "/events", label: "Events" },
+  { href: "/alerts", label: "Alerts" },
+  { href: "/readiness", label: "Readiness" },
+  { href: "/audit", label: "Audit log" },
+] as const;
+
+export function ConsoleNav({ showUsers }: { showUsers: boolean }) {
+  const pathname = usePathname();
+  const links = showUsers ? [...LINKS, { href: "/users", label: "Users" }] : LINKS;
+  return (
+    <nav aria-label="Console" className="flex flex-col gap-0.5">
+      {links.map((link) => {
+        const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
+        return (
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={active ? "page" : undefined}
+            className={`rounded-md px-3 py-2 text-sm font-medium ${
+              active ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-200"
+            }`}
+          >
+            {link.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

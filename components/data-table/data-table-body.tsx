@@ -1,0 +1,103 @@
+"use client";
+// The <table> markup: sortable headers (buttons with aria-sort) and rows that may open a detail page.
+import Link from "next/link";
+import type { ReactTable, RowData, TableState } from "@tanstack/react-table";
+import type { DataTableFeatures } from "./features";
+
+type Props<TData extends RowData> = {
+  table: ReactTable<DataTableFeatures, TData, TableState<DataTableFeatures>>;
+  caption: string;
+  getRowHref?: (row: TData) => string | undefined;
+  onOpen: (href: string, newTab: boolean) => void;
+  empty: React.ReactNode;
+};
+
+const INTERACTIVE = "a, button, input, select, textarea, label, summary";
+
+export function DataTableBody<TData extends RowData>({ table, caption, getRowHref, onOpen, empty }: Props<TData>) {
+  const rows = table.getRowModel().rows;
+  const columnCount = table.getAllLeafColumns().length;
+  return (
+    <table className="w-full border-collapse text-left text-sm">
+      <caption className="sr-only">{caption}</caption>
+      <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
+        {table.getHeaderGroups().map((group) => (
+          <tr key={group.id}>
+            {group.headers.map((header) => {
+              const meta = header.column.columnDef.meta;
+              const sorted = header.column.getIsSorted();
+              const align = meta?.align === "right" ? "text-right" : "";
+              return (
+                <th
+                  key={header.id}
+                  scope="col"
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                  className={`px-4 py-2.5 whitespace-nowrap ${align} ${meta?.className ?? ""}`}
+                >
+                  {header.isPlaceholder ? null : header.column.getCanSort() ? (
+                    <button
+                      type="button"
+                      onClick={header.column.getToggleSortingHandler()}
+                      className="-mx-1.5 inline-flex items-center gap-1 rounded px-1.5 py-0.5 uppercase hover:bg-slate-200 hover:text-slate-900"
+                      title={`Sort by ${meta?.label ?? header.column.id}`}
+                    >
+                      <table.FlexRender header={header} />
+                      <span aria-hidden className={sorted ? "text-slate-900" : "text-slate-300"}>
+                        {sorted === "asc" ? "↑" : sorted === "desc" ? "↓" : "↕"}
+                      </span>
+                    </button>
+                  ) : (
+                    <table.FlexRender header={header} />
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        ))}
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={columnCount} className="px-4 py-10 text-center text-sm text-slate-600">
+              {empty}
+            </td>
+          </tr>
+        ) : null}
+        {rows.map((row) => {
+          const href = getRowHref?.(row.original);
+          return (
+            <tr
+              key={row.id}
+              className={href ? "cursor-pointer hover:bg-slate-50" : undefined}
+              onClick={
+                href
+                  ? (e) => {
+                      if ((e.target as HTMLElement).closest(INTERACTIVE)) return;
+                      if (window.getSelection()?.toString()) return;
+                      onOpen(href, e.metaKey || e.ctrlKey);
+                    }
+                  : undefined
+              }
+            >
+              {row.getAllCells().map((cell, i) => {
+                const meta = cell.column.columnDef.meta;
+                const content = <table.FlexRender cell={cell} />;
+                return (
+                  <td key={cell.id} className={`px-4 py-2.5 align-middle ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${meta?.className ?? ""}`}>
+                    {href && i === 0 ? (
+                      <Link href={href} className="font-medium text-slate-900 hover:underline">
+                        {content}
+                      </Link>
+                    ) : (
+                      content
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

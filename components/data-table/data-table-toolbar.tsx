@@ -1,0 +1,127 @@
+"use client";
+// Filters above a table, each bound to one URL param: selects, a text search and date bounds.
+import { useEffect, useId, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import type { TableUrl } from "./use-table-url";
+
+export type DataTableFilterOption = { value: string; label: string };
+export type DataTableFilter =
+  | { kind: "select"; param: string; label: string; options: readonly DataTableFilterOption[]; allLabel?: string }
+  | { kind: "search"; param: string; label: string; placeholder?: string }
+  /** A UTC day: `from` keeps events from its start, `to` until its end. */
+  | { kind: "date"; param: string; label: string };
+
+const controlClass =
+  "h-9 rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
+
+export function DataTableToolbar({ filters, url, summary }: { filters: readonly DataTableFilter[]; url: TableUrl; summary?: React.ReactNode }) {
+  const active = filters.some((f) => url.params.has(f.param));
+  const reset = () => url.update(Object.fromEntries(filters.map((f) => [f.param, null])));
+  return (
+    <div className="mb-4 flex flex-wrap items-end gap-3">
+      {filters.map((filter) => (
+        <FilterField key={filter.param} filter={filter} url={url} />
+      ))}
+      {active ? (
+        <Button variant="ghost" onClick={reset}>
+          Reset filters
+        </Button>
+      ) : null}
+      <div className="ml-auto flex h-9 items-center gap-3 text-sm text-slate-600">
+        <span role="status" aria-live="polite" className="text-indigo-700">
+          {url.isPending ? "Loading…" : ""}
+        </span>
+        {summary}
+      </div>
+    </div>
+  );
+}
+
+/** A visible label tied to its control by id (a wrapping label would add the select's text to its name). */
+function FilterField({ filter, url }: { filter: DataTableFilter; url: TableUrl }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-slate-600">
+        {filter.label}
+      </label>
+      <FilterControl id={id} filter={filter} url={url} />
+    </div>
+  );
+}
+
+function FilterControl({ id, filter, url }: { id: string; filter: DataTableFilter; url: TableUrl }) {
+  const value = url.params.get(filter.param) ?? "";
+  if (filter.kind === "search") return <SearchInput id={id} filter={filter} value={value} url={url} />;
+  if (filter.kind === "date") {
+    return (
+      <input
+        id={id}
+        type="date"
+        className={controlClass}
+        value={/^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : ""}
+        title="A UTC day"
+        onChange={(e) => url.update({ [filter.param]: e.target.value || null })}
+      />
+    );
+  }
+  const known = filter.options.some((o) => o.value === value);
+  return (
+    <select id={id} className={`${controlClass} max-w-64 min-w-32`} value={value} onChange={(e) => url.update({ [filter.param]: e.target.value || null })}>
+      <option value="">{filter.allLabel ?? "All"}</option>
+      {filter.options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+      {value && !known ? <option value={value}>{value}</option> : null}
+    </select>
+  );
+}
+
+/** Typing updates the URL after a pause (replacing the history entry); Enter applies at once. */
+type SearchProps = { id: string; filter: Extract<DataTableFilter, { kind: "search" }>; value: string; url: TableUrl };
+
+function SearchInput({ id, filter, value, url }: SearchProps) {
+  const [text, setText] = useState(value);
+  const pushed = useRef(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const update = useRef(url.update);
+  useEffect(() => {
+    update.current = url.update;
+  });
+
+  // Follow the URL when it changes from elsewhere (reset, back button), not from our own typing.
+  useEffect(() => {
+    if (value !== pushed.current) {
+      clearTimeout(timer.current);
+      pushed.current = value;
+      setText(value);
+    }
+  }, [value]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const apply = (next: string) => {
+    clearTimeout(timer.current);
+    pushed.current = next.trim();
+    update.current({ [filter.param]: next.trim() || null }, { replace: true });
+  };
+  return (
+    <input
+      id={id}
+      type="search"
+      className={`${controlClass} w-64`}
+      value={text}
+      placeholder={filter.placeholder}
+      onChange={(e) => {
+        const next = e.target.value;
+        setText(next);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => apply(next), 350);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") apply(text);
+      }}
+    />
+  );
+}

@@ -1,0 +1,121 @@
+"use client";
+// The one table of the console: TanStack Table v9 over one server page of rows. Sorting, paging and
+// filters live in the URL; the server page reads them, queries, and passes the rows back here.
+import { useRouter } from "next/navigation";
+import { useTable, type RowData, type PaginationState, type SortingState, type Updater } from "@tanstack/react-table";
+import { dataTableFeatures, type DataTableColumn } from "./features";
+import { DataTableToolbar, type DataTableFilter } from "./data-table-toolbar";
+import { DataTablePagination } from "./data-table-pagination";
+import { DataTableBody } from "./data-table-body";
+import { useTableUrl } from "./use-table-url";
+import { PER_PAGE_PARAM, SORT_PARAM, formatSort, parseTableState, type SortState, type TableState } from "./search-params";
+
+export type DataTableProps<TData extends RowData> = {
+  /** Keep stable (module constant or useMemo): a new array rebuilds the table's column model. */
+  columns: DataTableColumn<TData>[];
+  data: TData[];
+  /** From the server: the number of pages and of matching rows for the current filters. */
+  pageCount: number;
+  total: number;
+  /** The state the server used for `data` (parsed with parseTableParams, defaults applied). */
+  state: TableState;
+  defaultSort: SortState;
+  defaultPerPage?: number;
+  filters?: readonly DataTableFilter[];
+  /** Accessible name of the table, e.g. "Events". */
+  caption: string;
+  noun?: { one: string; other: string };
+  getRowId?: (row: TData) => string;
+  /** Makes each row open this page (the first cell becomes a link for keyboard users). */
+  getRowHref?: (row: TData) => string | undefined;
+  /** Shown instead of the table when there are no rows and no filter is set. */
+  emptyState?: React.ReactNode;
+};
+
+const apply = <T,>(updater: Updater<T>, current: T): T =>
+  typeof updater === "function" ? (updater as (old: T) => T)(current) : updater;
+
+/** A column's id as TanStack resolves it for our columns (explicit id, else the accessor key). */
+const columnId = (column: object) => {
+  const def = column as { id?: string; accessorKey?: string };
+  return def.id ?? def.accessorKey ?? "";
+};
+
+export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
+  const { columns, data, pageCount, total, state, defaultSort, filters = [], noun, defaultPerPage } = props;
+  const url = useTableUrl();
+  const router = useRouter();
+  const sortable = columns.filter((c) => c.enableSorting).map(columnId);
+  // What the controls show: the URL as it will be once the pending navigation lands.
+  const view = parseTableState(url.params, { sortable, defaultSort, defaultPerPage });
+  const sorting: SortingState = [view.sort];
+  const pagination: PaginationState = { pageIndex: view.page - 1, pageSize: view.perPage };
+
+  const table = useTable<typeof dataTableFeatures, TData>({
+    features: dataTableFeatures,
+    columns,
+    data,
+    getRowId: props.getRowId,
+    manualSorting: true,
+    manualPagination: true,
+    autoResetPageIndex: false,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+    defaultColumn: { enableSorting: false },
+    pageCount: Math.max(1, pageCount),
+    rowCount: total,
+    state: { sorting, pagination },
+    onSortingChange: (updater) => {
+      const next = apply(updater, sorting)[0];
+      const value = next && formatSort(next) !== formatSort(defaultSort) ? formatSort(next) : null;
+      url.update({ [SORT_PARAM]: value });
+    },
+    onPaginationChange: (updater) => {
+      const next = apply(updater, pagination);
+      if (next.pageSize !== pagination.pageSize) {
+        url.update({ [PER_PAGE_PARAM]: String(next.pageSize) });
+      } else {
+        url.update({ page: next.pageIndex > 0 ? String(next.pageIndex + 1) : null }, { resetPage: false });
+      }
+    },
+  });
+
+  const filtered = filters.some((f) => url.params.has(f.param));
+  const label = (n: number) => (noun ? `${n.toLocaleString("en-US")} ${n === 1 ? noun.one : noun.other}` : `${n.toLocaleString("en-US")} rows`);
+
+  if (total === 0 && !filtered && props.emptyState) return <>{props.emptyState}</>;
+  return (
+    <div>
+      {filters.length > 0 || total > 0 ? <DataTableToolbar filters={filters} url={url} summary={label(total)} /> : null}
+      <div
+        aria-busy={url.isPending}
+        className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}
+      >
+        <DataTableBody
+          table={table}
+          caption={props.caption}
+          getRowHref={props.getRowHref}
+          onOpen={(href, newTab) => (newTab ? window.open(href, "_blank", "noopener") : router.push(href))}
+          empty={
+            total === 0 ? (
+              <p>
+                Nothing matches these filters.{" "}
+                <button type="button" className="font-medium text-indigo-700 underline" onClick={() => url.update(Object.fromEntries(filters.map((f) => [f.param, null])))}>
+                  Reset filters
+                </button>
+              </p>
+            ) : (
+              <p>
+                Page {state.page} is past the end of the list.{" "}
+                <button type="button" className="font-medium text-indigo-700 underline" onClick={() => url.update({ page: null }, { resetPage: false })}>
+                  Go to the first page
+                </button>
+              </p>
+            )
+          }
+        />
+      </div>
+      <DataTablePagination table={table} state={state} shown={data.length} total={total} />
+    </div>
+  );
+}

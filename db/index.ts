@@ -1,0 +1,89 @@
+// Picks the database: PostgreSQL (postgres-js) when DATABASE_URL is set, else embedded PGlite.
+import path from "node:path";
+import fs from "node:fs";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export async function openDb(opts: { url?: string; dataDir?: string } = {}): Promise<DbHandle> {
+  if (opts.url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(opts.url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+    const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+    return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  const client = new PGlite(opts.dataDir);
+  await client.waitReady;
+  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  return { db, driver: "pglite", close: () => client.close() };
+}
+
+/** Applies pending migrations; safe to run again, and serialised across processes on PostgreSQL. */
+export async function migrateDb(handle: DbHandle): Promise<void> {
+  if (handle.driver === "postgres") {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await handle.db.execute(sql`select pg_advisory_lock(7240501)`);
+    try {
+      await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await handle.db.execute(sql`select pg_advisory_unlock(7240501)`);
+    }
+    return;
+  }
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+/** Number of migrations in the repository and number applied to this database. */
+export async function migrationStatus(db: Db): Promise<{ expected: number; applied: number; current: boolean }> {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+    entries: unknown[];
+  };
+  const rows = await rowsOf<{ n: number }>(
+    db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`).catch(() => [{ n: 0 }]),
+  );
+  const applied = Number(rows[0]?.n ?? 0);
+  return { expected: journal.entries.length, applied, current: applied >= journal.entries.length };
+}
+
+/** `db.execute` answers an array on postgres-js and `{ rows }` on PGlite; this hides the difference. */
+export async function rowsOf<T>(result: Promise<unknown>): Promise<T[]> {
+  const r = (await result) as { rows?: T[] } | T[];
+  return Array.isArray(r) ? r : (r.rows ?? []);
+}
+
+const globalForDb = globalThis as unknown as { __opsDb?: Promise<DbHandle> };
+
+/** The process-wide database, opened and migrated on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  globalForDb.__opsDb ??= (async () => {
+    const { env } = await import("@/lib/env");
+    const handle = await openDb(
+      env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.resolve(env.DATA_DIR, "pglite") },
+    );
+    await migrateDb(handle);
+    return handle;
+  })().catch((err) => {
+    globalForDb.__opsDb = undefined;
+    throw err;
+  });
+  return globalForDb.__opsDb;
+}
+
+/** Makes `handle` the process-wide database (tests and scripts that open their own). */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  globalForDb.__opsDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}

@@ -1,0 +1,70 @@
+// The audit log for the console: who did what, newest first, filterable by action, channel and actor.
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { auditLog } from "@/db/schema";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
+
+export const AUDIT_VIA = ["session", "api-token", "system"] as const;
+export const AUDIT_SORTS = ["createdAt", "action", "actorEmail"] as const;
+export type AuditSort = (typeof AUDIT_SORTS)[number];
+
+/** URL params of the audit log: action (exact), via, actor (part of the email), target (id). */
+export const auditTableParams = defineTableParams({
+  sortable: AUDIT_SORTS,
+  defaultSort: { id: "createdAt", desc: true },
+  filters: {
+    action: filterParam.text(100),
+    via: filterParam.oneOf(AUDIT_VIA),
+    actor: filterParam.text(200),
+    target: filterParam.text(200),
+  },
+});
+
+export type ListAuditLogParams = {
+  action?: string;
+  via?: (typeof AUDIT_VIA)[number];
+  actor?: string;
+  target?: string;
+  page?: number;
+  perPage?: number;
+  sort?: SortState<AuditSort>;
+};
+
+function conditions(p: ListAuditLogParams): SQL[] {
+  const where: SQL[] = [];
+  if (p.action) where.push(eq(auditLog.action, p.action));
+  if (p.via) where.push(eq(auditLog.via, p.via));
+  if (p.actor?.trim()) where.push(sql`${auditLog.actorEmail} ilike ${likePattern(p.actor.trim())}`);
+  if (p.target?.trim()) where.push(eq(auditLog.targetId, p.target.trim()));
+  return where;
+}
+
+function orderBy(sort: SortState<AuditSort>): SQL[] {
+  const dir = sort.desc ? desc : asc;
+  if (sort.id === "createdAt") return [dir(auditLog.createdAt), dir(auditLog.id)];
+  return [dir(sort.id === "action" ? auditLog.action : auditLog.actorEmail), desc(auditLog.createdAt), desc(auditLog.id)];
+}
+
+export async function listAuditLog(db: Db, params: ListAuditLogParams = {}) {
+  const { limit, offset, perPage } = pageWindow(params);
+  const where = and(...conditions(params));
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(...orderBy(params.sort ?? auditTableParams.defaultSort))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(auditLog).where(where),
+  ]);
+  return { rows, total, pageCount: Math.ceil(total / perPage) } satisfies PageResult<unknown>;
+}
+
+export type AuditListRow = Awaited<ReturnType<typeof listAuditLog>>["rows"][number];
+
+/** Distinct actions recorded, for the action filter. */
+export async function listAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action).limit(200);
+  return rows.map((r) => r.action);
+}

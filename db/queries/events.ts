@@ -1,0 +1,155 @@
+// Events for the console and the admin API: the list (filters shaped to the events_* indexes,
+// never the raw body), the distinct types for the filter, and one event with its steps.
+import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db";
+import { customers, events, eventSource, eventStatus, eventSteps, type EventStatus } from "@/db/schema";
+import { defineTableParams, filterParam, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
+
+export const EVENT_SORTS = ["receivedAt", "type", "status"] as const;
+export type EventSort = (typeof EVENT_SORTS)[number];
+
+/** URL params of the events list (page and API): source, type, status, customer, from, to. */
+export const eventsTableParams = defineTableParams({
+  sortable: EVENT_SORTS,
+  defaultSort: { id: "receivedAt", desc: true },
+  filters: {
+    source: filterParam.oneOf(eventSource.enumValues),
+    type: filterParam.text(200),
+    status: filterParam.anyOf(eventStatus.enumValues),
+    customer: filterParam.text(200),
+    from: filterParam.date("start"),
+    to: filterParam.date("end"),
+  },
+});
+
+export type EventFilters = {
+  source?: (typeof eventSource.enumValues)[number];
+  type?: string;
+  status?: EventStatus | EventStatus[];
+  /** A customer id, app user id or email. */
+  customer?: string;
+  /** received_at bounds, both inclusive. */
+  from?: Date;
+  to?: Date;
+};
+export type ListEventsParams = EventFilters & { page?: number; perPage?: number; sort?: SortState<EventSort> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
+/** The WHERE conditions of a filter; also what a bulk replay by filter should select. */
+export function eventFilterConditions(f: EventFilters): SQL[] {
+  const where: SQL[] = [];
+  if (f.source) where.push(eq(events.source, f.source));
+  if (f.type) where.push(eq(events.type, f.type));
+  const statuses = f.status === undefined ? [] : [f.status].flat();
+  if (statuses.length === 1) where.push(eq(events.status, statuses[0]));
+  else if (statuses.length > 1) where.push(inArray(events.status, statuses));
+  if (f.customer) {
+    const v = f.customer.trim();
+    const byId = isUuid(v) ? sql` or ${customers.id} = ${v}::uuid` : sql``;
+    where.push(
+      sql`${events.customerId} in (select ${customers.id} from ${customers} where ${customers.appUserId} = ${v} or lower(${customers.email}) = lower(${v})${byId})`,
+    );
+  }
+  if (f.from) where.push(gte(events.receivedAt, f.from));
+  if (f.to) where.push(lte(events.receivedAt, f.to));
+  return where;
+}
+
+const listColumns = {
+  id: events.id,
+  source: events.source,
+  externalId: events.externalId,
+  type: events.type,
+  status: events.status,
+  correlationId: events.correlationId,
+  customerId: events.customerId,
+  customerAppUserId: customers.appUserId,
+  customerEmail: customers.email,
+  occurredAt: events.occurredAt,
+  receivedAt: events.receivedAt,
+  processedAt: events.processedAt,
+  attempts: events.attempts,
+  lastError: events.lastError,
+};
+
+export type EventListRow = {
+  id: string;
+  source: "stripe" | "app";
+  externalId: string;
+  type: string;
+  status: EventStatus;
+  correlationId: string;
+  customerId: string | null;
+  customerAppUserId: string | null;
+  customerEmail: string | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+};
+
+function orderBy(sort: SortState<EventSort>): SQL[] {
+  const dir = sort.desc ? desc : asc;
+  // received_at then id break ties so pages never overlap. They follow the main direction so that
+  // (status|type, received_at) indexes serve the order: status desc = newest first in each status,
+  // status asc = oldest first (the queue order of the backlog).
+  if (sort.id === "receivedAt") return [dir(events.receivedAt), dir(events.id)];
+  const col = sort.id === "type" ? events.type : events.status;
+  return [dir(col), dir(events.receivedAt), dir(events.id)];
+}
+
+export async function listEvents(db: Db, params: ListEventsParams = {}): Promise<PageResult<EventListRow>> {
+  const { limit, offset, perPage } = pageWindow(params);
+  const where = and(...eventFilterConditions(params));
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(events)
+      .leftJoin(customers, eq(customers.id, events.customerId))
+      .where(where)
+      .orderBy(...orderBy(params.sort ?? eventsTableParams.defaultSort))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(events).where(where),
+  ]);
+  return { rows, total, pageCount: Math.ceil(total / perPage) };
+}
+
+/** Distinct event types seen, for the type filter. */
+export async function listEventTypes(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ type: events.type }).from(events).orderBy(events.type).limit(500);
+  return rows.map((r) => r.type);
+}
+
+/** One event with its customer, steps (pipeline order) and payload; null when unknown. */
+export async function getEventDetail(db: Db, id: string) {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ event: events, customer: { id: customers.id, appUserId: customers.appUserId, email: customers.email, name: customers.name } })
+    .from(events)
+    .leftJoin(customers, eq(customers.id, events.customerId))
+    .where(eq(events.id, id))
+    .limit(1);
+  if (!row) return null;
+  const steps = await db
+    .select()
+    .from(eventSteps)
+    .where(eq(eventSteps.eventId, id))
+    .orderBy(sql`${eventSteps.startedAt} asc nulls last`, asc(eventSteps.updatedAt), asc(eventSteps.step));
+  const { rawBody, ...event } = row.event;
+  return { event, customer: row.customer, steps, payload: parsePayload(rawBody), rawBody };
+}
+
+export type EventDetail = NonNullable<Awaited<ReturnType<typeof getEventDetail>>>;
+
+function parsePayload(rawBody: string | null): unknown {
+  if (rawBody === null) return null;
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    return rawBody;
+  }
+}

@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+export const identitySystem = pgEnum("identity_system", ["app", "stripe", "hubspot", "zendesk"]);
+export const identityMatch = pgEnum("identity_match", ["id", "email", "manual"]);
+
+/** The canonical customer: one per app user, the source of truth for identity. */
+export const customers = pgTable(
+  "customers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    appUserId: text("app_user_id").notNull(),
+    email: text("email"),
+    name: text("name"),
+    signedUpAt: timestamp("signed_up_at", { withTimezone: true }),
+    /** Time (per the app) of the profile change last applied: an older change never overwrites a newer one. */
+    profileUpdatedAt: timestamp("profile_updated_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("customers_app_user_id_idx").on(t.appUserId),
+    index("customers_email_idx").on(sql`lower(${t.email})`),
+    index("customers_created_at_idx").on(t.createdAt),
+  ],
+);
+
+/** One row per external id of a customer in each system, and how the link was made. */
+export const identities = pgTable(
+  "identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    system: identitySystem("system").notNull(),
+    externalId: text("external_id").notNull(),
+    matchedBy: identityMatch("matched_by").notNull(),
+    verified: boolean("verified").notNull().default(true),
+    lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("identities_system_external_id_idx").on(t.system, t.externalId),
+    uniqueIndex("identities_customer_id_system_idx").on(t.customerId, t.system),
+  ],
+);
+
+export type Customer = typeof customers.$inferSelect;
+export type NewCustomer = typeof customers.$inferInsert;
+export type Identity = typeof identities.$inferSelect;
+export type NewIdentity = typeof identities.$inferInsert;

@@ -1,0 +1,67 @@
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
+
+export const eventSource = pgEnum("event_source", ["stripe", "app"]);
+export const eventStatus = pgEnum("event_status", ["received", "processing", "succeeded", "failed", "ignored"]);
+export const stepStatus = pgEnum("step_status", ["pending", "running", "succeeded", "failed", "skipped"]);
+
+/** Every webhook delivery we accepted, stored once per (source, external id): the outbox. */
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    source: eventSource("source").notNull(),
+    externalId: text("external_id").notNull(),
+    type: text("type").notNull(),
+    status: eventStatus("status").notNull().default("received"),
+    /** The body exactly as received (text: no JSONB parse on the hot path). */
+    rawBody: text("raw_body"),
+    correlationId: text("correlation_id").notNull(),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    /** When the source says the event happened (Stripe `created`, app `created`). */
+    occurredAt: timestamp("occurred_at", { withTimezone: true }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    redactedAt: timestamp("redacted_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("events_source_external_id_idx").on(t.source, t.externalId),
+    index("events_received_at_idx").on(t.receivedAt),
+    index("events_status_received_at_idx").on(t.status, t.receivedAt),
+    index("events_type_received_at_idx").on(t.type, t.receivedAt),
+    index("events_customer_id_received_at_idx").on(t.customerId, t.receivedAt),
+  ],
+);
+
+/** One row per named pipeline step of an event: what ran, how often, what failed, what it made. */
+export const eventSteps = pgTable(
+  "event_steps",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    step: text("step").notNull(),
+    status: stepStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** HTTP status the service answered with, when the error came from a service. */
+    errorStatus: integer("error_status"),
+    externalRef: text("external_ref"),
+    output: jsonb("output"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("event_steps_event_id_step_idx").on(t.eventId, t.step), index("event_steps_status_idx").on(t.status)],
+);
+
+export type Event = typeof events.$inferSelect;
+export type NewEvent = typeof events.$inferInsert;
+export type EventStep = typeof eventSteps.$inferSelect;
+export type NewEventStep = typeof eventSteps.$inferInsert;
+export type EventStatus = (typeof eventStatus.enumValues)[number];
+export type StepStatus = (typeof stepStatus.enumValues)[number];

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { DEMO_DEFAULTS, EnvError, parseEnv, type EnvSource } from "./env";
+
+const PRODUCTION: EnvSource = {
+  NODE_ENV: "production",
+  AUTH_SECRET: "x".repeat(40),
+  ADMIN_EMAIL: "owner@example.com",
+  ADMIN_PASSWORD: "a-long-production-password",
+  ADMIN_API_TOKEN: "t".repeat(32),
+  STRIPE_SECRET_KEY: "sk_live_abc123",
+  STRIPE_WEBHOOK_SECRET: "whsec_live_secret",
+  HUBSPOT_ACCESS_TOKEN: "pat-na1-token",
+  ZENDESK_SUBDOMAIN: "acme",
+  ZENDESK_EMAIL: "agent@example.com",
+  ZENDESK_API_TOKEN: "zd-token",
+  APP_WEBHOOK_SECRET: "s".repeat(32),
+};
+
+function problemsOf(source: EnvSource): string[] {
+  try {
+    parseEnv(source);
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(EnvError);
+    return (err as EnvError).problems;
+  }
+}
+
+describe("parseEnv", () => {
+  it("accepts a complete production configuration", () => {
+    const env = parseEnv(PRODUCTION);
+    expect(env.isProduction).toBe(true);
+    expect(env.JOBS_DRIVER).toBe("inline");
+    expect(env.STRIPE_API_BASE).toBeUndefined();
+  });
+
+  it("fills demo defaults outside production and points them at the sandboxes", () => {
+    const env = parseEnv({ NODE_ENV: "development" });
+    expect(env.ADMIN_PASSWORD).toBe(DEMO_DEFAULTS.ADMIN_PASSWORD);
+    expect(env.STRIPE_API_BASE).toBe("http://127.0.0.1:12111");
+    expect(env.HUBSPOT_BASE_URL).toBe("http://127.0.0.1:12112");
+    expect(env.ZENDESK_BASE_URL).toBe("http://127.0.0.1:12113");
+  });
+
+  it.each(["AUTH_SECRET", "ADMIN_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "HUBSPOT_ACCESS_TOKEN", "APP_WEBHOOK_SECRET"])(
+    "names %s when it is missing in production",
+    (key) => {
+      const problems = problemsOf({ ...PRODUCTION, [key]: undefined });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(key);
+      expect(problems[0]).toContain("required when NODE_ENV=production");
+    },
+  );
+
+  it("treats an empty value as missing", () => {
+    expect(problemsOf({ ...PRODUCTION, AUTH_SECRET: "  " })[0]).toContain("AUTH_SECRET is required");
+  });
+
+  it("refuses a test-mode Stripe key in production", () => {
+    const [problem] = problemsOf({ ...PRODUCTION, STRIPE_SECRET_KEY: "sk_test_123" });
+    expect(problem).toMatch(/STRIPE_SECRET_KEY is a test-mode key \(sk_test_\) but NODE_ENV=production/);
+  });
+
+  it("refuses a live Stripe key outside production", () => {
+    expect(problemsOf({ NODE_ENV: "development", STRIPE_SECRET_KEY: "sk_live_123" })[0]).toContain("live key");
+  });
+
+  it("refuses the demo admin password, a short password and a short AUTH_SECRET in production", () => {
+    expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: DEMO_DEFAULTS.ADMIN_PASSWORD })[0]).toContain("ADMIN_PASSWORD is the demo password");
+    expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: "short" })[0]).toContain("ADMIN_PASSWORD is too short");
+    expect(problemsOf({ ...PRODUCTION, AUTH_SECRET: "short" })[0]).toContain("AUTH_SECRET is too short");
+    expect(problemsOf({ ...PRODUCTION, ADMIN_API_TOKEN: DEMO_DEFAULTS.ADMIN_API_TOKEN })[0]).toContain("ADMIN_API_TOKEN");
+  });
+
+  it("allows sandbox keys in a production build only with DEMO_MODE=1", () => {
+    expect(problemsOf({ NODE_ENV: "production" }).length).toBeGreaterThan(5);
+    const env = parseEnv({ NODE_ENV: "production", DEMO_MODE: "1" });
+    expect(env.isProduction).toBe(false);
+    expect(env.STRIPE_SECRET_KEY).toBe(DEMO_DEFAULTS.STRIPE_SECRET_KEY);
+  });
+
+  it.each([
+    ["STRIPE_API_BASE", "not a url"],
+    ["HUBSPOT_BASE_URL", "http://127.0.0.1:4010/crm/v3"],
+    ["ZENDESK_BASE_URL", "ftp://127.0.0.1"],
+  ])("names %s when the base URL is not an origin", (key, value) => {
+    const [problem] = problemsOf({ NODE_ENV: "development", [key]: value });
+    expect(problem).toContain(`${key} must be an origin`);
+  });
+
+  it("accepts base URL origins and trims a trailing slash", () => {
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_API_BASE: "http://127.0.0.1:4010/" }).STRIPE_API_BASE).toBe("http://127.0.0.1:4010");
+  });
+
+  it.each([
+    ["STRIPE_WEBHOOK_SECRET", "secret", "must start with whsec_"],
+    ["STRIPE_SECRET_KEY", "pk_test_123", "must start with sk_test_"],
+    ["DATABASE_URL", "mysql://x", "DATABASE_URL must start with postgres://"],
+    ["ADMIN_EMAIL", "not-an-email", "ADMIN_EMAIL must be an email"],
+    ["JOBS_DRIVER", "redis", "JOBS_DRIVER must be inline or inngest"],
+    ["APP_WEBHOOK_SECRET", "short", "APP_WEBHOOK_SECRET must be at least 16"],
+    ["ALERT_WEBHOOK_URL", "hooks.slack.com/x", "ALERT_WEBHOOK_URL must be a URL"],
+  ])("names %s when its format is wrong", (key, value, message) => {
+    expect(problemsOf({ NODE_ENV: "development", [key]: value }).join("\n")).toContain(message);
+  });
+
+  it("needs Inngest keys for JOBS_DRIVER=inngest and picks inngest when keys are given", () => {
+    expect(problemsOf({ NODE_ENV: "development", JOBS_DRIVER: "inngest" })[0]).toContain("INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY");
+    expect(parseEnv({ NODE_ENV: "development", INNGEST_EVENT_KEY: "k", INNGEST_SIGNING_KEY: "s" }).JOBS_DRIVER).toBe("inngest");
+    expect(parseEnv({ NODE_ENV: "development", INNGEST_DEV: "1" }).JOBS_DRIVER).toBe("inngest");
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({ ...PRODUCTION, AUTH_SECRET: undefined, STRIPE_SECRET_KEY: "sk_test_1" });
+    expect(problems.some((p) => p.includes("AUTH_SECRET"))).toBe(true);
+    expect(problems.some((p) => p.includes("STRIPE_SECRET_KEY"))).toBe(true);
+  });
+});

@@ -1,0 +1,197 @@
+// The only reader of process.env: validates every setting once and explains what to fix.
+import { z } from "zod";
+
+/** Values used when a variable is unset outside production (or with DEMO_MODE=1). */
+export const DEMO_DEFAULTS = {
+  AUTH_SECRET: "demo-auth-secret-change-me-0123456789abcdef",
+  ADMIN_EMAIL: "founder@demo.test",
+  ADMIN_PASSWORD: "demo-password",
+  ADMIN_API_TOKEN: "demo-admin-api-token-0123456789",
+  STRIPE_SECRET_KEY: "sk_test_demo_sandbox",
+  STRIPE_WEBHOOK_SECRET: "whsec_demo_sandbox_secret",
+  HUBSPOT_ACCESS_TOKEN: "pat-demo-sandbox",
+  ZENDESK_SUBDOMAIN: "demo",
+  ZENDESK_EMAIL: "support@demo.test",
+  ZENDESK_API_TOKEN: "zendesk-demo-token",
+  APP_WEBHOOK_SECRET: "appsec_demo_sandbox_secret_0123",
+} as const;
+
+/** Where the local sandboxes listen when the demo credentials are in use and no base URL is set. */
+export const SANDBOX_PORTS = { stripe: 12111, hubspot: 12112, zendesk: 12113 } as const;
+
+export type EnvSource = Record<string, string | undefined>;
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const origin = (name: string) =>
+  opt(
+    z.string().refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === "http:" || u.protocol === "https:") && (u.pathname === "/" || u.pathname === "") && !u.search;
+        } catch {
+          return false;
+        }
+      },
+      { message: `${name} must be an origin such as http://127.0.0.1:12111 (scheme, host and port; no path)` },
+    ),
+  ).transform((v) => (v ? v.replace(/\/+$/, "") : v));
+
+const raw = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DEMO_MODE: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === "1" || v === "true"),
+  DATABASE_URL: opt(
+    z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
+  ),
+  DATA_DIR: opt(z.string()),
+  AUTH_SECRET: opt(z.string()),
+  ADMIN_EMAIL: opt(z.email("ADMIN_EMAIL must be an email address")),
+  ADMIN_PASSWORD: opt(z.string()),
+  ADMIN_API_TOKEN: opt(z.string()),
+  STRIPE_SECRET_KEY: opt(
+    z.string().regex(/^(sk|rk)_(test|live)_/, "STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_"),
+  ),
+  STRIPE_WEBHOOK_SECRET: opt(z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_ (copy it from the Stripe webhook endpoint)")),
+  STRIPE_API_BASE: origin("STRIPE_API_BASE"),
+  HUBSPOT_ACCESS_TOKEN: opt(z.string()),
+  HUBSPOT_BASE_URL: origin("HUBSPOT_BASE_URL"),
+  ZENDESK_SUBDOMAIN: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, "ZENDESK_SUBDOMAIN must be the subdomain only (acme for acme.zendesk.com)")),
+  ZENDESK_EMAIL: opt(z.email("ZENDESK_EMAIL must be the email address of the Zendesk agent that owns the API token")),
+  ZENDESK_API_TOKEN: opt(z.string()),
+  ZENDESK_BASE_URL: origin("ZENDESK_BASE_URL"),
+  APP_WEBHOOK_SECRET: opt(z.string().min(16, "APP_WEBHOOK_SECRET must be at least 16 characters")),
+  ALERT_WEBHOOK_URL: opt(z.url("ALERT_WEBHOOK_URL must be a URL (a Slack-compatible incoming webhook)")),
+  JOBS_DRIVER: opt(z.enum(["inline", "inngest"], "JOBS_DRIVER must be inline or inngest")),
+  INNGEST_EVENT_KEY: opt(z.string()),
+  INNGEST_SIGNING_KEY: opt(z.string()),
+  INNGEST_DEV: opt(z.string()),
+  APP_URL: opt(z.url("APP_URL must be the public URL of the console, e.g. https://ops.example.com")),
+});
+
+const REQUIRED_IN_PRODUCTION = [
+  "AUTH_SECRET",
+  "ADMIN_EMAIL",
+  "ADMIN_PASSWORD",
+  "ADMIN_API_TOKEN",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "HUBSPOT_ACCESS_TOKEN",
+  "ZENDESK_SUBDOMAIN",
+  "ZENDESK_EMAIL",
+  "ZENDESK_API_TOKEN",
+  "APP_WEBHOOK_SECRET",
+] as const;
+
+function check(r: z.infer<typeof raw>): string[] {
+  const problems: string[] = [];
+  const strict = r.NODE_ENV === "production" && !r.DEMO_MODE;
+  if (strict) {
+    for (const key of REQUIRED_IN_PRODUCTION) {
+      if (!r[key]) problems.push(`${key} is required when NODE_ENV=production (set it in the environment; see README "Production").`);
+    }
+    if (r.AUTH_SECRET && r.AUTH_SECRET.length < 32)
+      problems.push("AUTH_SECRET is too short for production: use at least 32 random characters (openssl rand -base64 32).");
+    if (r.AUTH_SECRET === DEMO_DEFAULTS.AUTH_SECRET) problems.push("AUTH_SECRET is the demo value: generate your own (openssl rand -base64 32).");
+    if (r.ADMIN_PASSWORD && r.ADMIN_PASSWORD === DEMO_DEFAULTS.ADMIN_PASSWORD)
+      problems.push("ADMIN_PASSWORD is the demo password: choose your own for production.");
+    else if (r.ADMIN_PASSWORD && r.ADMIN_PASSWORD.length < 12)
+      problems.push("ADMIN_PASSWORD is too short for production: use at least 12 characters.");
+    if (r.ADMIN_API_TOKEN && (r.ADMIN_API_TOKEN === DEMO_DEFAULTS.ADMIN_API_TOKEN || r.ADMIN_API_TOKEN.length < 24))
+      problems.push("ADMIN_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).");
+    if (r.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(r.STRIPE_SECRET_KEY))
+      problems.push("STRIPE_SECRET_KEY is a test-mode key (sk_test_) but NODE_ENV=production: use the live key, or set DEMO_MODE=1 for a sandboxed demo.");
+  } else if (r.STRIPE_SECRET_KEY && /^(sk|rk)_live_/.test(r.STRIPE_SECRET_KEY) && r.NODE_ENV !== "production") {
+    problems.push("STRIPE_SECRET_KEY is a live key (sk_live_) outside production: use a test-mode key for development and demos.");
+  }
+  const hasInngestKeys = Boolean(r.INNGEST_EVENT_KEY && r.INNGEST_SIGNING_KEY);
+  if (r.JOBS_DRIVER === "inngest" && !hasInngestKeys && !r.INNGEST_DEV)
+    problems.push("JOBS_DRIVER=inngest needs INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY (or INNGEST_DEV=1 with an Inngest dev server).");
+  if (r.INNGEST_EVENT_KEY && !r.INNGEST_SIGNING_KEY && !r.INNGEST_DEV)
+    problems.push("INNGEST_EVENT_KEY is set without INNGEST_SIGNING_KEY: set both (from the Inngest dashboard) or neither.");
+  return problems;
+}
+
+function build(r: z.infer<typeof raw>) {
+  const demo = r.NODE_ENV !== "production" || r.DEMO_MODE;
+  const pick = <K extends keyof typeof DEMO_DEFAULTS>(key: K): string => r[key] ?? (demo ? DEMO_DEFAULTS[key] : "");
+  const sandbox = (key: keyof typeof DEMO_DEFAULTS, port: number, given: string | undefined) =>
+    given ?? (demo && pick(key) === DEMO_DEFAULTS[key] ? `http://127.0.0.1:${port}` : undefined);
+  const jobsDriver = r.JOBS_DRIVER ?? (r.INNGEST_EVENT_KEY || r.INNGEST_DEV ? "inngest" : "inline");
+  return {
+    NODE_ENV: r.NODE_ENV,
+    DEMO_MODE: r.DEMO_MODE,
+    isProduction: r.NODE_ENV === "production" && !r.DEMO_MODE,
+    DATABASE_URL: r.DATABASE_URL,
+    DATA_DIR: r.DATA_DIR ?? ".data",
+    AUTH_SECRET: pick("AUTH_SECRET"),
+    ADMIN_EMAIL: pick("ADMIN_EMAIL").toLowerCase(),
+    ADMIN_PASSWORD: pick("ADMIN_PASSWORD"),
+    ADMIN_API_TOKEN: pick("ADMIN_API_TOKEN"),
+    STRIPE_SECRET_KEY: pick("STRIPE_SECRET_KEY"),
+    STRIPE_WEBHOOK_SECRET: pick("STRIPE_WEBHOOK_SECRET"),
+    STRIPE_API_BASE: sandbox("STRIPE_SECRET_KEY", SANDBOX_PORTS.stripe, r.STRIPE_API_BASE),
+    HUBSPOT_ACCESS_TOKEN: pick("HUBSPOT_ACCESS_TOKEN"),
+    HUBSPOT_BASE_URL: sandbox("HUBSPOT_ACCESS_TOKEN", SANDBOX_PORTS.hubspot, r.HUBSPOT_BASE_URL),
+    ZENDESK_SUBDOMAIN: pick("ZENDESK_SUBDOMAIN"),
+    ZENDESK_EMAIL: pick("ZENDESK_EMAIL"),
+    ZENDESK_API_TOKEN: pick("ZENDESK_API_TOKEN"),
+    ZENDESK_BASE_URL: sandbox("ZENDESK_API_TOKEN", SANDBOX_PORTS.zendesk, r.ZENDESK_BASE_URL),
+    APP_WEBHOOK_SECRET: pick("APP_WEBHOOK_SECRET"),
+    ALERT_WEBHOOK_URL: r.ALERT_WEBHOOK_URL,
+    JOBS_DRIVER: jobsDriver as "inline" | "inngest",
+    INNGEST_EVENT_KEY: r.INNGEST_EVENT_KEY,
+    INNGEST_SIGNING_KEY: r.INNGEST_SIGNING_KEY,
+    INNGEST_DEV: r.INNGEST_DEV,
+    APP_URL: r.APP_URL,
+  };
+}
+
+export type Env = ReturnType<typeof build>;
+
+/** Validates a set of variables; throws EnvError listing every problem, each naming its variable. */
+export function parseEnv(source: EnvSource): Env {
+  const result = raw.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => {
+        const key = String(i.path[0] ?? "environment");
+        return i.message.includes(key) ? i.message : `${key}: ${i.message}`;
+      }),
+    );
+  }
+  const problems = check(result.data);
+  if (problems.length) throw new EnvError(problems);
+  return build(result.data);
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process, parsed on first use. */
+export const env: Env = new Proxy({} as Env, {
+  get(_target, key) {
+    cached ??= parseEnv(process.env);
+    return cached[key as keyof Env];
+  },
+});
+
+/** Forget the parsed configuration (tests that change process.env). */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/** Log switches, read without full validation so that logging never throws. */
+export function logSettings(): { debug: boolean; silent: boolean } {
+  return { debug: process.env.LOG_LEVEL === "debug", silent: process.env.LOG_LEVEL === "silent" };
+}

@@ -1,0 +1,59 @@
+// Shapes of the app's events (DESIGN.md "HTTP"); every bad field is named in the 400.
+import { z } from "zod";
+
+const id = z.string().trim().min(1).max(200);
+const email = z.email().max(320);
+const isoTime = z.iso.datetime({ offset: true });
+
+export const supportContext = z
+  .object({
+    platform: z.string().max(50),
+    osVersion: z.string().max(50),
+    appVersion: z.string().max(50),
+    device: z.string().max(100),
+    screen: z.string().max(200),
+    locale: z.string().max(35),
+  })
+  .partial();
+
+export const appEventData = {
+  "user.signed_up": z.object({ userId: id, email, name: z.string().max(200).optional(), createdAt: isoTime.optional() }),
+  "user.updated": z.object({ userId: id, email: email.optional(), name: z.string().max(200).optional() }),
+  "support.requested": z.object({
+    requestId: id,
+    userId: id,
+    email,
+    subject: z.string().trim().min(1).max(250),
+    message: z.string().trim().min(1).max(20_000),
+    context: supportContext.optional(),
+  }),
+} as const;
+
+export type AppEventType = keyof typeof appEventData;
+export const APP_EVENT_TYPES = Object.keys(appEventData) as AppEventType[];
+
+export const appEnvelope = z.object({ id, type: z.string().trim().min(1).max(100), created: isoTime, data: z.unknown() });
+
+export type AppEvent = {
+  [K in AppEventType]: { id: string; type: K; created: string; data: z.infer<(typeof appEventData)[K]> };
+}[AppEventType];
+
+export type ParsedAppEvent = { known: true; event: AppEvent } | { known: false; event: z.infer<typeof appEnvelope> };
+
+/** Names each bad field, e.g. `data.email: Invalid email address`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`).join("; ");
+}
+
+export function parseAppEvent(json: unknown): { ok: true; value: ParsedAppEvent } | { ok: false; error: string } {
+  const envelope = appEnvelope.safeParse(json);
+  if (!envelope.success) return { ok: false, error: describeIssues(envelope.error) };
+  const type = envelope.data.type;
+  if (!(type in appEventData)) return { ok: true, value: { known: false, event: envelope.data } };
+  const data = appEventData[type as AppEventType].safeParse(envelope.data.data);
+  if (!data.success) {
+    const prefixed = new z.ZodError(data.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
+    return { ok: false, error: describeIssues(prefixed) };
+  }
+  return { ok: true, value: { known: true, event: { ...envelope.data, data: data.data } as AppEvent } };
+}

@@ -1,0 +1,86 @@
+// The real HubSpot SDK, pointed at HUBSPOT_BASE_URL when set. Contact writes are upserts keyed by
+// `app_user_id` (never search-then-create: HubSpot search lags behind writes).
+import { Client } from "@hubspot/api-client";
+import { PermanentError } from "../errors";
+import { classifyHubspotError, existingContactId, isMissingProperty } from "./errors";
+import { ensureContactProperties, type ContactProperty } from "./properties";
+
+export type HubspotConfig = { accessToken: string; baseUrl?: string; timeoutMs?: number };
+export type ContactWrite = { appUserId: string; email?: string | null; properties: Partial<Record<ContactProperty, string | null>> };
+
+export class HubspotService {
+  private readonly client: Client;
+  private propertiesReady: Promise<void> | undefined;
+
+  constructor(private readonly config: HubspotConfig) {
+    this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
+  }
+
+  /** Creates or updates the contact of an app user; returns the HubSpot contact id. */
+  async upsertContact(write: ContactWrite): Promise<string> {
+    try {
+      await this.ensureProperties();
+      return await this.upsertOnce(write);
+    } catch (err) {
+      if (!isMissingProperty(err)) throw classifyHubspotError(err);
+      // Someone deleted a property since we checked: create it again, then write once more.
+      this.propertiesReady = undefined;
+      try {
+        await this.ensureProperties();
+        return await this.upsertOnce(write);
+      } catch (again) {
+        throw classifyHubspotError(again);
+      }
+    }
+  }
+
+  /** A cheap authenticated call for the readiness checks. */
+  async ping(): Promise<void> {
+    try {
+      await this.withTimeout(this.client.crm.properties.coreApi.getByName("contacts", "email"));
+    } catch (err) {
+      throw classifyHubspotError(err);
+    }
+  }
+
+  private ensureProperties(): Promise<void> {
+    this.propertiesReady ??= this.withTimeout(ensureContactProperties(this.client)).catch((err) => {
+      this.propertiesReady = undefined;
+      throw err;
+    });
+    return this.propertiesReady;
+  }
+
+  private async upsertOnce(write: ContactWrite): Promise<string> {
+    const properties = clean({ ...write.properties, ...(write.email ? { email: write.email } : {}), app_user_id: write.appUserId });
+    try {
+      const res = await this.withTimeout(
+        this.client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }),
+      );
+      const id = res.results[0]?.id;
+      if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");
+      return id;
+    } catch (err) {
+      // The email already belongs to a contact made elsewhere (a form, an import): adopt that contact.
+      const existing = existingContactId(err);
+      if (!existing) throw err;
+      await this.withTimeout(this.client.crm.contacts.basicApi.update(existing, { properties }));
+      return existing;
+    }
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.config.timeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`HubSpot did not answer within ${ms} ms`), { name: "TimeoutError" })), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+function clean(props: Record<string, string | null | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) if (v !== undefined) out[k] = v ?? "";
+  return out;
+}

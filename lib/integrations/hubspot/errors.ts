@@ -1,0 +1,33 @@
+// HubSpot SDK errors (ApiException: code = HTTP status, body = JSON, headers = lower-case object) as
+// transient or permanent integration errors, keeping HubSpot's own message for the console.
+import { IntegrationError, PermanentError, TransientError, isNetworkError, isTransientStatus, retryAfterMs } from "../errors";
+
+type ApiExceptionLike = { code?: number; body?: { message?: string; category?: string; errors?: Array<{ error?: string }> }; headers?: Record<string, string> };
+
+export function classifyHubspotError(err: unknown): IntegrationError {
+  if (err instanceof IntegrationError) return err;
+  const e = err as ApiExceptionLike & Error;
+  const status = typeof e?.code === "number" ? e.code : undefined;
+  if (status === undefined) {
+    const message = e?.message ?? String(err);
+    return isNetworkError(err) ? new TransientError("hubspot", `network: ${message}`) : new PermanentError("hubspot", message);
+  }
+  const message = e.body?.message ?? `HTTP ${status}`;
+  if (isTransientStatus(status)) {
+    const wait = retryAfterMs(e.headers?.["retry-after"]) ?? (status === 429 ? Number(e.headers?.["x-hubspot-ratelimit-interval-milliseconds"] ?? 1000) : undefined);
+    return new TransientError("hubspot", message, status, wait);
+  }
+  return new PermanentError("hubspot", message, status);
+}
+
+export function isMissingProperty(err: unknown): boolean {
+  const e = err as ApiExceptionLike;
+  return e?.code === 400 && (JSON.stringify(e.body ?? {}).includes("PROPERTY_DOESNT_EXIST") || false);
+}
+
+/** "Contact already exists. Existing ID: 123" → "123". */
+export function existingContactId(err: unknown): string | undefined {
+  const e = err as ApiExceptionLike;
+  if (e?.code !== 409) return undefined;
+  return /Existing ID: (\d+)/.exec(e.body?.message ?? "")?.[1];
+}

@@ -1,0 +1,101 @@
+// The real node-zendesk client (default import: its named exports fail under Node ESM), pointed at
+// ZENDESK_BASE_URL when set. A client per call, since node-zendesk only sends headers given at creation
+// (the Idempotency-Key of a ticket create). Some failures (429 with Retry-After, 502, 504) resolve
+// instead of throwing, so every answer's status is checked.
+import zendesk from "node-zendesk";
+import { PermanentError, TransientError } from "../errors";
+import { classifyZendeskError, zendeskStatusError } from "./errors";
+
+export type ZendeskConfig = { subdomain: string; email: string; token: string; baseUrl?: string; timeoutMs?: number };
+export type TicketInput = {
+  reference: string;
+  requesterId: number;
+  subject: string;
+  body: string;
+  tags: string[];
+};
+
+type ZResponse = { status: number; headers: { get(name: string): string | null } };
+type Reply<T> = { response: object; result: T };
+
+export class ZendeskService {
+  constructor(private readonly config: ZendeskConfig) {}
+
+  get endpointUri(): string {
+    return `${this.config.baseUrl ?? `https://${this.config.subdomain}.zendesk.com`}/api/v2`;
+  }
+
+  private client(headers: Record<string, string> = {}) {
+    const ms = this.config.timeoutMs ?? 10_000;
+    return zendesk.createClient({
+      username: this.config.email,
+      token: this.config.token,
+      endpointUri: this.endpointUri,
+      throwOriginalException: true,
+      customHeaders: headers,
+      transportConfig: {
+        transportFn: (uri: string, options: RequestInit) => fetch(uri, { ...options, signal: AbortSignal.timeout(ms) }),
+        responseAdapter: (res: Response) => ({
+          json: () => res.json(),
+          status: res.status,
+          headers: { get: (k: string) => res.headers.get(k) },
+          statusText: res.statusText,
+        }),
+      },
+    } as never);
+  }
+
+  private async call<T>(fn: () => Promise<Reply<T>>): Promise<T> {
+    let reply: Reply<T>;
+    try {
+      reply = await fn();
+    } catch (err) {
+      throw classifyZendeskError(err);
+    }
+    const response = reply.response as ZResponse;
+    if (response.status >= 400 || reply.result instanceof Error) throw zendeskStatusError(response, reply.result);
+    return reply.result;
+  }
+
+  /** Finds or creates the end user for this email (create_or_update is idempotent by email). */
+  async ensureRequester(input: { email: string; name?: string | null; appUserId: string }): Promise<number> {
+    const user = await this.call(() =>
+      this.client().users.createOrUpdate({
+        user: { email: input.email, name: input.name || input.email.split("@")[0], external_id: input.appUserId, verified: true },
+      }) as Promise<Reply<{ id: number }>>,
+    );
+    if (!user?.id) throw new PermanentError("zendesk", "create_or_update answered without a user id.");
+    return user.id;
+  }
+
+  /** The ticket we made for this reference, if any (a consistent list, not the lagging search API). */
+  async findTicketByReference(reference: string): Promise<number | undefined> {
+    try {
+      const tickets = (await this.client().tickets.listWithFilter("external_id", reference)) as Array<{ id: number }>;
+      return tickets[0]?.id;
+    } catch (err) {
+      throw classifyZendeskError(err);
+    }
+  }
+
+  /** Creates the ticket once: Idempotency-Key = our reference, external_id = our reference. */
+  async createTicket(input: TicketInput): Promise<number> {
+    const ticket = await this.call(() =>
+      this.client({ "Idempotency-Key": input.reference }).tickets.create({
+        ticket: {
+          subject: input.subject,
+          comment: { body: input.body, public: false },
+          requester_id: input.requesterId,
+          external_id: input.reference,
+          tags: input.tags,
+        },
+      }) as Promise<Reply<{ id: number }>>,
+    );
+    if (!ticket?.id) throw new TransientError("zendesk", "Ticket create answered without a ticket id.");
+    return ticket.id;
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.client().users.me() as Promise<Reply<unknown>>);
+  }
+}

@@ -1,0 +1,88 @@
+// The inline jobs driver: runs the pipeline in this process, at most N events at once, one at a time per
+// customer, and a sweeper that re-drives events left `received`/`processing` after a crash or restart.
+import pLimit from "p-limit";
+import { and, asc, eq, lt, or } from "drizzle-orm";
+import type { Db } from "@/db";
+import { events } from "@/db/schema";
+import type { Services } from "@/lib/integrations";
+import { log } from "@/lib/log";
+import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/process-event";
+import type { RetryPolicy } from "@/lib/pipeline/retry";
+
+export type InlineRunnerOptions = {
+  db: () => Promise<Db>;
+  services: () => Services;
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** An event still `processing` after this long is presumed orphaned by a crash. */
+  staleAfterMs?: number;
+};
+
+export class InlineRunner {
+  private readonly limit;
+  private readonly customerChains = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<string>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: InlineRunnerOptions) {
+    this.limit = pLimit(opts.concurrency ?? 8);
+  }
+
+  /** Runs an event now (within the concurrency limit), after any earlier event of the same customer. */
+  run(eventId: string, customerKey: string | null, mode: ProcessMode = "deliver"): Promise<ProcessOutcome> {
+    if (this.inFlight.has(eventId)) return Promise.resolve({ status: "not-claimed" });
+    this.inFlight.add(eventId);
+    const task = () => this.limit(async () => processEvent(await this.opts.db(), eventId, { services: this.opts.services(), mode, retry: this.opts.retry, staleAfterMs: this.opts.staleAfterMs }));
+    const previous = customerKey ? (this.customerChains.get(customerKey) ?? Promise.resolve()) : Promise.resolve();
+    const result = previous.catch(() => undefined).then(task);
+    if (customerKey) {
+      const chained = result.catch(() => undefined);
+      this.customerChains.set(customerKey, chained);
+      void chained.then(() => {
+        if (this.customerChains.get(customerKey) === chained) this.customerChains.delete(customerKey);
+      });
+    }
+    return result
+      .catch((err) => {
+        log.error("event.crashed", { eventId, error: err });
+        return { status: "failed", error: String(err) } as ProcessOutcome;
+      })
+      .finally(() => this.inFlight.delete(eventId));
+  }
+
+  /** Finds events that were stored but never finished, and runs them. Returns how many it re-drove. */
+  async sweep(olderThanMs = 5_000): Promise<number> {
+    const db = await this.opts.db();
+    const receivedBefore = new Date(Date.now() - olderThanMs);
+    const staleBefore = new Date(Date.now() - (this.opts.staleAfterMs ?? 120_000));
+    const rows = await db
+      .select({ id: events.id, source: events.source, type: events.type, rawBody: events.rawBody })
+      .from(events)
+      .where(or(and(eq(events.status, "received"), lt(events.receivedAt, receivedBefore)), and(eq(events.status, "processing"), lt(events.updatedAt, staleBefore))))
+      .orderBy(asc(events.receivedAt))
+      .limit(500);
+    const fresh = rows.filter((r) => !this.inFlight.has(r.id));
+    if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
+    const { customerKeyOf } = await import("@/lib/pipeline/registry");
+    await Promise.all(fresh.map((r) => this.run(r.id, customerKeyOf(r.source, r.type, r.rawBody))));
+    return fresh.length;
+  }
+
+  startSweeper(everyMs = 15_000): void {
+    if (this.sweepTimer) return;
+    const tick = () => void this.sweep().catch((err) => log.error("sweeper.failed", { error: err }));
+    tick();
+    this.sweepTimer = setInterval(tick, everyMs);
+    this.sweepTimer.unref();
+  }
+
+  stopSweeper(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  /** Waits until nothing is running (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,57 @@
+// Runs one named step of an event and records it in event_steps: status, attempts, error, reference, timings.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { eventSteps, events, type EventStep } from "@/db/schema";
+import { IntegrationError } from "@/lib/integrations/errors";
+import type { StepResult } from "./types";
+
+export async function ensureStepRows(db: Db, eventId: string, names: string[]): Promise<EventStep[]> {
+  if (names.length) {
+    await db
+      .insert(eventSteps)
+      .values(names.map((step) => ({ eventId, step })))
+      .onConflictDoNothing({ target: [eventSteps.eventId, eventSteps.step] });
+  }
+  return db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId));
+}
+
+/** One attempt of a step: marks it running, runs it, records the outcome; rethrows failures. */
+export async function attemptStep(db: Db, eventId: string, step: string, run: () => Promise<StepResult>): Promise<StepResult> {
+  const where = and(eq(eventSteps.eventId, eventId), eq(eventSteps.step, step));
+  const started = new Date();
+  await db
+    .update(eventSteps)
+    .set({ status: "running", attempts: sql`${eventSteps.attempts} + 1`, startedAt: started, finishedAt: null, updatedAt: started })
+    .where(where);
+  // Heartbeat for the sweeper: an event whose steps are moving is not stale.
+  await db.update(events).set({ updatedAt: started }).where(eq(events.id, eventId));
+  try {
+    const result = await run();
+    const finished = new Date();
+    await db
+      .update(eventSteps)
+      .set({
+        status: result?.skipped ? "skipped" : "succeeded",
+        externalRef: result?.externalRef ?? null,
+        output: (result?.output ?? null) as never,
+        lastError: null,
+        errorStatus: null,
+        finishedAt: finished,
+        updatedAt: finished,
+      })
+      .where(where);
+    return result;
+  } catch (err) {
+    const finished = new Date();
+    await db
+      .update(eventSteps)
+      .set({ status: "failed", lastError: describeError(err), errorStatus: err instanceof IntegrationError ? (err.status ?? null) : null, finishedAt: finished, updatedAt: finished })
+      .where(where);
+    throw err;
+  }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof IntegrationError) return `${err.service}${err.status ? ` ${err.status}` : ""}: ${err.message}`.slice(0, 2000);
+  return (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+}

@@ -1,0 +1,32 @@
+// The shape of the pipeline: a handler per canonical event, each a list of named idempotent steps.
+import type Stripe from "stripe";
+import type { Db } from "@/db";
+import type { Event } from "@/db/schema";
+import type { AppEvent } from "@/lib/ingest/app-schemas";
+import type { Services } from "@/lib/integrations";
+
+export type StepContext<P> = {
+  db: Db;
+  event: Event;
+  payload: P;
+  correlationId: string;
+  services: Services;
+  /** Outputs of the steps that ran before (or succeeded in an earlier attempt), by step name. */
+  outputs: Record<string, unknown>;
+  /** Links the event to its customer once a step knows who it is. */
+  setCustomer: (customerId: string) => Promise<void>;
+};
+
+/** What a step returns: the reference it made in another system, and anything later steps need. */
+export type StepResult = { externalRef?: string | null; output?: unknown; skipped?: boolean } | void;
+
+export type Step<P> = { name: string; run: (ctx: StepContext<P>) => Promise<StepResult> };
+
+export type Handler<P> = {
+  /** Key that serialises the events of one customer (app user id, Stripe customer id, …). */
+  customerKey: (payload: P) => string | null;
+  steps: Step<P>[];
+};
+
+export type StripePayload = Stripe.Event;
+export type AppPayload = AppEvent;

@@ -1,0 +1,274 @@
+// Zendesk Support API v2 look-alike: tickets (with Idempotency-Key), users, Basic email/token auth.
+import { IdempotencyStore } from "./idempotency";
+import type { SandboxRequest, SandboxResponse, Service } from "./http";
+import {
+  ZendeskError, buildTicket, buildUser, checkTicketFields, checkUserInput, commentText, invalid, normalizeTags,
+  updateUser, zendeskError,
+} from "./zendesk-objects";
+import type { ZComment, ZTicket, ZUser } from "./zendesk-objects";
+import { header, isEmail, isRecord, isoNow, randomToken, stableStringify } from "./util";
+
+export type ZendeskConfig = { email: string; token: string; idempotencyTtlMs: number };
+
+type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
+
+const ME_ID = 1000;
+
+export function createZendeskService(options: { email: string; token: string }): Service & { tickets: Map<number, ZTicket>; users: Map<number, ZUser> } {
+  const initial: ZendeskConfig = { email: options.email, token: options.token, idempotencyTtlMs: 2 * 3600 * 1000 };
+  let config: ZendeskConfig = { ...initial };
+  const users = new Map<number, ZUser>();
+  const tickets = new Map<number, ZTicket>();
+  const comments = new Map<number, ZComment[]>();
+  const idempotency = new IdempotencyStore(config.idempotencyTtlMs);
+  const counters = { ticketsCreated: 0, replayed: 0, usersCreated: 0 };
+  let nextUserId = 10001;
+  let nextTicketId = 1;
+  let nextCommentId = 500001;
+
+  const base = (req: SandboxRequest) => `http://${header(req.headers, "host") ?? "127.0.0.1"}`;
+  const bodyOf = (req: SandboxRequest, root: string) => {
+    const body = isRecord(req.body) ? req.body[root] : undefined;
+    if (!isRecord(body)) throw new ZendeskError(zendeskError(400, "InvalidEndpoint", `Request body must have a "${root}" object`));
+    return body;
+  };
+  const byEmail = (email: string) => [...users.values()].find((u) => u.email === email.toLowerCase());
+  const byExternalId = (id: string) => [...users.values()].find((u) => u.external_id === id);
+
+  function seedMe() {
+    users.clear();
+    users.set(ME_ID, buildUser("http://127.0.0.1", ME_ID, { name: "Sandbox Agent", email: config.email }, "admin"));
+  }
+  seedMe();
+
+  function createUser(req: SandboxRequest, input: Record<string, unknown>): ZUser {
+    checkUserInput(input, true);
+    if (typeof input.email === "string" && byEmail(input.email)) {
+      throw invalid("email", `Email: ${input.email} is already being used by another user`, "DuplicateValue");
+    }
+    const user = buildUser(base(req), nextUserId++, input);
+    users.set(user.id, user);
+    counters.usersCreated += 1;
+    return user;
+  }
+
+  function createOrUpdateUser(req: SandboxRequest): SandboxResponse {
+    const input = bodyOf(req, "user");
+    const existing = (input.external_id != null ? byExternalId(String(input.external_id)) : undefined) ??
+      (typeof input.email === "string" ? byEmail(input.email) : undefined);
+    if (!existing) return { status: 201, body: { user: createUser(req, input) } };
+    checkUserInput(input, false);
+    const updated = updateUser(existing, input);
+    users.set(updated.id, updated);
+    return { status: 200, body: { user: updated } };
+  }
+
+  function resolveRequester(req: SandboxRequest, t: Record<string, unknown>): number {
+    if (t.requester_id !== undefined) {
+      const id = Number(t.requester_id);
+      if (!users.has(id)) throw invalid("requester", "Requester: is invalid");
+      return id;
+    }
+    if (!isRecord(t.requester)) return ME_ID;
+    const email = t.requester.email;
+    if (typeof email !== "string" || !isEmail(email)) throw invalid("requester", `Requester: Email ${String(email)} is not properly formatted`);
+    const found = byEmail(email);
+    if (found) return found.id;
+    if (typeof t.requester.name !== "string" || !t.requester.name.trim()) {
+      throw invalid("requester", "Requester Name:  is too short (minimum one character)");
+    }
+    return createUser(req, { name: t.requester.name, email }).id;
+  }
+
+  function createTicket(req: SandboxRequest): SandboxResponse {
+    const t = bodyOf(req, "ticket");
+    const text = commentText(t.comment) || (typeof t.description === "string" ? t.description : "");
+    if (!text.trim()) throw invalid("description", "Description: cannot be blank", "BlankValue");
+    checkTicketFields(t);
+    const requesterId = resolveRequester(req, t);
+    const ticket = buildTicket(base(req), nextTicketId++, t, requesterId, ME_ID, text);
+    tickets.set(ticket.id, ticket);
+    const isPublic = !(isRecord(t.comment) && t.comment.public === false);
+    const comment: ZComment = {
+      id: nextCommentId++, type: "Comment", author_id: requesterId, body: text, html_body: `<p>${text}</p>`, plain_body: text,
+      public: isPublic, created_at: String(ticket.created_at),
+    };
+    comments.set(ticket.id, [comment]);
+    counters.ticketsCreated += 1;
+    const audit = { id: nextCommentId++, ticket_id: ticket.id, created_at: ticket.created_at, author_id: ME_ID, events: [{ ...comment }] };
+    return { status: 201, body: { ticket, audit }, headers: { location: `${base(req)}/api/v2/tickets/${ticket.id}.json` } };
+  }
+
+  function updateTicket(id: number, req: SandboxRequest): SandboxResponse {
+    const ticket = tickets.get(id);
+    if (!ticket) return zendeskError(404, "RecordNotFound", "Not found");
+    const t = bodyOf(req, "ticket");
+    checkTicketFields(t);
+    const next: ZTicket = { ...ticket, updated_at: isoNow() };
+    for (const field of ["subject", "status", "priority", "type", "external_id"]) if (t[field] !== undefined) next[field] = t[field];
+    if (t.tags !== undefined) next.tags = normalizeTags(t.tags);
+    if (Array.isArray(t.custom_fields)) next.custom_fields = next.fields = t.custom_fields;
+    const text = commentText(t.comment);
+    if (text) {
+      const isPublic = !(isRecord(t.comment) && t.comment.public === false);
+      comments.get(id)?.push({ id: nextCommentId++, type: "Comment", author_id: ME_ID, body: text, html_body: `<p>${text}</p>`, plain_body: text, public: isPublic, created_at: isoNow() });
+    }
+    tickets.set(id, next);
+    return { status: 200, body: { ticket: next } };
+  }
+
+  function listTickets(req: SandboxRequest, rows: ZTicket[]): SandboxResponse {
+    const cursor = [...req.query.keys()].some((k) => k.startsWith("page[") || k.startsWith("page%5B"));
+    if (cursor) return { status: 200, body: { tickets: rows, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } } };
+    return { status: 200, body: { tickets: rows, next_page: null, previous_page: null, count: rows.length } };
+  }
+
+  function searchUsers(req: SandboxRequest): SandboxResponse {
+    const query = (req.query.get("query") ?? "").trim();
+    const externalId = req.query.get("external_id");
+    const m = /^(email|external_id):"?([^"]*)"?$/.exec(query);
+    const found = [...users.values()].filter((u) => {
+      if (externalId) return u.external_id === externalId;
+      if (m) return m[1] === "email" ? u.email === m[2].toLowerCase() : u.external_id === m[2];
+      const q = query.toLowerCase();
+      return q !== "" && (u.name.toLowerCase().includes(q) || (u.email ?? "").includes(q));
+    });
+    return { status: 200, body: { users: found, next_page: null, previous_page: null, count: found.length } };
+  }
+
+  const TICKET_ID = /^\/api\/v2\/tickets\/(\d+)\.json$/;
+  const routes: Route[] = [
+    { method: "POST", pattern: /^\/api\/v2\/tickets\.json$/, run: (_m, req) => createTicket(req) },
+    {
+      method: "GET", pattern: /^\/api\/v2\/tickets\.json$/,
+      run: (_m, req) => {
+        const externalId = req.query.get("external_id");
+        return listTickets(req, [...tickets.values()].filter((t) => externalId === null || t.external_id === externalId));
+      },
+    },
+    {
+      method: "GET", pattern: TICKET_ID,
+      run: ([, id]) => {
+        const ticket = tickets.get(Number(id));
+        return ticket ? { status: 200, body: { ticket } } : zendeskError(404, "RecordNotFound", "Not found");
+      },
+    },
+    { method: "PUT", pattern: TICKET_ID, run: ([, id], req) => updateTicket(Number(id), req) },
+    {
+      method: "GET", pattern: /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/,
+      run: ([, id]) => {
+        const list = comments.get(Number(id));
+        return list ? { status: 200, body: { comments: list, next_page: null, previous_page: null, count: list.length } } : zendeskError(404, "RecordNotFound", "Not found");
+      },
+    },
+    { method: "GET", pattern: /^\/api\/v2\/users\/me\.json$/, run: () => ({ status: 200, body: { user: users.get(ME_ID) } }) },
+    { method: "GET", pattern: /^\/api\/v2\/users\/search\.json$/, run: (_m, req) => searchUsers(req) },
+    { method: "POST", pattern: /^\/api\/v2\/users\/create_or_update\.json$/, run: (_m, req) => createOrUpdateUser(req) },
+    { method: "POST", pattern: /^\/api\/v2\/users\.json$/, run: (_m, req) => ({ status: 201, body: { user: createUser(req, bodyOf(req, "user")) } }) },
+    {
+      method: "GET", pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
+      run: ([, id]) => {
+        const user = users.get(Number(id));
+        return user ? { status: 200, body: { user } } : zendeskError(404, "RecordNotFound", "Not found");
+      },
+    },
+  ];
+
+  function route(req: SandboxRequest): SandboxResponse {
+    if (req.jsonError) return zendeskError(400, "InvalidJSON", `Invalid JSON: ${req.jsonError}`);
+    for (const r of routes) {
+      const match = r.method === req.method ? r.pattern.exec(req.path) : null;
+      if (!match) continue;
+      try {
+        return r.run([...match], req);
+      } catch (error) {
+        if (error instanceof ZendeskError) return error.response;
+        throw error;
+      }
+    }
+    return zendeskError(404, "InvalidEndpoint", "Not found");
+  }
+
+  return {
+    name: "zendesk",
+    tickets,
+    users,
+    authenticate(req) {
+      const expected = `Basic ${Buffer.from(`${config.email}/token:${config.token}`).toString("base64")}`;
+      return header(req.headers, "authorization") === expected ? undefined : zendeskError(401, "Couldn't authenticate you");
+    },
+    handle(req) {
+      const key = header(req.headers, "idempotency-key");
+      if (!key || req.method !== "POST" || req.path !== "/api/v2/tickets.json") return route(req);
+      const fingerprint = stableStringify(req.body ?? null);
+      const found = idempotency.lookup(key, fingerprint);
+      if (found.kind === "mismatch") {
+        return zendeskError(400, "IdempotentRequestError", "Request parameters do not match the original request for this Idempotency-Key");
+      }
+      if (found.kind === "hit") {
+        counters.replayed += 1;
+        return { ...found.response, headers: { ...found.response.headers, "x-idempotency-lookup": "hit" }, replayed: true };
+      }
+      const response = route(req);
+      if (response.status < 300) idempotency.store(key, fingerprint, response);
+      return { ...response, headers: { ...response.headers, "x-idempotency-lookup": "miss" } };
+    },
+    faultResponse(status) {
+      if (status === 429) {
+        return {
+          ...zendeskError(429, "APIRateLimitExceeded", "Number of allowed API requests per minute exceeded"),
+          headers: { "retry-after": "1", "x-rate-limit": "700", "x-rate-limit-remaining": "0" },
+        };
+      }
+      if (status === 401) return zendeskError(401, "Couldn't authenticate you");
+      if (status === 403) return zendeskError(403, "Forbidden", "You do not have access to this page.");
+      if (status === 404) return zendeskError(404, "RecordNotFound", "Not found");
+      if (status === 422) return zendeskError(422, "RecordInvalid", "Record validation errors", {});
+      if (status === 503) return zendeskError(503, "ServiceUnavailable", "Zendesk is temporarily unavailable (sandbox fault)");
+      if (status >= 500) return zendeskError(status, "InternalServerError", "Something went wrong (sandbox fault)");
+      return zendeskError(status, "SandboxFault", `Sandbox injected status ${status}`);
+    },
+    commonHeaders() {
+      return { "x-zendesk-request-id": randomToken(16), "x-rate-limit": "700", "x-rate-limit-remaining": "699", "x-zendesk-api-version": "v2" };
+    },
+    reset() {
+      config = { ...initial };
+      idempotency.clear();
+      idempotency.ttlMs = config.idempotencyTtlMs;
+      tickets.clear();
+      comments.clear();
+      seedMe();
+      Object.assign(counters, { ticketsCreated: 0, replayed: 0, usersCreated: 0 });
+      nextUserId = 10001;
+      nextTicketId = 1;
+    },
+    snapshot() {
+      return {
+        config: { email: config.email, token: `…${config.token.slice(-4)}`, idempotencyTtlMs: config.idempotencyTtlMs },
+        counters: { ...counters, tickets: tickets.size, users: users.size, idempotencyKeys: idempotency.size() },
+        tickets: [...tickets.values()].map((t) => ({ ...t, comments: comments.get(t.id) ?? [] })),
+        users: [...users.values()],
+      };
+    },
+    configure(patch) {
+      if (typeof patch.email === "string") config.email = patch.email;
+      if (typeof patch.token === "string") config.token = patch.token;
+      if (typeof patch.idempotencyTtlMs === "number") config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
+      return { email: config.email, token: `…${config.token.slice(-4)}`, idempotencyTtlMs: config.idempotencyTtlMs };
+    },
+    seed(input) {
+      const list = Array.isArray(input) ? input : [input];
+      const fake = { headers: {}, query: new URLSearchParams() } as unknown as SandboxRequest;
+      try {
+        const objects = list.map((o) => {
+          if (!isRecord(o) || o.object !== "user") throw new ZendeskError(zendeskError(400, "InvalidValue", 'each object needs "object": "user"'));
+          return createUser(fake, o);
+        });
+        return { status: 201, body: { objects } };
+      } catch (error) {
+        if (error instanceof ZendeskError) return error.response;
+        throw error;
+      }
+    },
+  };
+}

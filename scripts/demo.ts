@@ -1,0 +1,54 @@
+// `npm run demo`: sandboxed Stripe/HubSpot/Zendesk on loopback, the console on :3000 on the embedded
+// database.
+import { DEMO_DEFAULTS, SANDBOX_PORTS } from "../lib/env";
+import { startSandbox } from "../sandbox";
+import { ensureBuild, startNext, waitForHttp } from "./lib/next-server";
+
+const port = Number(process.env.PORT ?? 3000);
+
+async function main() {
+  const sandbox = await startSandbox({
+    stripePort: SANDBOX_PORTS.stripe,
+    hubspotPort: SANDBOX_PORTS.hubspot,
+    zendeskPort: SANDBOX_PORTS.zendesk,
+    stripeKey: DEMO_DEFAULTS.STRIPE_SECRET_KEY,
+    hubspotToken: DEMO_DEFAULTS.HUBSPOT_ACCESS_TOKEN,
+    zendesk: { email: DEMO_DEFAULTS.ZENDESK_EMAIL, token: DEMO_DEFAULTS.ZENDESK_API_TOKEN },
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DEMO_MODE: "1",
+    STRIPE_API_BASE: sandbox.stripe.url,
+    HUBSPOT_BASE_URL: sandbox.hubspot.url,
+    ZENDESK_BASE_URL: sandbox.zendesk.url,
+  };
+  ensureBuild(env);
+  const server = startNext(port, env);
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await sandbox.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", async (code) => {
+    await sandbox.close();
+    process.exit(code ?? 1);
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server);
+  console.log(
+    [
+      "",
+      `  Founder Ops console: http://localhost:${port}`,
+      `  Sign in as ${process.env.ADMIN_EMAIL ?? DEMO_DEFAULTS.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ?? DEMO_DEFAULTS.ADMIN_PASSWORD}`,
+      `  Sandboxes: Stripe ${sandbox.stripe.url}, HubSpot ${sandbox.hubspot.url}, Zendesk ${sandbox.zendesk.url}`,
+      "  Press Ctrl+C to stop.",
+      "",
+    ].join("\n"),
+  );
+}
+
+main().catch((err) => {
+  console.error(`Demo failed to start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
