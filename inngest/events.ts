@@ -3,5 +3,10 @@ import { eventType } from "inngest";
 import { z } from "zod";
 
 export const eventReceived = eventType("ops/event.received", {
-  schema: z.object({ eventId: z.string().uuid(), customerKey: z.string().optional(), force: z.boolean().optional() }),
+  schema: z.object({
+    eventId: z.uuid(),
+    /** Serialises one customer's events (Inngest concurrency key); the event id when there is none. */
+    customerKey: z.string(),
+    mode: z.enum(["deliver", "replay-failed", "replay-all"]).optional(),
+  }),
 });

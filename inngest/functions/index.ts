@@ -1,4 +1,5 @@
 // Every Inngest function the app serves at /api/inngest.
-import type { InngestFunction } from "inngest";
+import { processEventFunction } from "./process-event";
+import { sweepEventsFunction } from "./sweep-events";
 
-export const functions: InngestFunction.Any[] = [];
+export const functions = [processEventFunction, sweepEventsFunction];

@@ -32,3 +32,8 @@ export function getServices(): Services {
   });
   return services;
 }
+
+/** Forget the services built from the configuration (tests that point them at a new sandbox). */
+export function resetServices(): void {
+  services = undefined;
+}

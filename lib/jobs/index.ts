@@ -16,6 +16,11 @@ export function getInlineRunner(): InlineRunner {
   return globalForJobs.__opsInlineRunner;
 }
 
+/** Replaces the process-wide inline runner (tests use short retry delays). */
+export function setInlineRunner(runner: InlineRunner | undefined): void {
+  globalForJobs.__opsInlineRunner = runner;
+}
+
 /** Schedules work after the response when inside a request, else right away. */
 function afterResponse(work: () => Promise<unknown>) {
   try {
@@ -32,7 +37,7 @@ export async function enqueueEvent(input: EnqueueInput, mode: ProcessMode = "del
   if (env.JOBS_DRIVER === "inngest") {
     const { inngest } = await import("@/inngest/client");
     try {
-      await inngest.send({ id: mode === "deliver" ? input.id : undefined, name: "ops/event.received", data: { eventId: input.id, customerKey: customerKey ?? undefined, mode } });
+      await inngest.send({ id: mode === "deliver" ? input.id : undefined, name: "ops/event.received", data: { eventId: input.id, customerKey: customerKey ?? input.id, mode } });
     } catch (err) {
       // The row is stored: the sweeper function re-sends events that stay `received`.
       log.error("jobs.enqueue_failed", { eventId: input.id, error: err });

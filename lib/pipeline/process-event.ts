@@ -1,15 +1,16 @@
 // Processes one stored event: claims it, runs its handler's steps in order (skipping those that already
-// succeeded unless forced), and records the outcome. Engine-agnostic: the inline driver and the Inngest
-// function both call into this file.
+// succeeded unless the whole event is replayed), and records the outcome. Engine-agnostic: the inline
+// driver calls processEvent; the Inngest function calls startEvent / runNamedStep / finishEvent, each
+// inside its own step.run.
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { events, type Event, type EventStatus } from "@/db/schema";
+import { eventSteps, events, type Event, type EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
 import { getHandler } from "./registry";
 import { attemptStep, describeError, ensureStepRows } from "./run-step";
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from "./retry";
-import type { StepContext } from "./types";
+import type { StepContext, StepResult } from "./types";
 
 export type ProcessMode = "deliver" | "replay-failed" | "replay-all";
 export type ProcessOptions = { services: Services; mode?: ProcessMode; retry?: RetryPolicy; staleAfterMs?: number };
@@ -37,54 +38,71 @@ export async function claimEvent(db: Db, eventId: string, mode: ProcessMode, sta
   return row;
 }
 
-async function finish(db: Db, eventId: string, status: EventStatus, lastError: string | null) {
+export async function finishEvent(db: Db, eventId: string, status: EventStatus, lastError: string | null): Promise<void> {
   const now = new Date();
   await db.update(events).set({ status, lastError, processedAt: now, updatedAt: now }).where(eq(events.id, eventId));
 }
 
-export async function processEvent(db: Db, eventId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
-  const mode = opts.mode ?? "deliver";
-  const event = await claimEvent(db, eventId, mode, opts.staleAfterMs);
-  if (!event) return { status: "not-claimed" };
+/** Claims the event and answers which steps still have to run (or the outcome when none will). */
+export async function startEvent(
+  db: Db,
+  eventId: string,
+  mode: ProcessMode,
+  staleAfterMs?: number,
+): Promise<{ outcome: ProcessOutcome } | { steps: string[] }> {
+  const event = await claimEvent(db, eventId, mode, staleAfterMs);
+  if (!event) return { outcome: { status: "not-claimed" } };
   const handler = getHandler(event.source, event.type);
   if (!handler) {
-    await finish(db, eventId, "ignored", null);
-    return { status: "ignored" };
+    await finishEvent(db, eventId, "ignored", null);
+    return { outcome: { status: "ignored" } };
   }
   if (!event.rawBody) {
     const error = "The payload was redacted by the retention policy; it can no longer be processed.";
-    await finish(db, eventId, "failed", error);
-    return { status: "failed", error };
+    await finishEvent(db, eventId, "failed", error);
+    return { outcome: { status: "failed", error } };
   }
-  const payload = JSON.parse(event.rawBody);
   const rows = await ensureStepRows(db, eventId, handler.steps.map((s) => s.name));
-  const outputs: Record<string, unknown> = Object.fromEntries(rows.filter((r) => r.status === "succeeded").map((r) => [r.step, r.output]));
+  const done = new Set(rows.filter((r) => r.status === "succeeded" || r.status === "skipped").map((r) => r.step));
+  return { steps: handler.steps.map((s) => s.name).filter((name) => mode === "replay-all" || !done.has(name)) };
+}
+
+/** One attempt of one named step, with the outputs of the steps before it read back from the database. */
+export async function runNamedStep(db: Db, eventId: string, stepName: string, services: Services): Promise<StepResult> {
+  const [event] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);
+  if (!event?.rawBody) throw new Error(`event ${eventId} has no payload`);
+  const step = getHandler(event.source, event.type)?.steps.find((s) => s.name === stepName);
+  if (!step) throw new Error(`no step ${stepName} for ${event.type}`);
+  const rows = await db.select({ step: eventSteps.step, output: eventSteps.output }).from(eventSteps).where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.status, "succeeded")));
   const ctx: StepContext<unknown> = {
     db,
     event,
-    payload,
+    payload: JSON.parse(event.rawBody),
     correlationId: event.correlationId,
-    services: opts.services,
-    outputs,
+    services,
+    outputs: Object.fromEntries(rows.map((r) => [r.step, r.output])),
     setCustomer: async (customerId) => {
       await db.update(events).set({ customerId }).where(eq(events.id, eventId));
     },
   };
-  for (const step of handler.steps) {
-    const row = rows.find((r) => r.step === step.name);
-    const done = row?.status === "succeeded" || row?.status === "skipped";
-    if (done && mode !== "replay-all") continue;
+  return attemptStep(db, eventId, stepName, () => step.run(ctx));
+}
+
+/** The inline engine: every remaining step with in-process retries, then the outcome. */
+export async function processEvent(db: Db, eventId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
+  const started = await startEvent(db, eventId, opts.mode ?? "deliver", opts.staleAfterMs);
+  if ("outcome" in started) return started.outcome;
+  for (const name of started.steps) {
     try {
-      const result = await withRetries(() => attemptStep(db, eventId, step.name, () => step.run(ctx)), opts.retry ?? DEFAULT_RETRY);
-      outputs[step.name] = result?.output;
+      await withRetries(() => runNamedStep(db, eventId, name, opts.services), opts.retry ?? DEFAULT_RETRY);
     } catch (err) {
-      const error = `${step.name}: ${describeError(err)}`;
-      await finish(db, eventId, "failed", error);
-      log.warn("event.failed", { eventId, type: event.type, step: step.name, correlationId: event.correlationId, error });
-      return { status: "failed", error, failedStep: step.name };
+      const error = `${name}: ${describeError(err)}`;
+      await finishEvent(db, eventId, "failed", error);
+      log.warn("event.failed", { eventId, step: name, error });
+      return { status: "failed", error, failedStep: name };
     }
   }
-  await finish(db, eventId, "succeeded", null);
-  log.info("event.succeeded", { eventId, type: event.type, correlationId: event.correlationId });
+  await finishEvent(db, eventId, "succeeded", null);
+  log.info("event.succeeded", { eventId });
   return { status: "succeeded" };
 }

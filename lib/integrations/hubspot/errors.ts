@@ -22,7 +22,10 @@ export function classifyHubspotError(err: unknown): IntegrationError {
 
 export function isMissingProperty(err: unknown): boolean {
   const e = err as ApiExceptionLike;
-  return e?.code === 400 && (JSON.stringify(e.body ?? {}).includes("PROPERTY_DOESNT_EXIST") || false);
+  if (e?.code !== 400) return false;
+  const body = JSON.stringify(e.body ?? {});
+  // A written property (PROPERTY_DOESNT_EXIST) or the upsert's idProperty ("Property … does not exist").
+  return body.includes("PROPERTY_DOESNT_EXIST") || /Property \\?"?[\w-]+\\?"? does not exist/i.test(body);
 }
 
 /** "Contact already exists. Existing ID: 123" → "123". */
