@@ -1,8 +1,10 @@
 // `npm run demo`: sandboxed Stripe/HubSpot/Zendesk on loopback, the console on :3000 on the embedded
-// database.
+// database, and a scenario played
+// through the real webhooks so the console opens on real data (including a failed event to replay).
 import { DEMO_DEFAULTS, SANDBOX_PORTS } from "../lib/env";
 import { startSandbox } from "../sandbox";
 import { ensureBuild, startNext, waitForHttp } from "./lib/next-server";
+import { playScenario } from "./demo-scenario";
 
 const port = Number(process.env.PORT ?? 3000);
 
@@ -36,6 +38,8 @@ async function main() {
     process.exit(code ?? 1);
   });
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server);
+  const played = await playScenario({ baseUrl: `http://127.0.0.1:${port}`, sandbox });
+  console.log(played === "played" ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay." : "Demo scenario already in ./.data (delete the folder to start over).");
   console.log(
     [
       "",

@@ -242,6 +242,32 @@ describe("support.requested", () => {
   });
 });
 
+describe("support.requested under Zendesk faults", () => {
+  it("a ticket create whose answer is lost, then a 500: still exactly one ticket", async () => {
+    const { userId, email } = await signUp();
+    await control.fault(h.sandbox.zendesk, [
+      { path: "/api/v2/tickets.json", method: "POST", kind: "hang", process: true },
+      { path: "/api/v2/tickets", method: "GET", status: 500 },
+    ]);
+    const res = await h.postApp(appEvent("support.requested", { requestId: uid("req"), userId, email, subject: "Sync stuck", message: "My data does not sync." }));
+    await h.settle();
+    const zendesk = await control.state<ZendeskState>(h.sandbox.zendesk);
+    expect(zendesk.tickets.filter((t) => t.external_id === res.body.reference)).toHaveLength(1);
+    const [row] = await h.db.select().from(events).where(eq(events.id, String(res.body.id)));
+    expect(row!.status).toBe("succeeded");
+  });
+
+  it("a permanent 422 fails create-ticket with Zendesk's message", async () => {
+    const { userId, email } = await signUp();
+    await control.fault(h.sandbox.zendesk, { path: "/api/v2/tickets.json", method: "POST", status: 422, body: { error: "RecordInvalid", description: "Record validation errors", details: { subject: [{ description: "Subject: is too long" }] } } });
+    const res = await h.postApp(appEvent("support.requested", { requestId: uid("req"), userId, email, subject: "x", message: "y" }));
+    await h.settle();
+    const [row] = await h.db.select().from(events).where(eq(events.id, String(res.body.id)));
+    expect(row!.status).toBe("failed");
+    expect(row!.lastError).toContain("create-ticket: zendesk 422: RecordInvalid: Record validation errors");
+  });
+});
+
 describe("crash recovery", () => {
   it("the sweeper finishes events left received or processing by a dead process, exactly once", async () => {
     const userA = uid("u");
