@@ -67,6 +67,9 @@ const raw = z.object({
   STRIPE_API_BASE: origin("STRIPE_API_BASE"),
   HUBSPOT_ACCESS_TOKEN: opt(z.string()),
   HUBSPOT_BASE_URL: origin("HUBSPOT_BASE_URL"),
+  HUBSPOT_PORTAL_ID: opt(
+    z.string().trim().regex(/^\d+$/, "HUBSPOT_PORTAL_ID must be the numeric HubSpot account id (Settings → Account details, e.g. 12345678); leave it unset to show contact ids without links"),
+  ),
   ZENDESK_SUBDOMAIN: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, "ZENDESK_SUBDOMAIN must be the subdomain only (acme for acme.zendesk.com)")),
   ZENDESK_EMAIL: opt(z.email("ZENDESK_EMAIL must be the email address of the Zendesk agent that owns the API token")),
   ZENDESK_API_TOKEN: opt(z.string()),
@@ -144,6 +147,7 @@ function build(r: z.infer<typeof raw>) {
     STRIPE_API_BASE: sandbox("STRIPE_SECRET_KEY", SANDBOX_PORTS.stripe, r.STRIPE_API_BASE),
     HUBSPOT_ACCESS_TOKEN: pick("HUBSPOT_ACCESS_TOKEN"),
     HUBSPOT_BASE_URL: sandbox("HUBSPOT_ACCESS_TOKEN", SANDBOX_PORTS.hubspot, r.HUBSPOT_BASE_URL),
+    HUBSPOT_PORTAL_ID: r.HUBSPOT_PORTAL_ID,
     ZENDESK_SUBDOMAIN: pick("ZENDESK_SUBDOMAIN"),
     ZENDESK_EMAIL: pick("ZENDESK_EMAIL"),
     ZENDESK_API_TOKEN: pick("ZENDESK_API_TOKEN"),
@@ -192,6 +196,7 @@ export function resetEnvCache() {
 }
 
 /** Log switches, read without full validation so that logging never throws. */
-export function logSettings(): { debug: boolean; silent: boolean } {
-  return { debug: process.env.LOG_LEVEL === "debug", silent: process.env.LOG_LEVEL === "silent" };
+export function logSettings(): { level: "debug" | "info" | "warn" | "silent" } {
+  const level = process.env.LOG_LEVEL;
+  return { level: level === "debug" || level === "warn" || level === "silent" ? level : "info" };
 }

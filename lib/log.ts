@@ -3,6 +3,8 @@ import { logSettings } from "./env";
 // Structured JSON logs, one line each; callers pass ids (event, correlation, user), never secrets or bodies.
 type Fields = Record<string, unknown>;
 type Level = "debug" | "info" | "warn" | "error";
+// `silent` still lets errors through: they are what an operator must see.
+const RANK = { debug: 0, info: 1, warn: 2, error: 3, silent: 3 } as const;
 
 const SECRET_KEYS = /secret|token|password|authorization|api[_-]?key|card|cvc|signature/i;
 
@@ -13,9 +15,8 @@ function scrub(fields: Fields): Fields {
 }
 
 function write(level: Level, msg: string, fields: Fields = {}) {
-  const { debug, silent } = logSettings();
-  if (level === "debug" && !debug) return;
-  if (silent && level !== "error") return;
+  const threshold = logSettings().level;
+  if (RANK[level] < RANK[threshold]) return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...scrub(fields) });
   (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
 }

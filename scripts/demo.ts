@@ -20,6 +20,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DEMO_MODE: "1",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { ReactTable, RowData, TableState } from "@tanstack/react-table";
 import type { DataTableFeatures } from "./features";
+import { SELECT_COLUMN_ID } from "./data-table-select-column";
 
 type Props<TData extends RowData> = {
   table: ReactTable<DataTableFeatures, TData, TableState<DataTableFeatures>>;
@@ -65,10 +66,13 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
         ) : null}
         {rows.map((row) => {
           const href = getRowHref?.(row.original);
+          const cells = row.getAllCells();
+          // The first cell that is not the selection checkbox carries the row's link.
+          const linkIndex = cells.findIndex((c) => c.column.id !== SELECT_COLUMN_ID);
           return (
             <tr
               key={row.id}
-              className={href ? "cursor-pointer hover:bg-slate-50" : undefined}
+              className={[href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50/60" : ""].join(" ").trim() || undefined}
               onClick={
                 href
                   ? (e) => {
@@ -79,12 +83,12 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
                   : undefined
               }
             >
-              {row.getAllCells().map((cell, i) => {
+              {cells.map((cell, i) => {
                 const meta = cell.column.columnDef.meta;
                 const content = <table.FlexRender cell={cell} />;
                 return (
                   <td key={cell.id} className={`px-4 py-2.5 align-middle ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${meta?.className ?? ""}`}>
-                    {href && i === 0 ? (
+                    {href && i === linkIndex ? (
                       <Link href={href} className="font-medium text-slate-900 hover:underline">
                         {content}
                       </Link>

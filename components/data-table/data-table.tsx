@@ -1,9 +1,11 @@
 "use client";
 // The one table of the console: TanStack Table v9 over one server page of rows. Sorting, paging and
 // filters live in the URL; the server page reads them, queries, and passes the rows back here.
+import { useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { useTable, type RowData, type PaginationState, type SortingState, type Updater } from "@tanstack/react-table";
+import { useTable, type RowData, type PaginationState, type RowSelectionState, type SortingState, type Updater } from "@tanstack/react-table";
 import { dataTableFeatures, type DataTableColumn } from "./features";
+import { getSelectColumn } from "./data-table-select-column";
 import { DataTableToolbar, type DataTableFilter } from "./data-table-toolbar";
 import { DataTablePagination } from "./data-table-pagination";
 import { DataTableBody } from "./data-table-body";
@@ -30,7 +32,24 @@ export type DataTableProps<TData extends RowData> = {
   getRowHref?: (row: TData) => string | undefined;
   /** Shown instead of the table when there are no rows and no filter is set. */
   emptyState?: React.ReactNode;
+  /** Row checkboxes in a first column, the selection owned by the list (keyed by getRowId). Off when absent. */
+  selection?: DataTableSelection<TData>;
+  /** Shown between the filters and the table: bulk actions on the selection or the filter, their progress. */
+  actions?: React.ReactNode;
 };
+
+export type DataTableSelection<TData> = {
+  state: RowSelectionState;
+  onChange: (next: RowSelectionState) => void;
+  /** Which rows may be selected (default: all). Keep stable, like `rowLabel`. */
+  canSelect?: (row: TData) => boolean;
+  /** Names a row for its checkbox's accessible label. */
+  rowLabel: (row: TData) => string;
+  /** Label of the header checkbox; default "Select all rows on this page". */
+  pageLabel?: string;
+};
+
+const NO_SELECTION: RowSelectionState = {};
 
 const apply = <T,>(updater: Updater<T>, current: T): T =>
   typeof updater === "function" ? (updater as (old: T) => T)(current) : updater;
@@ -42,7 +61,7 @@ const columnId = (column: object) => {
 };
 
 export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
-  const { columns, data, pageCount, total, state, defaultSort, filters = [], noun, defaultPerPage } = props;
+  const { columns, data, pageCount, total, state, defaultSort, filters = [], noun, defaultPerPage, selection } = props;
   const url = useTableUrl();
   const router = useRouter();
   const sortable = columns.filter((c) => c.enableSorting).map(columnId);
@@ -50,10 +69,19 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   const view = parseTableState(url.params, { sortable, defaultSort, defaultPerPage });
   const sorting: SortingState = [view.sort];
   const pagination: PaginationState = { pageIndex: view.page - 1, pageSize: view.perPage };
+  const rowSelection = selection?.state ?? NO_SELECTION;
+  const selectable = Boolean(selection);
+  const rowLabel = selection?.rowLabel;
+  const pageLabel = selection?.pageLabel ?? "Select all rows on this page";
+  const canSelect = selection?.canSelect;
+  const tableColumns = useMemo(
+    () => (selectable && rowLabel ? [getSelectColumn<TData>(rowLabel, pageLabel), ...columns] : columns),
+    [columns, selectable, rowLabel, pageLabel],
+  );
 
   const table = useTable<typeof dataTableFeatures, TData>({
     features: dataTableFeatures,
-    columns,
+    columns: tableColumns,
     data,
     getRowId: props.getRowId,
     manualSorting: true,
@@ -64,7 +92,9 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
     defaultColumn: { enableSorting: false },
     pageCount: Math.max(1, pageCount),
     rowCount: total,
-    state: { sorting, pagination },
+    state: { sorting, pagination, rowSelection },
+    enableRowSelection: selectable ? (canSelect ? (row) => canSelect(row.original) : true) : false,
+    onRowSelectionChange: (updater) => selection?.onChange(apply(updater, rowSelection)),
     onSortingChange: (updater) => {
       const next = apply(updater, sorting)[0];
       const value = next && formatSort(next) !== formatSort(defaultSort) ? formatSort(next) : null;
@@ -87,6 +117,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   return (
     <div>
       {filters.length > 0 || total > 0 ? <DataTableToolbar filters={filters} url={url} summary={label(total)} /> : null}
+      {props.actions ? <div className="mb-3">{props.actions}</div> : null}
       <div
         aria-busy={url.isPending}
         className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}

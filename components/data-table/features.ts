@@ -1,9 +1,11 @@
 // The table features every console list shares: sorting and pagination state, both owned by the
-// server (no client row models are registered, so the table never re-sorts or slices a page).
+// server (no client row models are registered, so the table never re-sorts or slices a page), and
+// row selection, which stays off unless a list passes `selection` to the DataTable.
 import {
   createColumnHelper,
   metaHelper,
   rowPaginationFeature,
+  rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
   type ColumnDef,
@@ -21,6 +23,7 @@ export type DataTableColumnMeta = {
 export const dataTableFeatures = tableFeatures({
   rowSortingFeature,
   rowPaginationFeature,
+  rowSelectionFeature,
   columnMeta: metaHelper<DataTableColumnMeta>(),
 });
 

@@ -1,0 +1,104 @@
+// The pipeline steps of one event in the order they run: status, attempts, how long the last attempt
+// took, the service's HTTP status and message when it failed, and the reference it made elsewhere.
+import type { EventStep } from "@/db/schema";
+import { StatusBadge } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+
+type Props = { steps: EventStep[] };
+
+/** What each step does, and what its external reference points at. */
+const STEPS: Record<string, { title: string; ref: string }> = {
+  "resolve-identity": { title: "Find or create the customer", ref: "App user" },
+  "update-entitlement": { title: "Apply the plan and billing status", ref: "Stripe subscription" },
+  "sync-crm": { title: "Upsert the HubSpot contact", ref: "HubSpot contact" },
+  "create-ticket": { title: "Create the Zendesk ticket", ref: "Zendesk ticket" },
+  "raise-billing-alert": { title: "Open a billing alert", ref: "Alert" },
+  "resolve-billing-alert": { title: "Resolve payment alerts", ref: "Alert" },
+};
+
+const SERVICES: Record<string, string> = { hubspot: "HubSpot", zendesk: "Zendesk", stripe: "Stripe", alerts: "Alert webhook" };
+
+const MARKERS: Record<string, { icon: string; className: string }> = {
+  succeeded: { icon: "✓", className: "bg-emerald-600 text-white" },
+  failed: { icon: "✕", className: "bg-red-600 text-white" },
+  running: { icon: "…", className: "bg-sky-600 text-white" },
+  skipped: { icon: "–", className: "bg-slate-300 text-slate-700" },
+  pending: { icon: "", className: "border-2 border-slate-300 bg-white" },
+};
+
+/** `hubspot 400: message` (how the pipeline records an integration error) → service, status, message. */
+export function splitStepError(error: string, status: number | null) {
+  const m = /^(hubspot|zendesk|stripe|alerts)(?: (\d{3}))?: ([\s\S]*)$/.exec(error);
+  if (!m) return { service: null, status, message: error };
+  return { service: SERVICES[m[1]!] ?? m[1]!, status: status ?? (m[2] ? Number(m[2]) : null), message: m[3]! };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function StepTimeline({ steps }: Props) {
+  return (
+    <ol aria-label="Pipeline steps" className="rounded-lg border border-slate-200 bg-white">
+      {steps.map((step, i) => (
+        <StepItem key={step.id} step={step} index={i} last={i === steps.length - 1} />
+      ))}
+    </ol>
+  );
+}
+
+function StepItem({ step, index, last }: { step: EventStep; index: number; last: boolean }) {
+  const info = STEPS[step.step];
+  const marker = MARKERS[step.status] ?? MARKERS.pending!;
+  const duration = step.startedAt && step.finishedAt ? formatDuration(step.finishedAt.getTime() - step.startedAt.getTime()) : null;
+  const error = step.lastError ? splitStepError(step.lastError, step.errorStatus) : null;
+  return (
+    <li className="relative flex gap-4 px-5 py-4" data-step={step.step} data-status={step.status}>
+      {!last ? <span aria-hidden className="absolute top-11 bottom-0 left-[2.06rem] w-px bg-slate-200" /> : null}
+      <span aria-hidden className={`relative z-10 mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${marker.className}`}>
+        {marker.icon}
+      </span>
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+          <h3 className="font-mono text-sm font-medium text-slate-900">
+            <span className="sr-only">Step {index + 1}: </span>
+            {step.step}
+          </h3>
+          <StatusBadge status={step.status} />
+          {info ? <span className="text-sm text-slate-600">{info.title}</span> : null}
+        </div>
+        <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
+          <span>
+            {step.attempts} attempt{step.attempts === 1 ? "" : "s"}
+          </span>
+          {duration ? <span>took {duration}</span> : step.status === "running" ? <span>running…</span> : null}
+          {step.startedAt ? (
+            <span>
+              started <RelativeTime date={step.startedAt} />
+            </span>
+          ) : (
+            <span>not started</span>
+          )}
+        </p>
+        {error ? (
+          <div className={`mt-2 rounded-md px-3 py-2 text-sm ring-1 ${step.status === "failed" ? "bg-red-50 text-red-900 ring-red-200" : "bg-slate-50 text-slate-700 ring-slate-200"}`}>
+            <p className="font-medium">
+              {step.status === "failed" ? "" : "Last error: "}
+              {error.service ? `${error.service} answered` : "Error"}
+              {error.status ? ` HTTP ${error.status}` : ""}
+            </p>
+            <p className="mt-0.5 break-words whitespace-pre-wrap">{error.message}</p>
+          </div>
+        ) : null}
+        {step.externalRef ? (
+          <p className="mt-1.5 text-xs text-slate-600">
+            {info?.ref ?? "Reference"}: <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">{step.externalRef}</code>
+          </p>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,33 @@
+// What every console server action answers: a serialisable success or a refusal the client can show
+// (401 signed out, 403 role too low, 400 bad input, 404/409 from the operation), never a thrown error.
+import "server-only";
+import type { z } from "zod";
+import { AccessError, requireActionActor } from "@/lib/access";
+import type { Actor } from "@/lib/roles";
+
+export type ActionFailure = { ok: false; status: number; error: string };
+export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
+
+/**
+ * The role check first (an AccessError becomes `{ ok: false, status }`), then the zod-parsed input,
+ * then the work. Anything else thrown is a bug and still surfaces as an error.
+ */
+export async function adminAction<S extends z.ZodType, R extends ActionResult>(
+  schema: S,
+  input: unknown,
+  run: (actor: Actor, data: z.output<S>) => Promise<R>,
+): Promise<R | ActionFailure> {
+  let actor: Actor;
+  try {
+    actor = await requireActionActor("admin");
+  } catch (err) {
+    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
+    throw err;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+    return { ok: false, status: 400, error: `Invalid input (${detail}).` };
+  }
+  return run(actor, parsed.data);
+}

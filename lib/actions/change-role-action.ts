@@ -1,0 +1,27 @@
+"use server";
+// Changes a console user's role from the Users page (owners only; the last owner stays owner).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { userRole, type Role } from "@/db/schema";
+import { AccessError, requireActionActor } from "@/lib/access";
+import { changeUserRole } from "@/lib/operations/users";
+
+export type ChangeRoleResult = { ok: true; message: string; role: Role } | { ok: false; status: number; error: string };
+
+const input = z.object({ userId: z.uuid("Unknown user."), role: z.enum(userRole.enumValues, "Choose owner, admin or viewer.") });
+
+export async function changeRoleAction(raw: { userId: string; role: string }): Promise<ChangeRoleResult> {
+  let actor;
+  try {
+    actor = await requireActionActor("owner");
+  } catch (err) {
+    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
+    throw err;
+  }
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]?.message ?? "Check the role." };
+  const result = await changeUserRole(await getDb(), actor, parsed.data);
+  revalidatePath("/users");
+  return result.ok ? { ok: true, message: result.message, role: result.user.role } : { ok: false, status: result.status, error: result.error };
+}

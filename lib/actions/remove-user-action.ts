@@ -1,0 +1,26 @@
+"use server";
+// Removes a console user from the Users page (owners only; never yourself, never the last owner).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { AccessError, requireActionActor } from "@/lib/access";
+import { removeUser } from "@/lib/operations/users";
+
+export type RemoveUserResult = { ok: true; message: string } | { ok: false; status: number; error: string };
+
+const input = z.object({ userId: z.uuid("Unknown user.") });
+
+export async function removeUserAction(raw: { userId: string }): Promise<RemoveUserResult> {
+  let actor;
+  try {
+    actor = await requireActionActor("owner");
+  } catch (err) {
+    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
+    throw err;
+  }
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]?.message ?? "Unknown user." };
+  const result = await removeUser(await getDb(), actor, parsed.data);
+  revalidatePath("/users");
+  return result.ok ? { ok: true, message: result.message } : { ok: false, status: result.status, error: result.error };
+}

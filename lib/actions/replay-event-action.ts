@@ -1,0 +1,23 @@
+"use server";
+// Replays one event from the console: its failed steps, or (force) every step. Admin role; the same
+// operation as POST /api/admin/events/:id/replay.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { replayEvent } from "@/lib/operations/replay";
+import type { ProcessOutcome } from "@/lib/pipeline/process-event";
+import { adminAction, type ActionResult } from "./action-result";
+
+const input = z.object({ eventId: z.uuid("The event id must be a UUID."), force: z.boolean() });
+
+export type ReplayEventActionResult = ActionResult<{ eventId: string; outcome: ProcessOutcome | { status: "queued" } }>;
+
+export async function replayEventAction(eventId: string, force: boolean): Promise<ReplayEventActionResult> {
+  return adminAction(input, { eventId, force }, async (actor, data) => {
+    const result = await replayEvent(await getDb(), actor, data.eventId, { force: data.force });
+    revalidatePath(`/events/${data.eventId}`);
+    revalidatePath("/events");
+    if (!result.ok) return result;
+    return { ok: true, eventId: result.eventId, outcome: result.outcome };
+  });
+}

@@ -1,0 +1,27 @@
+"use server";
+// "Re-sync to CRM" on the customer page: writes the customer's record to their HubSpot contact (admin).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { AccessError, requireActionActor } from "@/lib/access";
+import { resyncCustomerToCrm } from "@/lib/operations/customers";
+
+export type ResyncCustomerResult = { ok: true; message: string; contactId: string } | { ok: false; status: number; error: string };
+
+const input = z.object({ appUserId: z.string().trim().min(1).max(200) });
+
+export async function resyncCustomerAction(raw: { appUserId: string }): Promise<ResyncCustomerResult> {
+  let actor;
+  try {
+    actor = await requireActionActor("admin");
+  } catch (err) {
+    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
+    throw err;
+  }
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) return { ok: false, status: 400, error: "Which customer? The app user id is missing." };
+  const result = await resyncCustomerToCrm(await getDb(), actor, parsed.data.appUserId);
+  revalidatePath(`/customers/${encodeURIComponent(parsed.data.appUserId)}`);
+  revalidatePath("/customers");
+  return result.ok ? { ok: true, message: result.message, contactId: result.contactId } : { ok: false, status: result.status, error: result.error };
+}
