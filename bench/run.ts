@@ -28,7 +28,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DEMO_MODE: "1",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
     DATABASE_URL: pg.url,
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,

@@ -29,7 +29,9 @@ export async function upsertAppCustomer(
       target: customers.appUserId,
       set,
       // A profile change older than the one applied is dropped (the app's events can arrive out of order).
-      setWhere: input.asOf ? sql`${customers.profileUpdatedAt} is null or ${customers.profileUpdatedAt} <= ${input.asOf}` : undefined,
+      setWhere: input.asOf
+        ? sql`${customers.profileUpdatedAt} is null or ${customers.profileUpdatedAt} <= ${input.asOf.toISOString()}::timestamptz`
+        : undefined,
     });
   const row = (await customerByAppUserId(db, input.appUserId))!;
   await linkIdentity(db, row.id, "app", input.appUserId, "id");

@@ -108,6 +108,7 @@ describe("Stripe billing events", () => {
     await Promise.all(Array.from({ length: 20 }, () => h.postStripe(failed)));
     for (let i = 0; i < 10; i++) await h.postStripe(failed);
     await h.settle();
+    expect(await h.db.select().from(events).where(eq(events.externalId, failed.id))).toHaveLength(1);
     const customer = (await customerOf(userId))!;
     expect((await entitlementOf(customer.id))!.status).toBe("past_due");
     const open = await h.db.select().from(alerts).where(eq(alerts.customerId, customer.id));
@@ -123,6 +124,21 @@ describe("Stripe billing events", () => {
     expect(entitlement.status).toBe("active");
     expect(entitlement.currentPeriodEnd?.getTime()).toBe(periodEnd * 1000);
     expect((await h.db.select().from(alerts).where(eq(alerts.customerId, customer.id)))[0]!.status).toBe("resolved");
+  });
+
+  it("accepts the older API shape (invoice.subscription, subscription.current_period_end)", async () => {
+    const { userId } = await signUp();
+    const cus = uid("cus");
+    const sub = await seedSubscription({ customer: cus, appUserId: userId });
+    const end = Math.floor(Date.now() / 1000) + 7 * 86400;
+    await h.postStripe(stripeEvent("invoice.paid", { id: uid("in"), object: "invoice", customer: cus, subscription: sub, period_end: end, lines: { data: [] } }));
+    await h.settle();
+    const entitlement = (await entitlementOf((await customerOf(userId))!.id))!;
+    expect(entitlement).toMatchObject({ status: "active", stripeSubscriptionId: sub });
+    expect(entitlement.currentPeriodEnd?.getTime()).toBe(end * 1000);
+    await h.postStripe(stripeEvent("customer.subscription.updated", { id: sub, object: "subscription", customer: cus, status: "past_due", current_period_end: end + 86400, plan: { id: "price_old", nickname: "Legacy" } }, { created: Math.floor(Date.now() / 1000) + 5 }));
+    await h.settle();
+    expect(await entitlementOf((await customerOf(userId))!.id)).toMatchObject({ status: "past_due", plan: "Legacy" });
   });
 
   it("every ordering of a subscription's events ends with the newest state", async () => {

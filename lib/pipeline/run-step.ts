@@ -51,7 +51,11 @@ export async function attemptStep(db: Db, eventId: string, step: string, run: ()
   }
 }
 
+/** A message for the console: the service and its status, or the database's own words (a failed query's
+ * text and parameters, which may hold customer data, are left out). */
 export function describeError(err: unknown): string {
   if (err instanceof IntegrationError) return `${err.service}${err.status ? ` ${err.status}` : ""}: ${err.message}`.slice(0, 2000);
+  const cause = (err as { cause?: { message?: string } })?.cause;
+  if (err instanceof Error && err.message.startsWith("Failed query") && cause?.message) return `database: ${cause.message}`.slice(0, 2000);
   return (err instanceof Error ? err.message : String(err)).slice(0, 2000);
 }
