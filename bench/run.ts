@@ -40,7 +40,7 @@ async function main() {
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${baseUrl}/api/health`, 120_000, server);
-    rows.push(...(await endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, senders: 4 })));
+    rows.push(...(await endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, perSecond: 20 })));
   } finally {
     server.kill("SIGTERM");
     await sandbox.close();
