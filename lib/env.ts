@@ -49,6 +49,18 @@ const origin = (name: string) =>
     ),
   ).transform((v) => (v ? v.replace(/\/+$/, "") : v));
 
+/** An optional number with a default, e.g. ALERT_BACKLOG_MINUTES=5. */
+const num = (name: string, fallback: number, o: { min?: number; max?: number; int?: boolean } = {}) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: `${name} must be a number` })
+      .refine((n) => Number.isFinite(n) && (!o.int || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max), {
+        message: `${name} must be ${o.int ? "a whole number" : "a number"}${o.min !== undefined ? ` ≥ ${o.min}` : ""}${o.max !== undefined ? ` and ≤ ${o.max}` : ""}`,
+      })
+      .default(fallback),
+  );
+
 const raw = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DEMO_MODE: opt(z.enum(["0", "1", "true", "false"])).transform((v) => v === "1" || v === "true"),
@@ -81,6 +93,14 @@ const raw = z.object({
   INNGEST_SIGNING_KEY: opt(z.string()),
   INNGEST_DEV: opt(z.string()),
   APP_URL: opt(z.url("APP_URL must be the public URL of the console, e.g. https://ops.example.com")),
+  ALERT_FAILURE_RATE_PERCENT: num("ALERT_FAILURE_RATE_PERCENT", 1, { min: 0, max: 100 }),
+  ALERT_FAILED_WEBHOOKS: num("ALERT_FAILED_WEBHOOKS", 3, { min: 1, int: true }),
+  ALERT_FAILED_WEBHOOKS_MINUTES: num("ALERT_FAILED_WEBHOOKS_MINUTES", 10, { min: 1, int: true }),
+  ALERT_PAYMENT_DELAY_P95_SECONDS: num("ALERT_PAYMENT_DELAY_P95_SECONDS", 30, { min: 1 }),
+  ALERT_SUPPORT_FAILURES_PER_HOUR: num("ALERT_SUPPORT_FAILURES_PER_HOUR", 3, { min: 0, int: true }),
+  ALERT_BACKLOG_MINUTES: num("ALERT_BACKLOG_MINUTES", 5, { min: 1 }),
+  ALERT_DIGEST_HOUR_UTC: num("ALERT_DIGEST_HOUR_UTC", 8, { min: 0, max: 23, int: true }),
+  PAYLOAD_RETENTION_DAYS: num("PAYLOAD_RETENTION_DAYS", 30, { min: 1, int: true }),
 });
 
 const REQUIRED_IN_PRODUCTION = [
@@ -159,6 +179,16 @@ function build(r: z.infer<typeof raw>) {
     INNGEST_SIGNING_KEY: r.INNGEST_SIGNING_KEY,
     INNGEST_DEV: r.INNGEST_DEV,
     APP_URL: r.APP_URL,
+    alertThresholds: {
+      failureRatePercent: r.ALERT_FAILURE_RATE_PERCENT,
+      failedWebhooks: r.ALERT_FAILED_WEBHOOKS,
+      failedWebhooksMinutes: r.ALERT_FAILED_WEBHOOKS_MINUTES,
+      paymentDelayP95Seconds: r.ALERT_PAYMENT_DELAY_P95_SECONDS,
+      supportFailuresPerHour: r.ALERT_SUPPORT_FAILURES_PER_HOUR,
+      backlogMinutes: r.ALERT_BACKLOG_MINUTES,
+      digestHourUtc: r.ALERT_DIGEST_HOUR_UTC,
+    },
+    PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
   };
 }
 

@@ -1,0 +1,196 @@
+// Alert rules open once and resolve once on crafted data; the notifier retries and never double-posts;
+// the digest is daily; retention redacts old payloads only.
+import http from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { DbHandle } from "@/db";
+import { createTestDb } from "@/db/test-db";
+import { alerts, events, eventSteps } from "@/db/schema";
+import { parseEnv } from "@/lib/env";
+import { applyRuleResults } from "./apply-rules";
+import { recordDailyDigest } from "./digest";
+import { deliverNotifications } from "./notifier";
+import { redactOldPayloads } from "./retention";
+import { evaluateRules, type RuleId } from "./rules";
+
+const thresholds = parseEnv({ NODE_ENV: "test" }).alertThresholds;
+let handle: DbHandle;
+let n = 0;
+
+beforeAll(async () => {
+  handle = await createTestDb();
+});
+afterAll(() => handle?.close());
+beforeEach(async () => {
+  await handle.db.delete(alerts);
+  await handle.db.delete(events);
+});
+
+const minutesAgo = (now: Date, m: number) => new Date(now.getTime() - m * 60_000);
+
+async function event(o: { status: "received" | "processing" | "succeeded" | "failed"; at: Date; type?: string; source?: "stripe" | "app" }) {
+  const [row] = await handle.db
+    .insert(events)
+    .values({ source: o.source ?? "app", externalId: `e${n++}`, type: o.type ?? "user.signed_up", status: o.status, receivedAt: o.at, updatedAt: o.at, correlationId: "c", rawBody: "{}" })
+    .returning();
+  return row!;
+}
+
+async function tick(now: Date) {
+  return applyRuleResults(handle.db, await evaluateRules(handle.db, thresholds, now), now);
+}
+
+const unresolved = async (rule: RuleId) => (await handle.db.select().from(alerts).where(eq(alerts.rule, rule))).filter((a) => a.status !== "resolved");
+
+describe("ops alert rules", () => {
+  it("failed webhooks and failure rate: open once, stay one alert, resolve when the window passes", async () => {
+    const now = new Date();
+    for (let i = 0; i < 3; i++) await event({ status: "failed", at: minutesAgo(now, 2) });
+    for (let i = 0; i < 10; i++) await event({ status: "succeeded", at: minutesAgo(now, 30) });
+    expect((await tick(now)).opened).toEqual(expect.arrayContaining(["failed-webhooks", "failure-rate"]));
+    expect((await tick(now)).opened).toEqual([]);
+    expect(await unresolved("failed-webhooks")).toHaveLength(1);
+    const later = new Date(now.getTime() + 15 * 60_000);
+    const { resolved } = await tick(later);
+    expect(resolved).toContain("failed-webhooks");
+    expect(resolved).not.toContain("failure-rate"); // still 3 of 13 in the last hour
+    expect(await unresolved("failed-webhooks")).toHaveLength(0);
+    expect((await tick(new Date(now.getTime() + 2 * 3_600_000))).resolved).toContain("failure-rate");
+  });
+
+  it("backlog: events waiting longer than the threshold", async () => {
+    const now = new Date();
+    const waiting = await event({ status: "received", at: minutesAgo(now, 6) });
+    expect((await tick(now)).opened).toContain("backlog");
+    await handle.db.update(events).set({ status: "succeeded" }).where(eq(events.id, waiting.id));
+    expect((await tick(now)).resolved).toContain("backlog");
+  });
+
+  it("payment → entitlement and → CRM delay p95 above 30 s", async () => {
+    const now = new Date();
+    for (let i = 0; i < 5; i++) {
+      const e = await event({ status: "succeeded", at: minutesAgo(now, 10), source: "stripe", type: "invoice.paid" });
+      await handle.db.insert(eventSteps).values([
+        { eventId: e.id, step: "update-entitlement", status: "succeeded", startedAt: e.receivedAt, finishedAt: new Date(e.receivedAt.getTime() + 45_000) },
+        { eventId: e.id, step: "sync-crm", status: "succeeded", startedAt: e.receivedAt, finishedAt: new Date(e.receivedAt.getTime() + 2_000) },
+      ]);
+    }
+    const { opened } = await tick(now);
+    expect(opened).toContain("payment-entitlement-delay");
+    expect(opened).not.toContain("payment-crm-delay");
+    const [alert] = await unresolved("payment-entitlement-delay");
+    expect(alert!.title).toContain("45 s");
+  });
+
+  it("support failures: more than 3 in an hour", async () => {
+    const now = new Date();
+    for (let i = 0; i < 3; i++) await event({ status: "failed", at: minutesAgo(now, 20), type: "support.requested" });
+    expect((await tick(now)).opened).not.toContain("support-failures");
+    await event({ status: "failed", at: minutesAgo(now, 20), type: "support.requested" });
+    expect((await tick(now)).opened).toContain("support-failures");
+  });
+
+  it("authentication errors name the service", async () => {
+    const now = new Date();
+    const e = await event({ status: "failed", at: minutesAgo(now, 1) });
+    await handle.db.insert(eventSteps).values({ eventId: e.id, step: "sync-crm", status: "failed", errorStatus: 401, lastError: "hubspot 401: Authentication credentials not found", updatedAt: now });
+    expect((await tick(now)).opened).toContain("auth-errors");
+    expect((await unresolved("auth-errors"))[0]!.title).toBe("Credentials refused by hubspot");
+  });
+
+  it("opens a new alert when a rule fires again after resolving", async () => {
+    const now = new Date();
+    const w = await event({ status: "received", at: minutesAgo(now, 6) });
+    await tick(now);
+    await handle.db.update(events).set({ status: "succeeded" }).where(eq(events.id, w.id));
+    await tick(now);
+    await event({ status: "received", at: minutesAgo(now, 7) });
+    expect((await tick(new Date(now.getTime() + 60_000))).opened).toContain("backlog");
+    expect(await handle.db.select().from(alerts).where(eq(alerts.rule, "backlog"))).toHaveLength(2);
+  });
+});
+
+describe("notifier", () => {
+  let server: http.Server;
+  let url: string;
+  let received: string[] = [];
+  let failures = 0;
+  beforeAll(async () => {
+    server = http.createServer(async (req, res) => {
+      let body = "";
+      for await (const c of req) body += c;
+      if (failures > 0) {
+        failures--;
+        res.writeHead(500).end("no");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      received.push(JSON.parse(body).text);
+      res.writeHead(200).end("ok");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+  beforeEach(() => {
+    received = [];
+    failures = 0;
+  });
+
+  it("retries a failing webhook, posts open then resolve once each, even when two workers deliver at once", async () => {
+    const now = new Date();
+    await event({ status: "received", at: minutesAgo(now, 9) });
+    await tick(now);
+    failures = 2;
+    const results = await Promise.all([deliverNotifications(handle.db, { url, minTimeoutMs: 10 }), deliverNotifications(handle.db, { url, minTimeoutMs: 10 })]);
+    expect(results.reduce((s, r) => s + r.sent, 0)).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toContain("Events waiting for 9 minutes");
+    expect((await deliverNotifications(handle.db, { url })).sent).toBe(0);
+    await handle.db.update(events).set({ status: "succeeded" });
+    await tick(now);
+    await deliverNotifications(handle.db, { url });
+    await deliverNotifications(handle.db, { url });
+    expect(received).toHaveLength(2);
+    expect(received[1]).toContain("Resolved: *Events waiting");
+  });
+
+  it("keeps a notification pending when the webhook keeps failing, and sends it later", async () => {
+    const now = new Date();
+    await event({ status: "received", at: minutesAgo(now, 9) });
+    await tick(now);
+    failures = 100;
+    expect(await deliverNotifications(handle.db, { url, retries: 1, minTimeoutMs: 10 })).toEqual({ sent: 0, failed: 1 });
+    failures = 0;
+    expect(await deliverNotifications(handle.db, { url })).toEqual({ sent: 1, failed: 0 });
+    const [alert] = await handle.db.select().from(alerts);
+    expect(alert!.notifyAttempts).toBe(2);
+  });
+});
+
+describe("daily digest and retention", () => {
+  it("records one digest a day while failures exist, after the digest hour", async () => {
+    const day = new Date("2026-11-23T09:00:00Z");
+    expect(await recordDailyDigest(handle.db, 8, day)).toBe(false);
+    await event({ status: "failed", at: day, type: "invoice.paid" });
+    await event({ status: "failed", at: day, type: "invoice.paid" });
+    expect(await recordDailyDigest(handle.db, 8, new Date("2026-11-23T07:00:00Z"))).toBe(false);
+    expect(await recordDailyDigest(handle.db, 8, day)).toBe(true);
+    expect(await recordDailyDigest(handle.db, 8, new Date("2026-11-23T18:00:00Z"))).toBe(false);
+    const [digest] = await handle.db.select().from(alerts);
+    expect(digest).toMatchObject({ title: "Daily digest: 2 sync failures to replay", message: "2 × invoice.paid" });
+  });
+
+  it("redacts payloads older than the retention period and keeps the rest of the event", async () => {
+    const now = new Date();
+    const old = await event({ status: "succeeded", at: minutesAgo(now, 31 * 24 * 60) });
+    const fresh = await event({ status: "succeeded", at: minutesAgo(now, 60) });
+    expect(await redactOldPayloads(handle.db, 30, now)).toBe(1);
+    const [o] = await handle.db.select().from(events).where(eq(events.id, old.id));
+    const [f] = await handle.db.select().from(events).where(eq(events.id, fresh.id));
+    expect(o).toMatchObject({ rawBody: null, status: "succeeded", type: "user.signed_up" });
+    expect(o!.redactedAt).not.toBeNull();
+    expect(f!.rawBody).toBe("{}");
+    expect(await redactOldPayloads(handle.db, 30, now)).toBe(0);
+  });
+});
