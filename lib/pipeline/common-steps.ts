@@ -85,7 +85,10 @@ export function syncCrmStep<P>(extra?: (ctx: StepContext<P>) => ContactWrite["pr
     run: async (ctx) => {
       const { customerId } = customerFrom(ctx);
       const contact = await contactProjection(ctx.db, customerId);
-      const contactId = await ctx.services.hubspot.upsertContact({ ...contact, properties: { ...contact.properties, ...extra?.(ctx) } });
+      const contactId = await ctx.services.hubspot.upsertContact(
+        { ...contact, properties: { ...contact.properties, ...extra?.(ctx) } },
+        { correlationId: ctx.correlationId },
+      );
       await linkIdentity(ctx.db, customerId, "hubspot", contactId, "id");
       return { externalRef: contactId };
     },

@@ -72,6 +72,21 @@ describe("user.signed_up", () => {
   });
 });
 
+describe("traceability", () => {
+  it("the event's correlation id travels on every outbound request", async () => {
+    const { userId, email } = await signUp();
+    const res = await h.postApp(appEvent("support.requested", { requestId: uid("req"), userId, email, subject: "Hi", message: "Help" }));
+    await h.settle();
+    const [row] = await h.db.select().from(events).where(eq(events.id, String(res.body.id)));
+    const zendeskCalls = await control.requests(h.sandbox.zendesk);
+    expect(zendeskCalls.length).toBeGreaterThan(0);
+    for (const call of zendeskCalls) expect(call.headers["x-correlation-id"]).toBe(row!.correlationId);
+    const [signup] = await h.db.select().from(events).where(and(eq(events.customerId, row!.customerId!), eq(events.type, "user.signed_up")));
+    const upserts = await control.requests(h.sandbox.hubspot, { path: "/crm/v3/objects/contacts/batch/upsert" });
+    expect(upserts.some((u) => u.headers["x-correlation-id"] === signup!.correlationId)).toBe(true);
+  });
+});
+
 describe("Stripe billing events", () => {
   it("checkout links the Stripe customer by client_reference_id and grants the plan; HubSpot becomes a customer", async () => {
     const { userId } = await signUp();

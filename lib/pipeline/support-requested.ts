@@ -33,7 +33,7 @@ export const supportRequested: Handler<SupportRequested> = {
         const zendesk = ctx.services.zendesk;
         let requesterId = Number(await identityOf(ctx.db, customer.customerId, "zendesk")) || undefined;
         if (!requesterId) {
-          requesterId = await zendesk.ensureRequester({ email: d.email, name: customer.name, appUserId: d.userId });
+          requesterId = await zendesk.ensureRequester({ email: d.email, name: customer.name, appUserId: d.userId, correlationId: ctx.correlationId });
           await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), "email");
         }
         const [entitlement] = await ctx.db.select().from(entitlements).where(eq(entitlements.customerId, customer.customerId)).limit(1);
@@ -56,8 +56,8 @@ export const supportRequested: Handler<SupportRequested> = {
           .filter((t): t is string => Boolean(t))
           .map((t) => t.toLowerCase().replace(/[^a-z0-9_]+/g, "_"));
         const zendeskTicketId =
-          (await zendesk.findTicketByReference(reference)) ??
-          (await zendesk.createTicket({ reference, requesterId, subject: d.subject, body, tags }));
+          (await zendesk.findTicketByReference(reference, ctx.correlationId)) ??
+          (await zendesk.createTicket({ reference, requesterId, subject: d.subject, body, tags }, ctx.correlationId));
         await ctx.db
           .update(supportTickets)
           .set({ zendeskTicketId, customerId: customer.customerId, metadata: context as never, updatedAt: new Date() })

@@ -13,21 +13,32 @@ export class HubspotService {
   private propertiesReady: Promise<void> | undefined;
 
   constructor(private readonly config: HubspotConfig) {
-    this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
+    this.client = this.clientFor();
+  }
+
+  /** The SDK client; with a correlation id, one that sends it as X-Correlation-Id on every request. */
+  private clientFor(correlationId?: string): Client {
+    return new Client({
+      accessToken: this.config.accessToken,
+      basePath: this.config.baseUrl,
+      numberOfApiCallRetries: 0,
+      ...(correlationId ? { defaultHeaders: { "X-Correlation-Id": correlationId } } : {}),
+    });
   }
 
   /** Creates or updates the contact of an app user; returns the HubSpot contact id. */
-  async upsertContact(write: ContactWrite): Promise<string> {
+  async upsertContact(write: ContactWrite, opts: { correlationId?: string } = {}): Promise<string> {
+    const client = opts.correlationId ? this.clientFor(opts.correlationId) : this.client;
     try {
       await this.ensureProperties();
-      return await this.upsertOnce(write);
+      return await this.upsertOnce(client, write);
     } catch (err) {
       if (!isMissingProperty(err)) throw classifyHubspotError(err);
       // Someone deleted a property since we checked: create it again, then write once more.
       this.propertiesReady = undefined;
       try {
         await this.ensureProperties();
-        return await this.upsertOnce(write);
+        return await this.upsertOnce(client, write);
       } catch (again) {
         throw classifyHubspotError(again);
       }
@@ -51,11 +62,11 @@ export class HubspotService {
     return this.propertiesReady;
   }
 
-  private async upsertOnce(write: ContactWrite): Promise<string> {
+  private async upsertOnce(client: Client, write: ContactWrite): Promise<string> {
     const properties = clean({ ...write.properties, ...(write.email ? { email: write.email } : {}), app_user_id: write.appUserId });
     try {
       const res = await this.withTimeout(
-        this.client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }),
+        client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }),
       );
       const id = res.results[0]?.id;
       if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");
@@ -64,7 +75,7 @@ export class HubspotService {
       // The email already belongs to a contact made elsewhere (a form, an import): adopt that contact.
       const existing = existingContactId(err);
       if (!existing) throw err;
-      await this.withTimeout(this.client.crm.contacts.basicApi.update(existing, { properties }));
+      await this.withTimeout(client.crm.contacts.basicApi.update(existing, { properties }));
       return existing;
     }
   }

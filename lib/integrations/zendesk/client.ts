@@ -25,7 +25,8 @@ export class ZendeskService {
     return `${this.config.baseUrl ?? `https://${this.config.subdomain}.zendesk.com`}/api/v2`;
   }
 
-  private client(headers: Record<string, string> = {}) {
+  private client(headers: Record<string, string> = {}, correlationId?: string) {
+    if (correlationId) headers = { ...headers, "X-Correlation-Id": correlationId };
     const ms = this.config.timeoutMs ?? 10_000;
     return zendesk.createClient({
       username: this.config.email,
@@ -58,9 +59,9 @@ export class ZendeskService {
   }
 
   /** Finds or creates the end user for this email (create_or_update is idempotent by email). */
-  async ensureRequester(input: { email: string; name?: string | null; appUserId: string }): Promise<number> {
+  async ensureRequester(input: { email: string; name?: string | null; appUserId: string; correlationId?: string }): Promise<number> {
     const user = await this.call(() =>
-      this.client().users.createOrUpdate({
+      this.client({}, input.correlationId).users.createOrUpdate({
         user: { email: input.email, name: input.name || input.email.split("@")[0], external_id: input.appUserId, verified: true },
       }) as Promise<Reply<{ id: number }>>,
     );
@@ -69,9 +70,9 @@ export class ZendeskService {
   }
 
   /** The ticket we made for this reference, if any (a consistent list, not the lagging search API). */
-  async findTicketByReference(reference: string): Promise<number | undefined> {
+  async findTicketByReference(reference: string, correlationId?: string): Promise<number | undefined> {
     try {
-      const tickets = (await this.client().tickets.listWithFilter("external_id", reference)) as Array<{ id: number }>;
+      const tickets = (await this.client({}, correlationId).tickets.listWithFilter("external_id", reference)) as Array<{ id: number }>;
       return tickets[0]?.id;
     } catch (err) {
       throw classifyZendeskError(err);
@@ -79,9 +80,9 @@ export class ZendeskService {
   }
 
   /** Creates the ticket once: Idempotency-Key = our reference, external_id = our reference. */
-  async createTicket(input: TicketInput): Promise<number> {
+  async createTicket(input: TicketInput, correlationId?: string): Promise<number> {
     const ticket = await this.call(() =>
-      this.client({ "Idempotency-Key": input.reference }).tickets.create({
+      this.client({ "Idempotency-Key": input.reference }, correlationId).tickets.create({
         ticket: {
           subject: input.subject,
           comment: { body: input.body, public: false },
