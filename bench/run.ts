@@ -30,6 +30,7 @@ async function main() {
     DEMO_MODE: "1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
     DATABASE_URL: pg.url,
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: "10000000",
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,

@@ -10,6 +10,7 @@ import { auth } from "./auth";
 import { env } from "./env";
 import { hasRole, type Actor } from "./roles";
 import { findUserById } from "./users";
+import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
 
 export class AccessError extends Error {
   constructor(public readonly status: 401 | 403, message: string) {
@@ -72,12 +73,15 @@ export async function apiActor(req: Request): Promise<Actor | null> {
 
 /** Runs an admin API handler for an actor with at least `minRole`; answers 401/403 JSON otherwise. */
 export async function withApiActor(req: Request, minRole: Role, handler: (actor: Actor) => Promise<Response>): Promise<Response> {
+  const blocked = await adminAuthBlocked(req);
+  if (blocked) return blocked;
   let actor: Actor;
   try {
     actor = checkRole(await apiActor(req), minRole);
   } catch (err) {
-    if (err instanceof AccessError) return Response.json({ error: err.message }, { status: err.status });
-    throw err;
+    if (!(err instanceof AccessError)) throw err;
+    if (err.status === 401) await recordAdminAuthFailure(req);
+    return Response.json({ error: err.message }, { status: err.status });
   }
   return handler(actor);
 }

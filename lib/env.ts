@@ -93,6 +93,18 @@ const raw = z.object({
   INNGEST_SIGNING_KEY: opt(z.string()),
   INNGEST_DEV: opt(z.string()),
   APP_URL: opt(z.url("APP_URL must be the public URL of the console, e.g. https://ops.example.com")),
+  EMAIL_DOMAIN: opt(
+    z.string().trim().toLowerCase().regex(
+      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "EMAIL_DOMAIN must be the domain your customer email is sent from, e.g. example.com (no @, no scheme)",
+    ),
+  ),
+  DKIM_SELECTOR: opt(
+    z.string().trim().regex(
+      /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/i,
+      "DKIM_SELECTOR must be the selector of your DKIM record (the part before ._domainkey), e.g. zendesk1 or google",
+    ),
+  ),
   ALERT_FAILURE_RATE_PERCENT: num("ALERT_FAILURE_RATE_PERCENT", 1, { min: 0, max: 100 }),
   ALERT_FAILED_WEBHOOKS: num("ALERT_FAILED_WEBHOOKS", 3, { min: 1, int: true }),
   ALERT_FAILED_WEBHOOKS_MINUTES: num("ALERT_FAILED_WEBHOOKS_MINUTES", 10, { min: 1, int: true }),
@@ -101,6 +113,7 @@ const raw = z.object({
   ALERT_BACKLOG_MINUTES: num("ALERT_BACKLOG_MINUTES", 5, { min: 1 }),
   ALERT_DIGEST_HOUR_UTC: num("ALERT_DIGEST_HOUR_UTC", 8, { min: 0, max: 23, int: true }),
   PAYLOAD_RETENTION_DAYS: num("PAYLOAD_RETENTION_DAYS", 30, { min: 1, int: true }),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: num("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, { min: 1, int: true }),
 });
 
 const REQUIRED_IN_PRODUCTION = [
@@ -179,6 +192,9 @@ function build(r: z.infer<typeof raw>) {
     INNGEST_SIGNING_KEY: r.INNGEST_SIGNING_KEY,
     INNGEST_DEV: r.INNGEST_DEV,
     APP_URL: r.APP_URL,
+    EMAIL_DOMAIN: r.EMAIL_DOMAIN,
+    /** Zendesk signs the support email it sends for your domain with the zendesk1/zendesk2 selectors. */
+    DKIM_SELECTOR: r.DKIM_SELECTOR ?? "zendesk1",
     alertThresholds: {
       failureRatePercent: r.ALERT_FAILURE_RATE_PERCENT,
       failedWebhooks: r.ALERT_FAILED_WEBHOOKS,
@@ -189,6 +205,7 @@ function build(r: z.infer<typeof raw>) {
       digestHourUtc: r.ALERT_DIGEST_HOUR_UTC,
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
   };
 }
 
@@ -208,6 +225,31 @@ export function parseEnv(source: EnvSource): Env {
   const problems = check(result.data);
   if (problems.length) throw new EnvError(problems);
   return build(result.data);
+}
+
+/** Like parseEnv, but never throws: every problem, and the settings as far as they could be read
+ *  (a malformed variable counts as unset). For the readiness checks and `npm run doctor`. */
+export function inspectEnv(source: EnvSource): { env: Env; problems: string[] } {
+  const problems: string[] = [];
+  const malformed = new Set<string>();
+  let result = raw.safeParse(source);
+  for (let attempt = 0; !result.success && attempt < 3; attempt++) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? "environment");
+      if (!malformed.has(key)) problems.push(issue.message.includes(key) ? issue.message : `${key}: ${issue.message}`);
+      malformed.add(key);
+    }
+    result = raw.safeParse({ ...source, ...Object.fromEntries([...malformed].map((k) => [k, undefined])) });
+  }
+  if (!result.success) throw new EnvError(problems);
+  // A malformed value is already named; "X is required" for the same variable would say it twice.
+  problems.push(...check(result.data).filter((p) => ![...malformed].some((k) => p.startsWith(`${k} is required`))));
+  return { env: build(result.data), problems };
+}
+
+/** A copy of this process's environment, for code that inspects the configuration without the cache. */
+export function processEnvSource(): EnvSource {
+  return { ...process.env };
 }
 
 let cached: Env | undefined;

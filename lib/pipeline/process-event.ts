@@ -49,7 +49,7 @@ export async function startEvent(
   eventId: string,
   mode: ProcessMode,
   staleAfterMs?: number,
-): Promise<{ outcome: ProcessOutcome } | { steps: string[] }> {
+): Promise<{ outcome: ProcessOutcome } | { steps: string[]; correlationId: string }> {
   const event = await claimEvent(db, eventId, mode, staleAfterMs);
   if (!event) return { outcome: { status: "not-claimed" } };
   const handler = getHandler(event.source, event.type);
@@ -64,7 +64,8 @@ export async function startEvent(
   }
   const rows = await ensureStepRows(db, eventId, handler.steps.map((s) => s.name));
   const done = new Set(rows.filter((r) => r.status === "succeeded" || r.status === "skipped").map((r) => r.step));
-  return { steps: handler.steps.map((s) => s.name).filter((name) => mode === "replay-all" || !done.has(name)) };
+  const steps = handler.steps.map((s) => s.name).filter((name) => mode === "replay-all" || !done.has(name));
+  return { steps, correlationId: event.correlationId };
 }
 
 /** One attempt of one named step, with the outputs of the steps before it read back from the database. */
@@ -98,11 +99,11 @@ export async function processEvent(db: Db, eventId: string, opts: ProcessOptions
     } catch (err) {
       const error = `${name}: ${describeError(err)}`;
       await finishEvent(db, eventId, "failed", error);
-      log.warn("event.failed", { eventId, step: name, error });
+      log.warn("event.failed", { eventId, correlationId: started.correlationId, step: name, error });
       return { status: "failed", error, failedStep: name };
     }
   }
   await finishEvent(db, eventId, "succeeded", null);
-  log.info("event.succeeded", { eventId });
+  log.info("event.succeeded", { eventId, correlationId: started.correlationId });
   return { status: "succeeded" };
 }

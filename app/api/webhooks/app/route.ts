@@ -3,6 +3,7 @@
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { throttle } from "@/lib/rate-limit";
 import { verifyAppSignature } from "@/lib/app-events/signature";
 import { parseAppEvent } from "@/lib/ingest/app-schemas";
 import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
@@ -11,6 +12,8 @@ import { jsonError, jsonOk } from "@/lib/ingest/respond";
 import { enqueueEvent } from "@/lib/jobs";
 
 export async function POST(req: Request) {
+  const throttled = await throttle("webhook", req);
+  if (throttled) return throttled;
   let body: string;
   try {
     body = await readBodyCapped(req);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { throttle } from "@/lib/rate-limit";
 import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
 import { storeEvent } from "@/lib/ingest/store";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
@@ -18,6 +19,8 @@ const stripeEnvelope = z.object({
 });
 
 export async function POST(req: Request) {
+  const throttled = await throttle("webhook", req);
+  if (throttled) return throttled;
   let body: string;
   try {
     body = await readBodyCapped(req);

@@ -1,0 +1,47 @@
+// Public endpoints throttle a flood from one source and keep serving others.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signAppPayload } from "@/lib/app-events/signature";
+import { env, resetEnvCache } from "@/lib/env";
+import { POST as appRoute } from "@/app/api/webhooks/app/route";
+import { GET as adminEvents } from "@/app/api/admin/events/route";
+import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
+import { resetRateLimits } from "./rate-limit";
+
+let h: Harness;
+beforeAll(async () => {
+  process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = "5";
+  h = await startHarness(); // resets the parsed configuration
+  resetRateLimits();
+});
+afterAll(async () => {
+  delete process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
+  resetEnvCache();
+  resetRateLimits();
+  await h?.close();
+});
+
+function signed(ip: string) {
+  const body = JSON.stringify(appEvent("user.deleted", { userId: uid("u") }));
+  return new Request("http://127.0.0.1/api/webhooks/app", { method: "POST", body, headers: { "app-signature": signAppPayload(body, env.APP_WEBHOOK_SECRET), "x-forwarded-for": ip } });
+}
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After to a flooding source and keeps serving another", async () => {
+    const flood = await Promise.all(Array.from({ length: 8 }, () => appRoute(signed("203.0.113.7"))));
+    const statuses = flood.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    const limited = flood.find((r) => r.status === 429)!;
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await limited.json()).error).toMatch(/Too many requests/);
+    expect((await appRoute(signed("198.51.100.2"))).status).toBe(200);
+  });
+
+  it("blocks an address after repeated failed admin authentications, even with the right token", async () => {
+    const req = (token: string) => new Request("http://127.0.0.1/api/admin/events", { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.55" } });
+    for (let i = 0; i < 30; i++) expect((await adminEvents(req("guess-" + i))).status).toBe(401);
+    expect((await adminEvents(req(env.ADMIN_API_TOKEN))).status).toBe(429);
+    const other = new Request("http://127.0.0.1/api/admin/events", { headers: { authorization: `Bearer ${env.ADMIN_API_TOKEN}`, "x-forwarded-for": "192.0.2.56" } });
+    expect((await adminEvents(other)).status).toBe(200);
+  });
+});
