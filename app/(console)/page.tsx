@@ -4,6 +4,10 @@ import Link from "next/link";
 import { requirePageActor } from "@/lib/access";
 import { getDb } from "@/db";
 import { getOverview } from "@/db/queries/overview";
+import { getFlowFigures } from "@/db/queries/flow-figures";
+import { env } from "@/lib/env";
+import { FlowFiguresGrid } from "@/components/overview/flow-figures";
+import { VolumeChart } from "@/components/overview/volume-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -33,7 +37,8 @@ function Figure({ href, label, value, tone = "neutral", children }: { href: stri
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageActor("viewer", "/");
-  const [o, query] = await Promise.all([getOverview(await getDb()), searchParams]);
+  const db = await getDb();
+  const [o, flow, query] = await Promise.all([getOverview(db), getFlowFigures(db), searchParams]);
   const today = o.todayStart.toISOString().slice(0, 10);
   const nothingYet = o.eventsToday === 0 && o.failedEvents === 0 && o.backlog === 0 && o.customers === 0 && o.openAlerts === 0;
   return (
@@ -67,6 +72,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           With a unified identity across systems.
         </Figure>
       </section>
+      {nothingYet ? null : (
+        <div className="mt-6 flex flex-col gap-4">
+          <FlowFiguresGrid f={flow} paymentDelayThreshold={env.alertThresholds.paymentDelayP95Seconds} failureRateThreshold={env.alertThresholds.failureRatePercent} />
+          <VolumeChart data={flow.volume} />
+        </div>
+      )}
       {nothingYet ? (
         <div className="mt-8">
           <EmptyState title="Nothing has arrived yet">

@@ -2,26 +2,14 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import type { Env } from "@/lib/env";
+import { paymentDelayP95 } from "@/db/queries/flow-figures";
 
 export type Thresholds = Env["alertThresholds"];
 export type RuleId = "failure-rate" | "failed-webhooks" | "payment-entitlement-delay" | "payment-crm-delay" | "support-failures" | "auth-errors" | "backlog";
 export type RuleResult = { rule: RuleId; firing: boolean; title: string; message: string; severity: "warning" | "critical"; value: number | string | null };
 
-const PAYMENT_TYPES = sql`('checkout.session.completed', 'invoice.paid')`;
-
 async function one<T>(db: Db, query: ReturnType<typeof sql>): Promise<T> {
   return (await rowsOf<T>(db.execute(query)))[0]!;
-}
-
-async function paymentDelayP95(db: Db, step: string, since: Date): Promise<number | null> {
-  const row = await one<{ p95: number | null }>(
-    db,
-    sql`select percentile_cont(0.95) within group (order by extract(epoch from (s.finished_at - e.received_at)))::float8 as p95
-        from event_steps s join events e on e.id = s.event_id
-        where e.source = 'stripe' and e.type in ${PAYMENT_TYPES} and s.step = ${step} and s.status = 'succeeded'
-          and e.received_at >= ${since.toISOString()}::timestamptz`,
-  );
-  return row.p95 === null ? null : Number(row.p95);
 }
 
 export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Promise<RuleResult[]> {
