@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // TypeScript 7 (tsgo) has no compiler API for `next build` to call; `npm run typecheck` runs tsc.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
+  // Separate build folders let the benchmark or a second test run build without disturbing a running server.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
 };
 
 export default nextConfig;

@@ -15,8 +15,10 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
+export const distDir = () => process.env.NEXT_DIST_DIR || ".next";
+
 export function buildIsCurrent(): boolean {
-  const buildId = path.join(".next", "BUILD_ID");
+  const buildId = path.join(distDir(), "BUILD_ID");
   if (!fs.existsSync(buildId)) return false;
   const built = fs.statSync(buildId).mtimeMs;
   return [...SOURCE_DIRS, ...SOURCE_FILES].every((entry) => newestMtime(entry) <= built);
