@@ -17,7 +17,7 @@ import { printTable, type Row } from "./lib/stats";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-const want = (section: string) => !only || only.includes(section);
+const want = (name: string) => !only || only.includes(name);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -53,12 +53,23 @@ async function main() {
   })();
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
-    if (want("e2e")) rows.push(...(await endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, perSecond: 20 })));
-    if (want("ingest"))
-      rows.push(...(await ingest({ baseUrl, bareUrl: `http://127.0.0.1:${barePort}/`, dbUrl: pg.url, secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET, seconds: quick ? 3 : 20, connections: [16, 64], sampleMemory: () => memory.sample() })));
-    if (want("burst")) rows.push(...(await burstAndReplay({ baseUrl, dbUrl: pg.url, hubspotUrl: sandbox.hubspot.url, appSecret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, adminToken: DEMO_DEFAULTS.ADMIN_API_TOKEN, size: quick ? 500 : 10_000 })));
-    if (want("scale"))
-      rows.push(...(await consoleAtScale({ dbUrl: pg.url, baseUrl, authSecret: DEMO_DEFAULTS.AUTH_SECRET, adminEmail: DEMO_DEFAULTS.ADMIN_EMAIL, events: quick ? 10_000 : 1_000_000, customers: quick ? 1_000 : 100_000, runs: quick ? 5 : 30 })));
+    // A section that breaks is reported as a failed row; the others still run and print.
+    const section = async (name: string, fn: () => Promise<Row[]>) => {
+      if (!want(name)) return;
+      try {
+        rows.push(...(await fn()));
+      } catch (err) {
+        rows.push({ section: name, metric: `failed: ${err instanceof Error ? err.message : err}`, value: "-", ok: false });
+      }
+    };
+    await section("e2e", () => endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, perSecond: 20 }));
+    await section("ingest", () =>
+      ingest({ baseUrl, bareUrl: `http://127.0.0.1:${barePort}/`, dbUrl: pg.url, secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET, seconds: quick ? 3 : 20, connections: [16, 64], sampleMemory: () => memory.sample() }),
+    );
+    await section("burst", () => burstAndReplay({ baseUrl, dbUrl: pg.url, hubspotUrl: sandbox.hubspot.url, appSecret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, adminToken: DEMO_DEFAULTS.ADMIN_API_TOKEN, size: quick ? 500 : 10_000 }));
+    await section("scale", () =>
+      consoleAtScale({ dbUrl: pg.url, baseUrl, authSecret: DEMO_DEFAULTS.AUTH_SECRET, adminEmail: DEMO_DEFAULTS.ADMIN_EMAIL, events: quick ? 10_000 : 1_000_000, customers: quick ? 1_000 : 100_000, runs: quick ? 5 : 30 }),
+    );
     memory.sample();
     rows.push({ section: "memory", metric: "peak server RSS (next start, under ingest load)", value: memory.peakMiB(), unit: "MiB" });
   } finally {

@@ -32,8 +32,7 @@ export async function load(opts: {
     url: opts.url,
     method: "POST",
     connections: opts.connections,
-    duration: opts.seconds,
-    amount: opts.amount,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
     timeout: 30,
     headers: { "content-type": "application/json" },
     requests: opts.request
