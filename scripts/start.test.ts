@@ -1,0 +1,37 @@
+// `npm start` refuses to start a production server on a bad configuration, naming what is wrong.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+const PRODUCTION = {
+  AUTH_SECRET: "x".repeat(40),
+  ADMIN_EMAIL: "owner@example.com",
+  ADMIN_PASSWORD: "a-long-production-password",
+  ADMIN_API_TOKEN: "t".repeat(32),
+  STRIPE_SECRET_KEY: "sk_live_abc123",
+  STRIPE_WEBHOOK_SECRET: "whsec_live_secret",
+  HUBSPOT_ACCESS_TOKEN: "pat-na1-token",
+  ZENDESK_SUBDOMAIN: "acme",
+  ZENDESK_EMAIL: "agent@example.com",
+  ZENDESK_API_TOKEN: "zd-token",
+  APP_WEBHOOK_SECRET: "s".repeat(32),
+};
+
+function start(env: Record<string, string | undefined>) {
+  const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", "--port", "0"], { env: clean, encoding: "utf8", timeout: 60_000 });
+}
+
+describe("npm start", () => {
+  it("exits non-zero naming AUTH_SECRET when it is missing in production", () => {
+    const r = start({ ...PRODUCTION, AUTH_SECRET: undefined });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("AUTH_SECRET is required when NODE_ENV=production");
+  });
+
+  it("names a test-mode Stripe key and the demo password in production", () => {
+    const r = start({ ...PRODUCTION, STRIPE_SECRET_KEY: "sk_test_1", ADMIN_PASSWORD: "demo-password" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("STRIPE_SECRET_KEY is a test-mode key");
+    expect(r.stderr).toContain("ADMIN_PASSWORD is the demo password");
+  });
+});
