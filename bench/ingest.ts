@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { sql as raw } from "drizzle-orm";
 import { openDb } from "../db";
-import { load, signedStripeEvent, type LoadResult } from "./lib/load";
+import { generated, load, signedStripeEvent, type LoadResult } from "./lib/load";
 import type { Row } from "./lib/stats";
 
 type Target = { name: string; url: string; signed: boolean };
@@ -40,6 +40,7 @@ export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: st
       // A short warm-up so JIT and connection pools are in the same state for each target.
       await load({ url: t.url, connections, seconds: 2, request: t.signed ? () => sign(opts.secret) : undefined });
       const before = t.name === "webhook route" ? await countStripeRows(opts.dbUrl) : 0;
+      const sentBefore = generated();
       const sampler = setInterval(opts.sampleMemory, 500);
       const r = await load({ url: t.url, connections, seconds: opts.seconds, request: t.signed ? () => sign(opts.secret) : undefined });
       clearInterval(sampler);
@@ -49,9 +50,11 @@ export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: st
       rows.push({ section, metric: `${t.name} p50 / p99`, value: `${r.p50} / ${r.p99}`, unit: "ms", ...(t.name === "webhook route" && connections === 16 ? { target: "p99 ≤ 50 ms", ok: r.p99 <= 50 } : {}) });
       rows.push({ section, metric: `${t.name} errors`, value: r.errors + r.non2xx, ...(t.name === "webhook route" ? { target: "0", ok: r.errors + r.non2xx === 0 } : {}) });
       if (t.name === "webhook route") {
+        await new Promise((done) => setTimeout(done, 1_000)); // requests still in flight when the clock stopped
         const stored = (await countStripeRows(opts.dbUrl)) - before;
-        // Warm-up rows are counted before; rows stored during the run must equal its 2xx answers.
-        rows.push({ section, metric: "rows stored = 2xx answers", value: `${stored} = ${r.ok2xx}`, ok: stored === r.ok2xx });
+        const sent = generated() - sentBefore;
+        // Nothing answered 2xx is lost (stored ≥ 2xx); requests cut off by the end of the run may add a few rows.
+        rows.push({ section, metric: "2xx answers ≤ rows stored ≤ requests sent", value: `${r.ok2xx} ≤ ${stored} ≤ ${sent}`, ok: r.ok2xx <= stored && stored <= sent });
       }
     }
     const floor = results.get(targets[0]!.name)!.rps;

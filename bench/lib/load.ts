@@ -6,6 +6,8 @@ export type LoadResult = { requests: number; rps: number; p50: number; p99: numb
 
 const PADDING = "x".repeat(2600);
 let seq = 0;
+/** How many signed events were generated (sent or about to be): rows stored can never exceed it. */
+export const generated = () => seq;
 
 export function signedStripeEvent(secret: string, type = "payment_method.attached"): { body: string; header: string } {
   const id = `evt_bench_${process.pid}_${Date.now().toString(36)}_${(seq++).toString(36)}`;
