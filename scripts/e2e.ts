@@ -1,6 +1,6 @@
 // `npm run test:e2e`: find (or install) Chromium, build, start the console on a fresh embedded database
 // with the sandboxes, then run the Playwright specs against it.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -45,7 +45,8 @@ async function main() {
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${baseUrl}/api/health`, 120_000, server);
-    const run = spawnSync(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], {
+    // spawn, not spawnSync: the sandboxes live in this process and must keep answering during the tests.
+    const run = spawn(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...process.argv.slice(2)], {
       stdio: "inherit",
       env: {
         ...env,
@@ -56,7 +57,7 @@ async function main() {
         SANDBOX_ZENDESK_URL: sandbox.zendesk.url,
       },
     });
-    status = run.status ?? 1;
+    status = await new Promise<number>((resolve) => run.on("exit", (code) => resolve(code ?? 1)));
   } finally {
     server.kill("SIGTERM");
     await sandbox.close();
