@@ -110,6 +110,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ NODE_ENV: "development", INNGEST_DEV: "1" }).JOBS_DRIVER).toBe("inngest");
   });
 
+  it("reads the inline driver's processing lease (JOBS_STALE_AFTER_SECONDS, default 120)", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).JOBS_STALE_AFTER_SECONDS).toBe(120);
+    expect(parseEnv({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "10" }).JOBS_STALE_AFTER_SECONDS).toBe(10);
+    expect(problemsOf({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "0" }).join("\n")).toContain("JOBS_STALE_AFTER_SECONDS must be a whole number ≥ 1");
+  });
+
   it("lists every problem at once", () => {
     const problems = problemsOf({ ...PRODUCTION, AUTH_SECRET: undefined, STRIPE_SECRET_KEY: "sk_test_1" });
     expect(problems.some((p) => p.includes("AUTH_SECRET"))).toBe(true);

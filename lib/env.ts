@@ -114,6 +114,9 @@ const raw = z.object({
   ALERT_DIGEST_HOUR_UTC: num("ALERT_DIGEST_HOUR_UTC", 8, { min: 0, max: 23, int: true }),
   PAYLOAD_RETENTION_DAYS: num("PAYLOAD_RETENTION_DAYS", 30, { min: 1, int: true }),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: num("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, { min: 1, int: true }),
+  /** Inline driver: an event left `processing` this long is presumed orphaned by a crash and re-driven by the
+   *  sweeper. Keep it above the longest step retry chain (~30 s) when several processes share the database. */
+  JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
 });
 
 const REQUIRED_IN_PRODUCTION = [
@@ -206,6 +209,7 @@ function build(r: z.infer<typeof raw>) {
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
   };
 }
 

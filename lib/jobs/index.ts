@@ -12,7 +12,7 @@ import { InlineRunner } from "./inline";
 const globalForJobs = globalThis as unknown as { __opsInlineRunner?: InlineRunner };
 
 export function getInlineRunner(): InlineRunner {
-  globalForJobs.__opsInlineRunner ??= new InlineRunner({ db: getDb, services: getServices });
+  globalForJobs.__opsInlineRunner ??= new InlineRunner({ db: getDb, services: getServices, staleAfterMs: env.JOBS_STALE_AFTER_SECONDS * 1000 });
   return globalForJobs.__opsInlineRunner;
 }
 
