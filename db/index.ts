@@ -20,11 +20,54 @@ export async function openDb(opts: { url?: string; dataDir?: string } = {}): Pro
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  const release = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
   const client = new PGlite(opts.dataDir);
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
-  return { db, driver: "pglite", close: () => client.close() };
+  return {
+    db,
+    driver: "pglite",
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
+}
+
+/**
+ * PGlite has no lock between processes: a second process opening the same folder sees stale data and can
+ * corrupt it. A pid file next to it refuses the second opener with a clear message.
+ */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, "..", `${path.basename(dataDir)}.pid`);
+  try {
+    const holder = Number(fs.readFileSync(lockFile, "utf8"));
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new Error(`The embedded database in ${dataDir} is in use by process ${holder} (is the console or npm run demo already running?). Stop it, or set DATABASE_URL.`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  const release = () => {
+    try {
+      if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", release);
+  return release;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Applies pending migrations; safe to run again, and serialised across processes on PostgreSQL. */
