@@ -72,7 +72,7 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
           return (
             <tr
               key={row.id}
-              className={[href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50/60" : ""].join(" ").trim() || undefined}
+              className={[href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50" : ""].join(" ").trim() || undefined}
               onClick={
                 href
                   ? (e) => {

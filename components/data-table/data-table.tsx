@@ -34,7 +34,7 @@ export type DataTableProps<TData extends RowData> = {
   emptyState?: React.ReactNode;
   /** Row checkboxes in a first column, the selection owned by the list (keyed by getRowId). Off when absent. */
   selection?: DataTableSelection<TData>;
-  /** Shown between the filters and the table: bulk actions on the selection or the filter, their progress. */
+  /** Shown between the filters and the table (brings its own spacing): bulk actions, their progress. */
   actions?: React.ReactNode;
 };
 
@@ -117,7 +117,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   return (
     <div>
       {filters.length > 0 || total > 0 ? <DataTableToolbar filters={filters} url={url} summary={label(total)} /> : null}
-      {props.actions ? <div className="mb-3">{props.actions}</div> : null}
+      {props.actions}
       <div
         aria-busy={url.isPending}
         className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}

@@ -3,7 +3,6 @@
 // keyboard and without script), with Expand all / Collapse all and Copy of the pretty-printed text.
 import { useState } from "react";
 import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
 
 type Props = {
   /** The parsed payload; a string when the raw body was not valid JSON. */
@@ -73,11 +72,16 @@ export function JsonViewer({ value, label }: Props) {
   );
 }
 
+/** Light on the dark header (the shared Button's colours are for light surfaces). */
 function ToolbarButton({ onClick, children }: { onClick: () => void; children: React.ReactNode }) {
   return (
-    <Button size="sm" variant="ghost" className="h-7 text-xs text-slate-200 hover:bg-slate-700 hover:text-white" onClick={onClick}>
+    <button
+      type="button"
+      onClick={onClick}
+      className="h-7 rounded-md border border-slate-600 px-2.5 text-xs font-medium text-slate-100 hover:bg-slate-700 hover:text-white focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-400"
+    >
       {children}
-    </Button>
+    </button>
   );
 }
 

@@ -70,17 +70,16 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
           <StatusBadge status={step.status} />
           {info ? <span className="text-sm text-slate-600">{info.title}</span> : null}
         </div>
-        <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
-          <span>
-            {step.attempts} attempt{step.attempts === 1 ? "" : "s"}
-          </span>
-          {duration ? <span>took {duration}</span> : step.status === "running" ? <span>running…</span> : null}
+        <p className="mt-1 text-xs text-slate-600">
+          {step.attempts} attempt{step.attempts === 1 ? "" : "s"}
+          {duration ? ` · took ${duration}` : step.status === "running" ? " · running…" : null}
           {step.startedAt ? (
-            <span>
-              started <RelativeTime date={step.startedAt} />
-            </span>
+            <>
+              {" · last started "}
+              <RelativeTime date={step.startedAt} />
+            </>
           ) : (
-            <span>not started</span>
+            " · not started"
           )}
         </p>
         {error ? (

@@ -1,13 +1,15 @@
 // Columns of the alerts list: what is wrong, how bad, for whom, and whether someone is on it.
 import type { AlertListRow } from "@/db/queries/alerts";
 import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
-import { Badge, StatusBadge } from "@/components/ui/badge";
+import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { AlertActions } from "./alert-actions";
 
 const helper = dataTableColumnHelper<AlertListRow>();
 
-export function getAlertsColumns(): DataTableColumn<AlertListRow>[] {
-  return helper.columns([
+/** `canManage` (admins) adds the Acknowledge / Resolve column. */
+export function getAlertsColumns({ canManage = false }: { canManage?: boolean } = {}): DataTableColumn<AlertListRow>[] {
+  const columns = helper.columns([
     helper.accessor("title", {
       header: "Alert",
       meta: { className: "max-w-xl" },
@@ -27,11 +29,13 @@ export function getAlertsColumns(): DataTableColumn<AlertListRow>[] {
       enableSorting: true,
       sortDescFirst: true,
       meta: { label: "Severity" },
-      cell: ({ getValue }) => <StatusBadge status={getValue()} />,
-    }),
-    helper.accessor("kind", {
-      header: "Kind",
-      cell: ({ getValue }) => <Badge variant="neutral">{getValue() === "billing" ? "Billing" : "Ops"}</Badge>,
+      // The kind sits under the severity: one column less, so the actions fit a 1280 px screen.
+      cell: ({ row }) => (
+        <span className="flex flex-col items-start gap-1">
+          <StatusBadge status={row.original.severity} />
+          <span className="text-xs text-slate-600">{row.original.kind === "billing" ? "Billing" : "Ops"}</span>
+        </span>
+      ),
     }),
     helper.accessor("status", {
       header: "Status",
@@ -79,4 +83,14 @@ export function getAlertsColumns(): DataTableColumn<AlertListRow>[] {
       cell: ({ getValue }) => <RelativeTime date={getValue()} />,
     }),
   ]);
+  if (!canManage) return columns;
+  return [
+    ...columns,
+    helper.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { label: "Actions", align: "right" },
+      cell: ({ row }) => <AlertActions alertId={row.original.id} title={row.original.title} status={row.original.status} />,
+    }),
+  ];
 }

@@ -41,10 +41,10 @@ const FILTERS: DataTableFilter[] = [
   { kind: "search", param: "q", label: "Search", placeholder: "Title or message" },
 ];
 
-type Props = { page: PageResult<AlertListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode };
+type Props = { page: PageResult<AlertListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode; canManage?: boolean };
 
-export function AlertsTable({ page, state, defaultSort, emptyState }: Props) {
-  const columns = useMemo(() => getAlertsColumns(), []);
+export function AlertsTable({ page, state, defaultSort, emptyState, canManage = false }: Props) {
+  const columns = useMemo(() => getAlertsColumns({ canManage }), [canManage]);
   return (
     <DataTable
       caption="Alerts"

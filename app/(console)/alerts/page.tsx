@@ -1,6 +1,7 @@
 // Alerts: billing problems (failed payments, disputes) and ops problems (a flow that keeps failing).
 import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/access";
+import { hasRole } from "@/lib/roles";
 import { getDb } from "@/db";
 import { alertsTableParams, listAlerts } from "@/db/queries/alerts";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/components/data-table/search-params";
@@ -12,19 +13,20 @@ export const metadata: Metadata = { title: "Alerts" };
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
   const query = await searchParams;
-  await requirePageActor("viewer", pathWithQuery("/alerts", query));
+  const actor = await requirePageActor("viewer", pathWithQuery("/alerts", query));
   const params = parseTableParams(query, alertsTableParams);
   const page = await listAlerts(await getDb(), { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort });
   return (
     <>
       <PageHeader
         title="Alerts"
-        description="Billing alerts (failed payments, disputes) and ops alerts (a sync that keeps failing). Alerts with an event open it."
+        description="Billing alerts (failed payments, disputes) and ops alerts (a sync that keeps failing). Acknowledge an alert when someone is on it, resolve it when it is fixed; alerts with an event open it."
       />
       <AlertsTable
         page={page}
         state={{ page: params.page, perPage: params.perPage, sort: params.sort }}
         defaultSort={alertsTableParams.defaultSort}
+        canManage={hasRole(actor.role, "admin")}
         emptyState={
           <EmptyState title="No alerts — all quiet">
             <p>

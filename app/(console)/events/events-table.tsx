@@ -1,9 +1,13 @@
 "use client";
-// The events list: the shared data table with the events columns and filters.
-import { useMemo } from "react";
+// The events list: the shared data table with the events columns and filters; for admins, checkboxes on
+// failed rows and the bulk replay bar.
+import { useCallback, useMemo, useState } from "react";
+import type { RowSelectionState } from "@tanstack/react-table";
 import type { EventListRow } from "@/db/queries/events";
 import type { PageResult, SortState, TableState } from "@/components/data-table/search-params";
-import { DataTable } from "@/components/data-table/data-table";
+import { DataTable, type DataTableSelection } from "@/components/data-table/data-table";
+import type { BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
+import { BulkReplayBar } from "./bulk-replay-bar";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getEventsColumns } from "./events-columns";
 
@@ -22,10 +26,22 @@ type Props = {
   defaultSort: SortState;
   types: string[];
   emptyState: React.ReactNode;
+  /** Admins only: what "replay all matching" would replay (null: the status filter excludes failed). */
+  replay?: { filter: BulkReplayFilter | null; matching: number };
 };
 
-export function EventsTable({ page, state, defaultSort, types, emptyState }: Props) {
+const canSelect = (row: EventListRow) => row.status === "failed";
+const rowLabel = (row: EventListRow) => `${row.type} ${row.externalId}`;
+
+export function EventsTable({ page, state, defaultSort, types, emptyState, replay }: Props) {
   const columns = useMemo(() => getEventsColumns(), []);
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const clearSelection = useCallback(() => setRowSelection({}), []);
+  // Only what is on this page and still failed counts: rows that moved on are not replayed again.
+  const selectedIds = page.rows.filter((r) => rowSelection[r.id] && canSelect(r)).map((r) => r.id);
+  const selection: DataTableSelection<EventListRow> | undefined = replay
+    ? { state: rowSelection, onChange: setRowSelection, canSelect, rowLabel, pageLabel: "Select every failed event on this page" }
+    : undefined;
   const filters = useMemo<DataTableFilter[]>(
     () => [
       {
@@ -59,6 +75,10 @@ export function EventsTable({ page, state, defaultSort, types, emptyState }: Pro
       getRowId={(row) => row.id}
       getRowHref={(row) => `/events/${row.id}`}
       emptyState={emptyState}
+      selection={selection}
+      actions={
+        replay ? <BulkReplayBar selectedIds={selectedIds} filter={replay.filter} matching={replay.matching} onQueued={clearSelection} /> : undefined
+      }
     />
   );
 }

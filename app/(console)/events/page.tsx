@@ -3,8 +3,11 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { requirePageActor } from "@/lib/access";
 import { env } from "@/lib/env";
+import { hasRole } from "@/lib/roles";
+import { countReplayable } from "@/lib/operations/replay";
+import type { BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
 import { getDb } from "@/db";
-import { eventsTableParams, listEvents, listEventTypes } from "@/db/queries/events";
+import { eventsTableParams, listEvents, listEventTypes, type EventFilters } from "@/db/queries/events";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/components/data-table/search-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -20,15 +23,25 @@ async function publicOrigin(): Promise<string> {
   return `${h.get("x-forwarded-proto") ?? "http"}://${host}`;
 }
 
+/** The list's filters as a bulk replay takes them, or null when the status filter leaves out failed events. */
+function replayFilterOf(filters: EventFilters): BulkReplayFilter | null {
+  const statuses = filters.status === undefined ? [] : [filters.status].flat();
+  if (statuses.length > 0 && !statuses.includes("failed")) return null;
+  const { source, type, customer, from, to } = filters;
+  return { source, type, customer, from: from?.toISOString(), to: to?.toISOString() };
+}
+
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
   const query = await searchParams;
-  await requirePageActor("viewer", pathWithQuery("/events", query));
+  const actor = await requirePageActor("viewer", pathWithQuery("/events", query));
   const params = parseTableParams(query, eventsTableParams);
   const db = await getDb();
-  const [page, types, origin] = await Promise.all([
+  const replayFilter = hasRole(actor.role, "admin") ? replayFilterOf(params.filters) : undefined;
+  const [page, types, origin, matching] = await Promise.all([
     listEvents(db, { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort }),
     listEventTypes(db),
     publicOrigin(),
+    replayFilter ? countReplayable(db, params.filters) : 0,
   ]);
   return (
     <>
@@ -41,6 +54,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
         state={{ page: params.page, perPage: params.perPage, sort: params.sort }}
         defaultSort={eventsTableParams.defaultSort}
         types={types}
+        replay={replayFilter === undefined ? undefined : { filter: replayFilter, matching }}
         emptyState={
           <EmptyState title="No events yet">
             <p>
