@@ -30,11 +30,8 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
       header: "App user id",
       enableSorting: true,
       meta: { label: "App user id" },
-      cell: ({ getValue }) => (
-        <Link href={`/events?customer=${encodeURIComponent(getValue())}`} className="font-mono text-[13px] hover:underline" title="Show this customer's events">
-          {getValue()}
-        </Link>
-      ),
+      // Plain text: the whole row opens the customer, whose page lists their events.
+      cell: ({ getValue }) => <span className="font-mono text-[13px]">{getValue()}</span>,
     }),
     helper.accessor("status", {
       header: "Plan",

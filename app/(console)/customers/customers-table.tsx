@@ -23,6 +23,8 @@ const FILTERS: DataTableFilter[] = [
   },
 ];
 
+const customerHref = (row: CustomerListRow) => `/customers/${encodeURIComponent(row.appUserId)}`;
+
 type Props = { page: PageResult<CustomerListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode };
 
 export function CustomersTable({ page, state, defaultSort, emptyState }: Props) {
@@ -39,6 +41,7 @@ export function CustomersTable({ page, state, defaultSort, emptyState }: Props) 
       filters={FILTERS}
       noun={{ one: "customer", other: "customers" }}
       getRowId={(row) => row.id}
+      getRowHref={customerHref}
       emptyState={emptyState}
     />
   );

@@ -1,3 +1,4 @@
+// Users (owners only): who can open this console with which role; add, change a role, remove.
 import type { Metadata } from "next";
 import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
@@ -5,54 +6,73 @@ import { users } from "@/db/schema";
 import { requirePageActor } from "@/lib/access";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { AddUserForm } from "./add-user-form";
+import { ROLE_HELP } from "./role-help";
+import { RemoveUserButton, RoleControl } from "./user-row-actions";
 
 export const metadata: Metadata = { title: "Users" };
 
-const ROLE_HELP = {
-  owner: "Everything, including managing users",
-  admin: "Replays, links, acknowledges alerts",
-  viewer: "Reads everything, changes nothing",
-} as const;
-
 export default async function UsersPage() {
-  await requirePageActor("owner", "/users");
+  const actor = await requirePageActor("owner", "/users");
   const db = await getDb();
   const rows = await db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSignInAt: users.lastSignInAt, createdAt: users.createdAt })
     .from(users)
     .orderBy(asc(users.createdAt));
+  const owners = rows.filter((u) => u.role === "owner").length;
   return (
     <>
-      <PageHeader title="Users" description="Who can open this console, and what each role may do." />
-      {rows.length === 0 ? (
-        <EmptyState title="No users yet">The owner account is created from ADMIN_EMAIL and ADMIN_PASSWORD at start-up.</EmptyState>
-      ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-3">Email</th>
-                <th scope="col" className="px-4 py-3">Role</th>
-                <th scope="col" className="px-4 py-3">Last sign-in</th>
-                <th scope="col" className="px-4 py-3">Added</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td className="px-4 py-3 font-medium">{u.email}</td>
-                  <td className="px-4 py-3">
-                    <span className="capitalize">{u.role}</span>
-                    <span className="ml-2 text-slate-500">{ROLE_HELP[u.role]}</span>
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">{u.lastSignInAt ? u.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" }) + " UTC" : "Never"}</td>
-                  <td className="px-4 py-3 text-slate-600">{u.createdAt.toLocaleDateString("en-GB", { timeZone: "UTC" })}</td>
+      <PageHeader title="Users" description="Who can open this console, and what each role may do. Changes take effect on their next click." />
+      <div className="flex flex-col gap-6">
+        <AddUserForm />
+        {rows.length === 0 ? (
+          <EmptyState title="No users yet">The owner account is created from ADMIN_EMAIL and ADMIN_PASSWORD at start-up.</EmptyState>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Console users</caption>
+              <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5">User</th>
+                  <th scope="col" className="px-4 py-2.5">Role</th>
+                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
+                  <th scope="col" className="px-4 py-2.5">Added</th>
+                  <th scope="col" className="px-4 py-2.5 text-right"><span className="sr-only">Remove</span></th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {rows.map((u) => {
+                  const isSelf = u.id === actor.id;
+                  const lastOwner = u.role === "owner" && owners <= 1;
+                  return (
+                    <tr key={u.id} data-email={u.email}>
+                      <th scope="row" className="px-4 py-3 font-medium">
+                        {u.email}
+                        {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
+                        {u.name ? <span className="block text-xs font-normal text-slate-500">{u.name}</span> : null}
+                      </th>
+                      <td className="px-4 py-3">
+                        <RoleControl key={u.role} user={u} isSelf={isSelf} lastOwner={lastOwner} />
+                        <span className="mt-1 block text-xs text-slate-500">{ROLE_HELP[u.role]}</span>
+                      </td>
+                      <td className="px-4 py-3 text-slate-600">{u.lastSignInAt ? <RelativeTime date={u.lastSignInAt} /> : "Never"}</td>
+                      <td className="px-4 py-3 text-slate-600">
+                        <RelativeTime date={u.createdAt} />
+                      </td>
+                      <td className="px-4 py-3">
+                        <div className="flex justify-end">
+                          <RemoveUserButton user={u} isSelf={isSelf} lastOwner={lastOwner} />
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
     </>
   );
 }

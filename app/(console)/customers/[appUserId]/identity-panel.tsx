@@ -27,7 +27,7 @@ type Props = {
 
 export function IdentityPanel({ appUserId, customerName, identities, lastSync, canEdit }: Props) {
   const bySystem = new Map(identities.map((i) => [i.system, i]));
-  const firstMissing = LINKABLE_SYSTEMS.find((s) => !bySystem.has(s)) ?? "stripe";
+  const firstMissing = LINKABLE_SYSTEMS.find((s) => !bySystem.has(s));
   return (
     <section aria-labelledby="identity-title" className="rounded-lg border border-slate-200 bg-white p-5">
       <h2 id="identity-title" className="text-base font-semibold">
@@ -59,7 +59,7 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                 <td className="py-3 pr-4">{link ? <HowLinked link={link} /> : <span className="text-slate-400">—</span>}</td>
                 <td className="py-3 pr-4">{s.id === "app" ? <span className="text-slate-600">Source of truth</span> : <SyncState link={link} sync={sync} />}</td>
                 {canEdit ? (
-                  <td className="py-3 text-right">
+                  <td className="py-3">
                     {link && s.id !== "app" && (!link.verified || link.matchedBy === "manual") ? (
                       <IdentityActions
                         target={{ appUserId, system: s.id as LinkableSystem, externalId: link.externalId }}
@@ -75,7 +75,7 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
           })}
         </tbody>
       </table>
-      {canEdit ? <LinkIdentityForm appUserId={appUserId} suggested={firstMissing} /> : null}
+      {canEdit ? <LinkIdentityForm appUserId={appUserId} suggested={firstMissing ?? "stripe"} open={Boolean(firstMissing)} /> : null}
     </section>
   );
 }
@@ -84,7 +84,13 @@ function ExternalId({ system, id, label }: { system: Identity["system"]; id: str
   const url = externalUrl(system, id);
   const text = <span className="font-mono text-[13px] break-all">{id}</span>;
   if (!url) {
-    return system === "hubspot" ? <span title="Set HUBSPOT_PORTAL_ID to link contacts into HubSpot">{text}</span> : text;
+    if (system !== "hubspot") return text;
+    return (
+      <span className="flex flex-col">
+        {text}
+        <span className="text-xs text-slate-500">Set HUBSPOT_PORTAL_ID to link into HubSpot</span>
+      </span>
+    );
   }
   return (
     <a href={url} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
@@ -122,12 +128,12 @@ function SyncState({ link, sync }: { link: Identity | undefined; sync: LastSync 
   const failed = sync?.status === "failed";
   return (
     <span className="flex flex-col items-start gap-1">
-      {link?.lastSyncedAt ? <RelativeTime date={link.lastSyncedAt} /> : <span className="text-slate-500">Not synced yet</span>}
+      {link?.lastSyncedAt ? <RelativeTime date={link.lastSyncedAt} /> : link ? <span className="text-slate-500">Not synced yet</span> : failed ? null : <span className="text-slate-400">—</span>}
       {failed ? (
         <Link href={`/events/${sync.eventId}`} className="group flex flex-col items-start gap-1" title={sync.error ?? undefined}>
           <StatusBadge status="failed" title="The last sync step failed" />
           <span className="line-clamp-2 max-w-64 text-xs text-red-700 group-hover:underline">
-            {sync.errorStatus ? `${sync.errorStatus}: ` : ""}
+            {sync.errorStatus && !sync.error?.includes(String(sync.errorStatus)) ? `${sync.errorStatus}: ` : ""}
             {sync.error ?? "See the event"}
           </span>
         </Link>

@@ -1,0 +1,79 @@
+// One customer everywhere: identity in each system (and how it was linked), entitlement, tickets,
+// alerts and every event with its outcome. Admins can re-sync the CRM and fix identity links.
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/lib/access";
+import { hasRole } from "@/lib/roles";
+import { getDb } from "@/db";
+import { getCustomerByAppUserId } from "@/db/queries/customers";
+import { listEvents } from "@/db/queries/events";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { lastSyncBySystem, listCustomerAlerts, listCustomerTickets } from "./customer-detail-data";
+import { zendeskTicketUrl } from "./external-links";
+import { IdentityPanel } from "./identity-panel";
+import { EntitlementCard } from "./entitlement-card";
+import { CustomerTimeline } from "./customer-timeline";
+import { CustomerAlerts, SupportTickets } from "./support-and-alerts";
+import { ResyncButton } from "./resync-button";
+
+type Params = { params: Promise<{ appUserId: string }> };
+
+const TIMELINE_SIZE = 50;
+
+/** Route params arrive encoded when the id has characters a URL escapes. */
+function decodeParam(value: string): string {
+  try {
+    return /%[0-9a-f]{2}/i.test(value) ? decodeURIComponent(value) : value;
+  } catch {
+    return value;
+  }
+}
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: `Customer ${decodeParam((await params).appUserId)}` };
+}
+
+export default async function CustomerPage({ params }: Params) {
+  const appUserId = decodeParam((await params).appUserId);
+  const actor = await requirePageActor("viewer", `/customers/${encodeURIComponent(appUserId)}`);
+  const db = await getDb();
+  const found = await getCustomerByAppUserId(db, appUserId);
+  if (!found) notFound();
+  const { customer, identities, entitlement } = found;
+  const [timeline, tickets, alerts, lastSync] = await Promise.all([
+    listEvents(db, { customer: customer.id, perPage: TIMELINE_SIZE }),
+    listCustomerTickets(db, customer),
+    listCustomerAlerts(db, customer.id),
+    lastSyncBySystem(db, customer.id),
+  ]);
+  const canEdit = hasRole(actor.role, "admin");
+  const name = customer.name ?? customer.email ?? customer.appUserId;
+
+  return (
+    <>
+      <Link href="/customers" className="mb-3 inline-block text-sm text-slate-600 hover:text-slate-900 hover:underline">
+        ← Customers
+      </Link>
+      <PageHeader
+        title={name}
+        description={[customer.name ? customer.email : null, `App user ${customer.appUserId}`].filter(Boolean).join(" · ")}
+        actions={canEdit ? <ResyncButton appUserId={customer.appUserId} /> : undefined}
+      />
+      <p className="-mt-4 mb-6 text-sm text-slate-500">
+        Signed up <RelativeTime date={customer.signedUpAt ?? customer.createdAt} /> · profile updated <RelativeTime date={customer.updatedAt} />
+        {canEdit ? null : <span> · You have read-only access: an admin can re-sync or fix links.</span>}
+      </p>
+      <div className="flex flex-col gap-6">
+        <IdentityPanel appUserId={customer.appUserId} customerName={name} identities={identities} lastSync={lastSync} canEdit={canEdit} />
+        <div className="grid gap-6 lg:grid-cols-2">
+          <EntitlementCard entitlement={entitlement} />
+          <CustomerAlerts alerts={alerts} />
+        </div>
+        <SupportTickets tickets={tickets} ticketUrl={zendeskTicketUrl} />
+        <CustomerTimeline rows={timeline.rows} total={timeline.total} appUserId={customer.appUserId} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+// The customer's support tickets (our SUP-… reference and the Zendesk ticket) and their alerts.
+import Link from "next/link";
+import { StatusBadge } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+import type { CustomerAlert, CustomerTicket } from "./customer-detail-data";
+
+export function SupportTickets({ tickets, ticketUrl }: { tickets: CustomerTicket[]; ticketUrl: (id: number) => string }) {
+  return (
+    <section aria-labelledby="tickets-title" className="rounded-lg border border-slate-200 bg-white p-5">
+      <h2 id="tickets-title" className="text-base font-semibold">
+        Support tickets
+      </h2>
+      {tickets.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">No support requests from this customer. Requests sent from the app appear here with their reference.</p>
+      ) : (
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {tickets.map((t) => (
+            <li key={t.id} className="flex items-start justify-between gap-4 py-2.5">
+              <span className="min-w-0">
+                <span className="font-mono text-[13px] font-medium">{t.reference}</span>
+                <span className="block truncate text-slate-700" title={t.subject ?? undefined}>
+                  {t.subject ?? "No subject"}
+                </span>
+              </span>
+              <span className="flex shrink-0 flex-col items-end gap-0.5 text-xs">
+                {t.zendeskTicketId ? (
+                  <a href={ticketUrl(t.zendeskTicketId)} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
+                    Zendesk #{t.zendeskTicketId}
+                    <span aria-hidden> ↗</span>
+                    <span className="sr-only"> (opens in Zendesk)</span>
+                  </a>
+                ) : t.eventId ? (
+                  <Link href={`/events/${t.eventId}`} className="font-medium text-amber-800 hover:underline">
+                    Not in Zendesk yet: see the event
+                  </Link>
+                ) : (
+                  <span className="text-amber-800">Not in Zendesk yet</span>
+                )}
+                <RelativeTime date={t.createdAt} className="text-slate-500" />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function CustomerAlerts({ alerts }: { alerts: CustomerAlert[] }) {
+  return (
+    <section aria-labelledby="alerts-title" className="rounded-lg border border-slate-200 bg-white p-5">
+      <h2 id="alerts-title" className="text-base font-semibold">
+        Alerts
+      </h2>
+      {alerts.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">No billing or ops alerts for this customer.</p>
+      ) : (
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {alerts.map((a) => (
+            <li key={a.id} className="flex items-start justify-between gap-4 py-2.5">
+              <span className="min-w-0">
+                <span className="font-medium">{a.title}</span>
+                {a.message ? <span className="line-clamp-2 block text-slate-600">{a.message}</span> : null}
+                {a.eventId ? (
+                  <Link href={`/events/${a.eventId}`} className="text-xs text-indigo-700 hover:underline">
+                    The event behind it
+                  </Link>
+                ) : null}
+              </span>
+              <span className="flex shrink-0 flex-col items-end gap-1 text-xs">
+                <StatusBadge status={a.status} />
+                <RelativeTime date={a.openedAt} className="text-slate-500" />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {alerts.some((a) => a.status !== "resolved") ? (
+        <Link href="/alerts?status=open,acknowledged" className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
+          Acknowledge or resolve on the Alerts page →
+        </Link>
+      ) : null}
+    </section>
+  );
+}
