@@ -23,6 +23,7 @@ export const supportTickets = pgTable(
     uniqueIndex("support_tickets_request_id_idx").on(t.requestId),
     uniqueIndex("support_tickets_reference_idx").on(t.reference),
     index("support_tickets_customer_id_idx").on(t.customerId),
+    index("support_tickets_app_user_id_idx").on(t.appUserId),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "support_tickets_app_user_id_idx" ON "support_tickets" USING btree ("app_user_id");
