@@ -19,9 +19,11 @@ export async function openDb(opts: { url?: string; dataDir?: string } = {}): Pro
     return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
   const release = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
-  const client = new PGlite(opts.dataDir);
+  // pg_trgm: trigram indexes serve the console's substring search (customers by email, name, external id).
+  const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
