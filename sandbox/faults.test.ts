@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as control from "./client";
 import { startSandbox } from "./index";
 import type { Sandbox } from "./index";
+import { FaultInjector } from "./faults";
 import { parseForm } from "./util";
 
 let sandbox: Sandbox;
@@ -78,6 +79,30 @@ describe("fault injector", () => {
     await extra.close();
     expect(await Promise.all([hung, slow])).toEqual(["closed", "closed"]);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("probabilistic faults", () => {
+  it("applies to a request only when the draw is under the probability, without using up times", () => {
+    const draws = [0.5, 0.1, 0.9, 0.29];
+    const injector = new FaultInjector(() => draws.shift() ?? 1);
+    injector.add({ status: 503, probability: 0.3, times: 2 });
+    injector.add({ status: 429, path: "/crm" });
+    expect(injector.take("GET", "/crm/x")?.status).toBe(429); // 0.5 ≥ 0.3: passed over, the next fault matches
+    expect(injector.take("GET", "/crm/x")?.status).toBe(503); // 0.1
+    expect(injector.take("GET", "/crm/x")).toBeUndefined(); // 0.9: passed over, nothing else queued
+    expect(injector.take("GET", "/crm/x")).toMatchObject({ status: 503, applied: 2 }); // 0.29: second and last use
+    expect(injector.list()).toEqual([]);
+  });
+
+  it("fails about the given share of calls over HTTP, and refuses a probability outside (0, 1]", async () => {
+    await control.fault(sandbox.hubspot, { status: 500, probability: 0.3, times: "always" });
+    let failed = 0;
+    for (let i = 0; i < 400; i++) if ((await get("/crm/v3/objects/contacts")).status === 500) failed += 1;
+    expect(failed).toBeGreaterThan(80); // 120 expected; the bounds are > 4 standard deviations wide
+    expect(failed).toBeLessThan(160);
+    await expect(control.fault(sandbox.hubspot, { probability: 0 })).rejects.toThrow(/probability/);
+    await expect(control.fault(sandbox.hubspot, { probability: 1.5 })).rejects.toThrow(/probability/);
   });
 });
 

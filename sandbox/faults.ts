@@ -24,6 +24,9 @@ export type FaultSpec = {
   latencyMs?: number;
   /** For "hang" and "reset": run the real handler first, so the write happens but the answer is lost. */
   process?: boolean;
+  /** Applies to each matching request with this chance (0 < p ≤ 1, default 1); a request it passes over
+   *  does not use up `times` and may match the next queued fault. For storms: `{ probability: 0.1, times: "always" }`. */
+  probability?: number;
 };
 
 export type ActiveFault = FaultSpec & {
@@ -40,6 +43,8 @@ export class FaultInjector {
   private queue: ActiveFault[] = [];
   private seq = 0;
 
+  constructor(private readonly random: () => number = Math.random) {}
+
   /** Validates and queues a fault; throws an Error with a readable message when the spec is invalid. */
   add(spec: FaultSpec): ActiveFault {
     validateFault(spec);
@@ -54,7 +59,7 @@ export class FaultInjector {
 
   /** The first queued fault matching this request, consumed by one use. */
   take(method: string, path: string): ActiveFault | undefined {
-    const index = this.queue.findIndex((f) => matches(f, method, path));
+    const index = this.queue.findIndex((f) => matches(f, method, path) && (f.probability === undefined || this.random() < f.probability));
     if (index < 0) return undefined;
     const fault = this.queue[index];
     fault.applied += 1;
@@ -83,6 +88,9 @@ export function validateFault(spec: FaultSpec): void {
     throw new Error("status must be an HTTP status code");
   }
   if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new Error("latencyMs must be >= 0");
+  if (spec.probability !== undefined && !(typeof spec.probability === "number" && spec.probability > 0 && spec.probability <= 1)) {
+    throw new Error("probability must be a number > 0 and ≤ 1");
+  }
   if (kind === "latency" && spec.latencyMs === undefined) throw new Error("latency faults need latencyMs");
 }
 

@@ -49,7 +49,7 @@ export function parseAppEvent(json: unknown): { ok: true; value: ParsedAppEvent 
   const envelope = appEnvelope.safeParse(json);
   if (!envelope.success) return { ok: false, error: describeIssues(envelope.error) };
   const type = envelope.data.type;
-  if (!(type in appEventData)) return { ok: true, value: { known: false, event: envelope.data } };
+  if (!Object.hasOwn(appEventData, type)) return { ok: true, value: { known: false, event: envelope.data } };
   const data = appEventData[type as AppEventType].safeParse(envelope.data.data);
   if (!data.success) {
     const prefixed = new z.ZodError(data.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));

@@ -161,6 +161,27 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
     await expectNothingWritten(before);
   });
 
+  it("a NUL character in the id or any field → 400 naming it (PostgreSQL text cannot hold it)", async () => {
+    const before = await snapshot();
+    const badId = await h.postApp({ ...appEvent("user.signed_up", { userId: "u", email: "a@b.co" }), id: "x\u0000y" });
+    expect(badId.status).toBe(400);
+    expect(badId.body.error).toContain("id contains a NUL");
+    const badField = await h.postApp(appEvent("user.signed_up", { userId: "u\u0000", email: "a@b.co" }));
+    expect(badField.status).toBe(400);
+    expect(badField.body.error).toContain("data.userId contains a NUL");
+    const stripe = await h.postStripe(stripeEvent("invoice.paid", { id: "in_\u0000", object: "invoice", customer: "cus_x" }));
+    expect(stripe.status).toBe(400);
+    expect(stripe.body.error).toContain("data.object.id contains a NUL");
+    await expectNothingWritten(before);
+  });
+
+  it("an event type named like a built-in property (constructor, __proto__) is just an unknown type", async () => {
+    for (const type of ["constructor", "toString", "__proto__"]) {
+      const res = await h.postApp(appEvent(type, { userId: "u" }));
+      expect(res, type).toMatchObject({ status: 200, body: { ignored: true } });
+    }
+  });
+
   it("stores an unknown type as ignored", async () => {
     const res = await h.postApp(appEvent("user.deleted", { userId: "u" }));
     expect(res).toMatchObject({ status: 200, body: { ignored: true } });

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { throttle } from "@/lib/rate-limit";
 import { verifyAppSignature } from "@/lib/app-events/signature";
 import { parseAppEvent } from "@/lib/ingest/app-schemas";
+import { findNul } from "@/lib/ingest/nul";
 import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
 import { reserveTicketReference, storeEvent } from "@/lib/ingest/store";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
@@ -29,6 +30,8 @@ export async function POST(req: Request) {
   } catch {
     return jsonError(400, "Body is not valid JSON.");
   }
+  const nul = findNul(json);
+  if (nul) return jsonError(400, `Invalid event: ${nul} contains a NUL (\\u0000) character.`);
   const parsed = parseAppEvent(json);
   if (!parsed.ok) return jsonError(400, `Invalid event: ${parsed.error}`);
   const { known, event } = parsed.value;

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { throttle } from "@/lib/rate-limit";
 import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
 import { storeEvent } from "@/lib/ingest/store";
+import { findNul } from "@/lib/ingest/nul";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
 import { hasHandler } from "@/lib/pipeline/registry";
@@ -37,6 +38,8 @@ export async function POST(req: Request) {
     const message = err instanceof SyntaxError ? "Body is not valid JSON." : `Invalid Stripe signature: ${(err as Error).message.split("\n")[0]}`;
     return jsonError(400, message);
   }
+  const nul = findNul(parsed);
+  if (nul) return jsonError(400, `Not a Stripe event: ${nul} contains a NUL (\\u0000) character.`);
   const envelope = stripeEnvelope.safeParse(parsed);
   if (!envelope.success) {
     return jsonError(400, `Not a Stripe event: ${envelope.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
