@@ -172,6 +172,11 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
     const stripe = await h.postStripe(stripeEvent("invoice.paid", { id: "in_\u0000", object: "invoice", customer: "cus_x" }));
     expect(stripe.status).toBe(400);
     expect(stripe.body.error).toContain("data.object.id contains a NUL");
+    const deep = `${"[".repeat(100_000)}"x"${"]".repeat(100_000)}`;
+    const body = JSON.stringify(appEvent("user.signed_up", { userId: "u", email: "a@b.co", extra: "DEEP" })).replace('"DEEP"', deep);
+    const nested = await h.postApp({}, { body });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error).toContain("nested deeper than 64 levels");
     await expectNothingWritten(before);
   });
 

@@ -31,7 +31,7 @@ export async function POST(req: Request) {
     return jsonError(400, "Body is not valid JSON.");
   }
   const nul = findNul(json);
-  if (nul) return jsonError(400, `Invalid event: ${nul} contains a NUL (\\u0000) character.`);
+  if (nul) return jsonError(400, `Invalid event: ${nul}.`);
   const parsed = parseAppEvent(json);
   if (!parsed.ok) return jsonError(400, `Invalid event: ${parsed.error}`);
   const { known, event } = parsed.value;

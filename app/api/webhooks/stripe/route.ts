@@ -39,7 +39,7 @@ export async function POST(req: Request) {
     return jsonError(400, message);
   }
   const nul = findNul(parsed);
-  if (nul) return jsonError(400, `Not a Stripe event: ${nul} contains a NUL (\\u0000) character.`);
+  if (nul) return jsonError(400, `Not a Stripe event: ${nul}.`);
   const envelope = stripeEnvelope.safeParse(parsed);
   if (!envelope.success) {
     return jsonError(400, `Not a Stripe event: ${envelope.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
