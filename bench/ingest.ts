@@ -39,6 +39,7 @@ export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: st
     for (const t of targets) {
       // A short warm-up so JIT and connection pools are in the same state for each target.
       await load({ url: t.url, connections, seconds: 2, request: t.signed ? () => sign(opts.secret) : undefined });
+      await new Promise((done) => setTimeout(done, 1_000)); // let the warm-up's requests in flight land before counting
       const before = t.name === "webhook route" ? await countStripeRows(opts.dbUrl) : 0;
       const sentBefore = generated();
       const sampler = setInterval(opts.sampleMemory, 500);
