@@ -12,7 +12,7 @@ const PRODUCTION: EnvSource = {
   ADMIN_EMAIL: "owner@example.com",
   ADMIN_PASSWORD: "a-long-production-password",
   ADMIN_API_TOKEN: "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
-  STRIPE_SECRET_KEY: "sk_live_51abcdefghijklmnop",
+  STRIPE_SECRET_KEY: "sk_live_not_a_real_key",
   STRIPE_WEBHOOK_SECRET: "whsec_live_0123456789abcdef",
   HUBSPOT_ACCESS_TOKEN: "pat-na1-0123-4567",
   ZENDESK_SUBDOMAIN: "acme",
