@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_DEFAULTS, EnvError, parseEnv, type EnvSource } from "./env";
+import { PRODUCTION_ENV as PRODUCTION } from "@/test/production-env";
 
-const PRODUCTION: EnvSource = {
-  NODE_ENV: "production",
-  AUTH_SECRET: "x".repeat(40),
-  ADMIN_EMAIL: "owner@example.com",
-  ADMIN_PASSWORD: "a-long-production-password",
-  ADMIN_API_TOKEN: "t".repeat(32),
-  STRIPE_SECRET_KEY: "sk_live_abc123",
-  STRIPE_WEBHOOK_SECRET: "whsec_live_secret",
-  HUBSPOT_ACCESS_TOKEN: "pat-na1-token",
-  ZENDESK_SUBDOMAIN: "acme",
-  ZENDESK_EMAIL: "agent@example.com",
-  ZENDESK_API_TOKEN: "zd-token",
-  APP_WEBHOOK_SECRET: "s".repeat(32),
-};
 
 function problemsOf(source: EnvSource): string[] {
   try {

@@ -1,20 +1,8 @@
 // `npm start` refuses to start a production server on a bad configuration, naming what is wrong.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { PRODUCTION_ENV as PRODUCTION } from "@/test/production-env";
 
-const PRODUCTION = {
-  AUTH_SECRET: "x".repeat(40),
-  ADMIN_EMAIL: "owner@example.com",
-  ADMIN_PASSWORD: "a-long-production-password",
-  ADMIN_API_TOKEN: "t".repeat(32),
-  STRIPE_SECRET_KEY: "sk_live_abc123",
-  STRIPE_WEBHOOK_SECRET: "whsec_live_secret",
-  HUBSPOT_ACCESS_TOKEN: "pat-na1-token",
-  ZENDESK_SUBDOMAIN: "acme",
-  ZENDESK_EMAIL: "agent@example.com",
-  ZENDESK_API_TOKEN: "zd-token",
-  APP_WEBHOOK_SECRET: "s".repeat(32),
-};
 
 function start(env: Record<string, string | undefined>) {
   const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;

@@ -4,9 +4,24 @@ import "server-only";
 import type { z } from "zod";
 import { AccessError, requireActionActor } from "@/lib/access";
 import type { Actor } from "@/lib/roles";
+import type { Role } from "@/db/schema";
 
 export type ActionFailure = { ok: false; status: number; error: string };
 export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
+
+/** The signed-in user with at least `minRole`, or the refusal (401/403) as a value rather than a throw. */
+export async function actionActor(minRole: Role): Promise<Actor | ActionFailure> {
+  try {
+    return await requireActionActor(minRole);
+  } catch (err) {
+    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
+    throw err;
+  }
+}
+
+export function isRefusal(value: Actor | ActionFailure): value is ActionFailure {
+  return "ok" in value;
+}
 
 /**
  * The role check first (an AccessError becomes `{ ok: false, status }`), then the zod-parsed input,
@@ -17,13 +32,8 @@ export async function adminAction<S extends z.ZodType, R extends ActionResult>(
   input: unknown,
   run: (actor: Actor, data: z.output<S>) => Promise<R>,
 ): Promise<R | ActionFailure> {
-  let actor: Actor;
-  try {
-    actor = await requireActionActor("admin");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
-  }
+  const actor = await actionActor("admin");
+  if (isRefusal(actor)) return actor;
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");

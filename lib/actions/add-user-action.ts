@@ -2,7 +2,7 @@
 // "Add a user" form on the Users page (useActionState): owners only; errors come back per field.
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { addUser, newUserSchema } from "@/lib/operations/users";
 
 type Field = "email" | "password" | "role";
@@ -23,13 +23,8 @@ export async function addUserAction(_prev: AddUserState, form: FormData): Promis
   const raw = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), role: String(form.get("role") ?? "") };
   const values = { email: raw.email, role: raw.role };
   const at = Date.now();
-  let actor;
-  try {
-    actor = await requireActionActor("owner");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message, values, at };
-    throw err;
-  }
+  const actor = await actionActor("owner");
+  if (isRefusal(actor)) return { ...actor, values, at };
   const parsed = newUserSchema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: AddUserState["fieldErrors"] = {};

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { userRole, type Role } from "@/db/schema";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { changeUserRole } from "@/lib/operations/users";
 
 export type ChangeRoleResult = { ok: true; message: string; role: Role } | { ok: false; status: number; error: string };
@@ -12,13 +12,8 @@ export type ChangeRoleResult = { ok: true; message: string; role: Role } | { ok:
 const input = z.object({ userId: z.uuid("Unknown user."), role: z.enum(userRole.enumValues, "Choose owner, admin or viewer.") });
 
 export async function changeRoleAction(raw: { userId: string; role: string }): Promise<ChangeRoleResult> {
-  let actor;
-  try {
-    actor = await requireActionActor("owner");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
-  }
+  const actor = await actionActor("owner");
+  if (isRefusal(actor)) return actor;
   const parsed = input.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]?.message ?? "Check the role." };
   const result = await changeUserRole(await getDb(), actor, parsed.data);

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { LINKABLE_SYSTEMS, linkIdentityByHand } from "@/lib/operations/customers";
 
 export type LinkIdentityState = {
@@ -26,13 +26,8 @@ const input = z.object({
 export async function linkIdentityAction(_prev: LinkIdentityState, form: FormData): Promise<LinkIdentityState> {
   const values = { system: String(form.get("system") ?? ""), externalId: String(form.get("externalId") ?? "") };
   const at = Date.now();
-  let actor;
-  try {
-    actor = await requireActionActor("admin");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message, values, at };
-    throw err;
-  }
+  const actor = await actionActor("admin");
+  if (isRefusal(actor)) return { ...actor, values, at };
   const parsed = input.safeParse({ ...values, appUserId: form.get("appUserId") });
   if (!parsed.success) {
     const fieldErrors: LinkIdentityState["fieldErrors"] = {};

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { removeUser } from "@/lib/operations/users";
 
 export type RemoveUserResult = { ok: true; message: string } | { ok: false; status: number; error: string };
@@ -11,13 +11,8 @@ export type RemoveUserResult = { ok: true; message: string } | { ok: false; stat
 const input = z.object({ userId: z.uuid("Unknown user.") });
 
 export async function removeUserAction(raw: { userId: string }): Promise<RemoveUserResult> {
-  let actor;
-  try {
-    actor = await requireActionActor("owner");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
-  }
+  const actor = await actionActor("owner");
+  if (isRefusal(actor)) return actor;
   const parsed = input.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]?.message ?? "Unknown user." };
   const result = await removeUser(await getDb(), actor, parsed.data);

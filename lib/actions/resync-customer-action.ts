@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { resyncCustomerToCrm } from "@/lib/operations/customers";
 
 export type ResyncCustomerResult = { ok: true; message: string; contactId: string } | { ok: false; status: number; error: string };
@@ -11,13 +11,8 @@ export type ResyncCustomerResult = { ok: true; message: string; contactId: strin
 const input = z.object({ appUserId: z.string().trim().min(1).max(200) });
 
 export async function resyncCustomerAction(raw: { appUserId: string }): Promise<ResyncCustomerResult> {
-  let actor;
-  try {
-    actor = await requireActionActor("admin");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
-  }
+  const actor = await actionActor("admin");
+  if (isRefusal(actor)) return actor;
   const parsed = input.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, error: "Which customer? The app user id is missing." };
   const result = await resyncCustomerToCrm(await getDb(), actor, parsed.data.appUserId);

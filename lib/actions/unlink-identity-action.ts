@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { AccessError, requireActionActor } from "@/lib/access";
+import { actionActor, isRefusal } from "./action-result";
 import { LINKABLE_SYSTEMS, unlinkIdentity, type IdentityTarget } from "@/lib/operations/customers";
 
 export type UnlinkIdentityResult = { ok: true; message: string } | { ok: false; status: number; error: string };
@@ -15,13 +15,8 @@ const input = z.object({
 });
 
 export async function unlinkIdentityAction(raw: IdentityTarget): Promise<UnlinkIdentityResult> {
-  let actor;
-  try {
-    actor = await requireActionActor("admin");
-  } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
-  }
+  const actor = await actionActor("admin");
+  if (isRefusal(actor)) return actor;
   const parsed = input.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, error: "The link to remove is incomplete. Reload the page and try again." };
   const result = await unlinkIdentity(await getDb(), actor, parsed.data);
