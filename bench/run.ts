@@ -64,7 +64,7 @@ async function main() {
     };
     await section("e2e", () => endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, perSecond: 20 }));
     await section("ingest", () =>
-      ingest({ baseUrl, bareUrl: `http://127.0.0.1:${barePort}/`, dbUrl: pg.url, secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET, seconds: quick ? 3 : 20, connections: [16, 64], sampleMemory: () => memory.sample() }),
+      ingest({ baseUrl, bareUrl: `http://127.0.0.1:${barePort}/`, dbUrl: pg.url, secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET, seconds: quick ? 3 : 5, rounds: quick ? 1 : 4, connections: [16, 64], serverPid: server.pid!, sampleMemory: () => memory.sample() }),
     );
     await section("burst", () => burstAndReplay({ baseUrl, dbUrl: pg.url, hubspotUrl: sandbox.hubspot.url, appSecret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, adminToken: DEMO_DEFAULTS.ADMIN_API_TOKEN, size: quick ? 500 : 10_000 }));
     await section("scale", () =>

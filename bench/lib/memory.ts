@@ -1,7 +1,7 @@
 // Peak resident memory of a process and its children (Linux /proc), sampled on demand.
 import fs from "node:fs";
 
-function children(pid: number): number[] {
+export function children(pid: number): number[] {
   const out: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
