@@ -7,7 +7,7 @@ import { listEvents } from "../db/queries/events";
 import { getCustomerByAppUserId, listCustomers } from "../db/queries/customers";
 import { percentile, type Row } from "./lib/stats";
 
-async function seed(db: Db, events: number, customers: number) {
+export async function seedScale(db: Db, events: number, customers: number) {
   await db.execute(raw`insert into customers (app_user_id, email, name, created_at)
     select 'scale_u' || g, 'scale_u' || g || '@example.com', 'Scale User ' || g, now() - (g || ' seconds')::interval from generate_series(1, ${customers}) g`);
   await db.execute(raw`insert into identities (customer_id, system, external_id, matched_by)
@@ -44,7 +44,7 @@ export async function consoleAtScale(opts: { dbUrl: string; baseUrl: string; aut
   const handle = await openDb({ url: opts.dbUrl });
   const db = handle.db;
   const t0 = Date.now();
-  await seed(db, opts.events, opts.customers);
+  await seedScale(db, opts.events, opts.customers);
   const seedSeconds = (Date.now() - t0) / 1000;
   const rows: Row[] = [{ section: "console at scale", metric: `seeded ${opts.events.toLocaleString("en-US")} events, ${opts.customers.toLocaleString("en-US")} customers`, value: Number(seedSeconds.toFixed(1)), unit: "s" }];
   const dayAgo = new Date(Date.now() - 86_400_000);

@@ -1,5 +1,6 @@
 "use client";
-// "26–50 of 1,234 · Page 2 of 50", previous/next and the page size, driven by the table's pagination API.
+// "26–50 of 1,234 · Page 2 of 50" (or "of 10,000+ · Page 2 of 400+" past the count cap), previous/next
+// and the page size, driven by the table's pagination API.
 import type { ReactTable, RowData, TableState as TanStackTableState } from "@tanstack/react-table";
 import { Button } from "@/components/ui/button";
 import type { DataTableFeatures } from "./features";
@@ -11,11 +12,14 @@ type Props<TData extends RowData> = {
   state: TableState;
   shown: number;
   total: number;
+  /** The count stopped at `total` and there are more: shown as "10,000+", the page count as "400+". */
+  totalCapped?: boolean;
 };
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-export function DataTablePagination<TData extends RowData>({ table, state, shown, total }: Props<TData>) {
+export function DataTablePagination<TData extends RowData>({ table, state, shown, total, totalCapped = false }: Props<TData>) {
+  const more = totalCapped ? "+" : "";
   const { pageIndex, pageSize } = table.state.pagination;
   const pageCount = table.getPageCount();
   const first = (state.page - 1) * state.perPage + 1;
@@ -25,7 +29,7 @@ export function DataTablePagination<TData extends RowData>({ table, state, shown
 
   return (
     <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
-      <p>{shown > 0 ? `${fmt(first)}–${fmt(first + shown - 1)} of ${fmt(total)}` : `0 of ${fmt(total)}`}</p>
+      <p>{shown > 0 ? `${fmt(first)}–${fmt(first + shown - 1)} of ${fmt(total)}${more}` : `0 of ${fmt(total)}${more}`}</p>
       <div className="flex items-center gap-4">
         <label className="flex items-center gap-2">
           Rows per page
@@ -42,7 +46,7 @@ export function DataTablePagination<TData extends RowData>({ table, state, shown
           </select>
         </label>
         <span aria-live="polite" className="tabular-nums">
-          Page {fmt(pageIndex + 1)} of {fmt(Math.max(pageCount, 1))}
+          Page {fmt(pageIndex + 1)} of {totalCapped ? `${fmt(Math.max(pageIndex + 1, Math.ceil(total / pageSize)))}+` : fmt(Math.max(pageCount, 1))}
         </span>
         <div className="flex gap-1.5">
           <Button size="sm" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()} aria-label="Previous page">

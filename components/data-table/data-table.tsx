@@ -19,6 +19,8 @@ export type DataTableProps<TData extends RowData> = {
   /** From the server: the number of pages and of matching rows for the current filters. */
   pageCount: number;
   total: number;
+  /** The count stopped at `total` and there are more ("10,000+"). */
+  totalCapped?: boolean;
   /** The state the server used for `data` (parsed with parseTableParams, defaults applied). */
   state: TableState;
   defaultSort: SortState;
@@ -61,7 +63,7 @@ const columnId = (column: object) => {
 };
 
 export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
-  const { columns, data, pageCount, total, state, defaultSort, filters = [], noun, defaultPerPage, selection } = props;
+  const { columns, data, pageCount, total, totalCapped = false, state, defaultSort, filters = [], noun, defaultPerPage, selection } = props;
   const url = useTableUrl();
   const router = useRouter();
   const sortable = columns.filter((c) => c.enableSorting).map(columnId);
@@ -111,7 +113,8 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
   });
 
   const filtered = filters.some((f) => url.params.has(f.param));
-  const label = (n: number) => (noun ? `${n.toLocaleString("en-US")} ${n === 1 ? noun.one : noun.other}` : `${n.toLocaleString("en-US")} rows`);
+  const figure = (n: number) => `${n.toLocaleString("en-US")}${totalCapped ? "+" : ""}`;
+  const label = (n: number) => (noun ? `${figure(n)} ${n === 1 && !totalCapped ? noun.one : noun.other}` : `${figure(n)} rows`);
 
   if (total === 0 && !filtered && props.emptyState) return <>{props.emptyState}</>;
   return (
@@ -146,7 +149,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
           }
         />
       </div>
-      <DataTablePagination table={table} state={state} shown={data.length} total={total} />
+      <DataTablePagination table={table} state={state} shown={data.length} total={total} totalCapped={totalCapped} />
     </div>
   );
 }

@@ -128,8 +128,11 @@ export const filterParam = {
       .transform((v) => (ISO_DATE.test(v) ? new Date(`${v}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`) : new Date(v))),
 };
 
-/** One page of a list query, as every `db/queries/*` list function answers it. */
-export type PageResult<T> = { rows: T[]; pageCount: number; total: number };
+/**
+ * One page of a list query, as every `db/queries/*` list function answers it. `totalCapped`: the count
+ * stopped at `total` and there are more (large lists are counted only up to a cap, see db/queries/paging.ts).
+ */
+export type PageResult<T> = { rows: T[]; pageCount: number; total: number; totalCapped?: boolean };
 
 /** limit/offset for a 1-based page; missing values take the defaults. */
 export function pageWindow({ page = 1, perPage = DEFAULT_PER_PAGE }: { page?: number; perPage?: number }) {

@@ -15,6 +15,7 @@ beforeAll(async () => {
       { appUserId: "u_ann", email: "ann@example.com", name: "Ann Lee", createdAt: day(1) },
       { appUserId: "u_bob", email: "bob@example.com", name: "Bob 100%", createdAt: day(2) },
       { appUserId: "u_cat", email: null, name: null, createdAt: day(3) },
+      { appUserId: "u_ann2", email: "joann@example.com", name: "Jo Ann", createdAt: day(4) },
     ])
     .returning();
   await handle.db.insert(identities).values([
@@ -36,9 +37,10 @@ afterAll(() => handle?.close());
 describe("listCustomers", () => {
   it("lists newest first with entitlement, linked systems and failed events", async () => {
     const page = await listCustomers(handle.db);
-    expect(page.total).toBe(3);
-    expect(page.rows.map((r) => r.appUserId)).toEqual(["u_cat", "u_bob", "u_ann"]);
-    const [cat, , ann] = page.rows;
+    expect(page.total).toBe(4);
+    expect(page.totalCapped).toBeUndefined();
+    expect(page.rows.map((r) => r.appUserId)).toEqual(["u_ann2", "u_cat", "u_bob", "u_ann"]);
+    const [, cat, , ann] = page.rows;
     expect(cat).toMatchObject({ status: "none", plan: null, linked: [], failedEvents: 2 });
     expect(ann).toMatchObject({ status: "active", plan: "pro", failedEvents: 0 });
     expect(ann.linked.map((l) => `${l.system}:${l.externalId}`)).toEqual(["app:u_ann", "stripe:cus_ANN123"]);
@@ -46,7 +48,7 @@ describe("listCustomers", () => {
 
   it("searches email, name, app user id and external ids", async () => {
     const ids = async (q: string) => (await listCustomers(handle.db, { q })).rows.map((r) => r.appUserId);
-    expect(await ids("ANN@")).toEqual(["u_ann"]);
+    expect(await ids("ANN@")).toEqual(["u_ann2", "u_ann"]);
     expect(await ids("lee")).toEqual(["u_ann"]);
     expect(await ids("u_b")).toEqual(["u_bob"]);
     expect(await ids("cus_ann")).toEqual(["u_ann"]);
@@ -55,8 +57,22 @@ describe("listCustomers", () => {
     expect(await ids("1%0")).toEqual([]); // % is literal, not a wildcard
   });
 
+  it("a whole email or id lists only its customer, unless partial matches are asked for", async () => {
+    const search = async (q: string, match?: "partial") => {
+      const page = await listCustomers(handle.db, { q, match });
+      return { ids: page.rows.map((r) => r.appUserId), exact: page.exactMatch ?? false, total: page.total };
+    };
+    // "ann@example.com" is also a substring of "joann@example.com".
+    expect(await search("Ann@Example.com")).toEqual({ ids: ["u_ann"], exact: true, total: 1 });
+    expect(await search("ann@example.com", "partial")).toEqual({ ids: ["u_ann2", "u_ann"], exact: false, total: 2 });
+    expect(await search("u_ann")).toEqual({ ids: ["u_ann"], exact: true, total: 1 });
+    expect(await search("cus_ANN123")).toEqual({ ids: ["u_ann"], exact: true, total: 1 });
+    expect(await search("hs_777")).toEqual({ ids: ["u_bob"], exact: true, total: 1 });
+    expect(await search("cus_ann123")).toEqual({ ids: ["u_ann"], exact: false, total: 1 }); // ids are case-sensitive: a substring match
+  });
+
   it("filters by entitlement status (none includes no row) and sorts", async () => {
-    expect((await listCustomers(handle.db, { status: "none" })).rows.map((r) => r.appUserId)).toEqual(["u_cat"]);
+    expect((await listCustomers(handle.db, { status: "none" })).rows.map((r) => r.appUserId)).toEqual(["u_ann2", "u_cat"]);
     expect((await listCustomers(handle.db, { status: "past_due" })).rows.map((r) => r.appUserId)).toEqual(["u_bob"]);
     const byEmail = await listCustomers(handle.db, { sort: { id: "email", desc: false }, perPage: 2 });
     expect(byEmail.rows.map((r) => r.appUserId)).toEqual(["u_ann", "u_bob"]);

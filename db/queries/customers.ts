@@ -1,7 +1,9 @@
 // Customers for the console and the admin API: the searchable list (with entitlement and linked
 // systems) and one customer's unified identity.
-import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db";
+import { isUuid } from "./events";
+import { countUpTo, pageOf } from "./paging";
 import { customers, entitlements, entitlementStatus, events, identities, type Entitlement } from "@/db/schema";
 import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
 
@@ -16,11 +18,14 @@ export const customersTableParams = defineTableParams({
   filters: {
     q: filterParam.text(200),
     status: filterParam.oneOf(entitlementStatus.enumValues),
+    /** `partial`: substring matches even when `q` is exactly someone's email or id. */
+    match: filterParam.oneOf(["partial"] as const),
   },
 });
 
 export type ListCustomersParams = {
   q?: string;
+  match?: "partial";
   status?: EntitlementStatus;
   page?: number;
   perPage?: number;
@@ -41,10 +46,11 @@ export type CustomerListRow = {
   failedEvents: number;
 };
 
-function conditions(p: ListCustomersParams): SQL[] {
+function conditions(p: ListCustomersParams, exactIds: string[]): SQL[] {
   const where: SQL[] = [];
   const q = p.q?.trim();
-  if (q) {
+  if (exactIds.length) where.push(inArray(customers.id, exactIds));
+  else if (q) {
     // One indexed look-up per field (trigram GIN indexes make the substring searches cheap), unioned.
     const like = likePattern(q);
     where.push(
@@ -64,13 +70,38 @@ function conditions(p: ListCustomersParams): SQL[] {
 function orderBy(sort: SortState<CustomerSort>): SQL[] {
   const col = { createdAt: customers.createdAt, email: customers.email, name: customers.name, appUserId: customers.appUserId }[sort.id];
   const tie = sort.desc ? desc(customers.id) : asc(customers.id);
-  return [sort.desc ? sql`${col} desc nulls last` : sql`${col} asc nulls last`, tie];
+  // `nulls last` only where nulls can be: on a not-null column it would stop its index from serving the order.
+  if (!col.notNull) return [sort.desc ? sql`${col} desc nulls last` : sql`${col} asc nulls last`, tie];
+  return [sort.desc ? desc(col) : asc(col), tie];
 }
 
-export async function listCustomers(db: Db, params: ListCustomersParams = {}): Promise<PageResult<CustomerListRow>> {
-  const { limit, offset, perPage } = pageWindow(params);
-  const where = and(...conditions(params));
-  const [rows, [{ total }]] = await Promise.all([
+/**
+ * Customers whose app user id, email (any case), customer id or an external id is exactly `q`: b-tree
+ * look-ups, where a substring search of a whole email reads the trigram postings of every "@gmail.com".
+ */
+async function exactMatches(db: Db, q: string): Promise<string[]> {
+  const rows = await rowsOf<{ id: string }>(
+    db.execute(sql`select id from ${customers} where ${customers.appUserId} = ${q}
+      union select id from ${customers} where lower(${customers.email}) = lower(${q})
+      ${isUuid(q) ? sql`union select id from ${customers} where ${customers.id} = ${q}::uuid` : sql``}
+      union select customer_id from ${identities} where ${identities.system} in ('app', 'stripe', 'hubspot', 'zendesk') and ${identities.externalId} = ${q}
+      limit 100`),
+  );
+  return rows.map((r) => r.id);
+}
+
+export type CustomersPage = PageResult<CustomerListRow> & {
+  /** `q` is exactly these customers' email or id, so only they are listed (`match=partial` lists substring matches). */
+  exactMatch?: boolean;
+};
+
+export async function listCustomers(db: Db, params: ListCustomersParams = {}): Promise<CustomersPage> {
+  const window = pageWindow(params);
+  const { limit, offset } = window;
+  const q = params.q?.trim();
+  const exactIds = q && params.match !== "partial" ? await exactMatches(db, q) : [];
+  const where = and(...conditions(params, exactIds));
+  const [rows, counted] = await Promise.all([
     db
       .select({
         id: customers.id,
@@ -91,13 +122,10 @@ export async function listCustomers(db: Db, params: ListCustomersParams = {}): P
       .orderBy(...orderBy(params.sort ?? customersTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    db
-      .select({ total: sql<number>`count(*)`.mapWith(Number) })
-      .from(customers)
-      .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
-      .where(where),
+    countUpTo(db, db.select({ one: sql`1` }).from(customers).leftJoin(entitlements, eq(entitlements.customerId, customers.id)).where(where).$dynamic()),
   ]);
-  return { rows: rows.map((r) => ({ ...r, linked: parseJson(r.linked) })), total, pageCount: Math.ceil(total / perPage) };
+  const page = pageOf(rows.map((r) => ({ ...r, linked: parseJson(r.linked) })), counted, window);
+  return exactIds.length ? { ...page, exactMatch: true } : page;
 }
 
 /** Some drivers hand json back as text. */

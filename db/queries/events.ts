@@ -1,7 +1,8 @@
 // Events for the console and the admin API: the list (filters shaped to the events_* indexes,
 // never the raw body), the distinct types for the filter, and one event with its steps.
-import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db";
+import { and, asc, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db";
+import { countUpTo, pageOf } from "./paging";
 import { customers, events, eventSource, eventStatus, eventSteps, type EventStatus } from "@/db/schema";
 import { defineTableParams, filterParam, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
 
@@ -91,36 +92,64 @@ export type EventListRow = {
   lastError: string | null;
 };
 
-function orderBy(sort: SortState<EventSort>): SQL[] {
+/** The list's order over `cols` (the events table, or the page subquery): ties broken by received_at, then id. */
+function orderBy(sort: SortState<EventSort>, cols: { receivedAt: AnyColumn | SQL.Aliased; id: AnyColumn | SQL.Aliased; type: AnyColumn | SQL.Aliased; status: AnyColumn | SQL.Aliased } = events): SQL[] {
   const dir = sort.desc ? desc : asc;
   // received_at then id break ties so pages never overlap. They follow the main direction so that
   // (status|type, received_at) indexes serve the order: status desc = newest first in each status,
   // status asc = oldest first (the queue order of the backlog).
-  if (sort.id === "receivedAt") return [dir(events.receivedAt), dir(events.id)];
-  const col = sort.id === "type" ? events.type : events.status;
-  return [dir(col), dir(events.receivedAt), dir(events.id)];
+  if (sort.id === "receivedAt") return [dir(cols.receivedAt as AnyColumn), dir(cols.id as AnyColumn)];
+  const col = (sort.id === "type" ? cols.type : cols.status) as AnyColumn;
+  return [dir(col), dir(cols.receivedAt as AnyColumn), dir(cols.id as AnyColumn)];
 }
 
 export async function listEvents(db: Db, params: ListEventsParams = {}): Promise<PageResult<EventListRow>> {
-  const { limit, offset, perPage } = pageWindow(params);
+  const window = pageWindow(params);
   const where = and(...eventFilterConditions(params));
-  const [rows, [{ total }]] = await Promise.all([
+  const sort = params.sort ?? eventsTableParams.defaultSort;
+  // The page is chosen from events alone (an index walk, however deep the page), then only its rows are
+  // joined to their customers: joining first would look up a customer for every skipped row.
+  const { customerAppUserId: _appUserId, customerEmail: _email, ...eventColumns } = listColumns;
+  const pageRows = db.select(eventColumns).from(events).where(where).orderBy(...orderBy(sort)).limit(window.limit).offset(window.offset).as("page_rows");
+  const [rows, counted] = await Promise.all([
     db
-      .select(listColumns)
-      .from(events)
-      .leftJoin(customers, eq(customers.id, events.customerId))
-      .where(where)
-      .orderBy(...orderBy(params.sort ?? eventsTableParams.defaultSort))
-      .limit(limit)
-      .offset(offset),
-    db.select({ total: count() }).from(events).where(where),
+      .select({
+        id: pageRows.id,
+        source: pageRows.source,
+        externalId: pageRows.externalId,
+        type: pageRows.type,
+        status: pageRows.status,
+        correlationId: pageRows.correlationId,
+        customerId: pageRows.customerId,
+        customerAppUserId: customers.appUserId,
+        customerEmail: customers.email,
+        occurredAt: pageRows.occurredAt,
+        receivedAt: pageRows.receivedAt,
+        processedAt: pageRows.processedAt,
+        attempts: pageRows.attempts,
+        lastError: pageRows.lastError,
+      })
+      .from(pageRows)
+      .leftJoin(customers, eq(customers.id, pageRows.customerId))
+      .orderBy(...orderBy(sort, pageRows)),
+    countUpTo(db, db.select({ one: sql`1` }).from(events).where(where).$dynamic()),
   ]);
-  return { rows, total, pageCount: Math.ceil(total / perPage) };
+  return pageOf(rows, counted, window);
 }
 
-/** Distinct event types seen, for the type filter. */
+/**
+ * Distinct event types seen, for the type filter: a skip scan of the (type, received_at) index, one
+ * probe per type, instead of reading every event (`select distinct` over a million rows takes ~0.4 s).
+ */
 export async function listEventTypes(db: Db): Promise<string[]> {
-  const rows = await db.selectDistinct({ type: events.type }).from(events).orderBy(events.type).limit(500);
+  const rows = await rowsOf<{ type: string }>(
+    db.execute(sql`with recursive seen(type) as (
+        (select type from events order by type limit 1)
+        union all
+        select (select e.type from events e where e.type > seen.type order by e.type limit 1) from seen where seen.type is not null
+      )
+      select type from seen where type is not null limit 500`),
+  );
   return rows.map((r) => r.type);
 }
 

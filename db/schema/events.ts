@@ -32,6 +32,8 @@ export const events = pgTable(
     index("events_received_at_idx").on(t.receivedAt),
     index("events_status_received_at_idx").on(t.status, t.receivedAt),
     index("events_type_received_at_idx").on(t.type, t.receivedAt),
+    // The console's "failed invoice.paid events" list and the bulk-replay count of that filter.
+    index("events_status_type_received_at_idx").on(t.status, t.type, t.receivedAt),
     index("events_customer_id_received_at_idx").on(t.customerId, t.receivedAt),
   ],
 );

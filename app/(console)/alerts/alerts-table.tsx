@@ -52,6 +52,7 @@ export function AlertsTable({ page, state, defaultSort, emptyState, canManage = 
       data={page.rows}
       pageCount={page.pageCount}
       total={page.total}
+      totalCapped={page.totalCapped}
       state={state}
       defaultSort={defaultSort}
       filters={FILTERS}

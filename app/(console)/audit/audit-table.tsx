@@ -36,6 +36,7 @@ export function AuditTable({ page, state, defaultSort, actions, emptyState }: Pr
       data={page.rows}
       pageCount={page.pageCount}
       total={page.total}
+      totalCapped={page.totalCapped}
       state={state}
       defaultSort={defaultSort}
       filters={filters}

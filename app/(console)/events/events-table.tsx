@@ -68,6 +68,7 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
       data={page.rows}
       pageCount={page.pageCount}
       total={page.total}
+      totalCapped={page.totalCapped}
       state={state}
       defaultSort={defaultSort}
       filters={filters}

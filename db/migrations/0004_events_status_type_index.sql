@@ -1,0 +1,1 @@
+CREATE INDEX "events_status_type_received_at_idx" ON "events" USING btree ("status","type","received_at");
