@@ -18,7 +18,7 @@ type Props = {
   onQueued: () => void;
 };
 
-type Confirm = { kind: "selected"; count: number } | { kind: "filter"; count: number | null; error?: string };
+type Confirm = { kind: "selected"; count: number } | { kind: "filter"; count: number | null; limit?: number; error?: string };
 
 const plural = (n: number) => `${n.toLocaleString("en-US")} failed event${n === 1 ? "" : "s"}`;
 
@@ -49,7 +49,7 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
     if (!filter) return;
     setConfirm({ kind: "filter", count: null });
     void countBulkReplayAction(filter).then((r) =>
-      setConfirm((c) => (c?.kind === "filter" ? (r.ok ? { kind: "filter", count: r.count } : { kind: "filter", count: null, error: r.error }) : c)),
+      setConfirm((c) => (c?.kind === "filter" ? (r.ok ? { kind: "filter", count: r.count, limit: r.limit } : { kind: "filter", count: null, error: r.error }) : c)),
     );
   };
 
@@ -113,6 +113,9 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
             <strong>{plural(count)}</strong> will be replayed.
           </p>
         )}
+        {confirm?.kind === "filter" && confirm.limit && count === confirm.limit ? (
+          <p>That is the most one replay takes: the oldest {confirm.limit.toLocaleString("en-US")} go first; replay again for the rest.</p>
+        ) : null}
         {confirm?.kind === "filter" && filter ? <p>Filters: {describeFilter(filter)}.</p> : null}
         <p>Each event re-runs only its failed steps, one customer at a time; the steps that already succeeded are not repeated.</p>
       </ConfirmDialog>
