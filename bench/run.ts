@@ -71,7 +71,7 @@ async function main() {
       consoleAtScale({ dbUrl: pg.url, baseUrl, authSecret: DEMO_DEFAULTS.AUTH_SECRET, adminEmail: DEMO_DEFAULTS.ADMIN_EMAIL, events: quick ? 10_000 : 1_000_000, customers: quick ? 1_000 : 100_000, runs: quick ? 5 : 30 }),
     );
     memory.sample();
-    rows.push({ section: "memory", metric: "peak server RSS (next start, under ingest load)", value: memory.peakMiB(), unit: "MiB" });
+    rows.push({ section: "memory", metric: "peak server RSS (npm start server, under ingest load)", value: memory.peakMiB(), unit: "MiB" });
   } finally {
     bare.kill("SIGTERM");
     server.kill("SIGTERM");

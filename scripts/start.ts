@@ -1,6 +1,8 @@
-// `npm start`: validate the configuration first (clear message, non-zero exit), then `next start`.
+// `npm start`: validate the configuration first (clear message, non-zero exit), then the production server
+// (server.ts: Next, with the webhook routes served directly; `npm start -- -p 3001` picks the port).
 import { spawn } from "node:child_process";
 import { parseEnv, EnvError } from "../lib/env";
+import { SERVER_COMMAND } from "./lib/next-server";
 
 try {
   parseEnv({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" });
@@ -12,7 +14,7 @@ try {
   throw err;
 }
 
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", ...process.argv.slice(2)], {
+const child = spawn(process.execPath, [...SERVER_COMMAND, ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { AUTH_TRUST_HOST: "true", ...process.env, NODE_ENV: "production" },
 });

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import { waitForHttp } from "../../scripts/lib/next-server";
+import { SERVER_COMMAND, waitForHttp } from "../../scripts/lib/next-server";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,13 +37,13 @@ export class AppServer {
     return this.child?.pid;
   }
 
-  /** Starts `next start` and waits for /api/health; answers the milliseconds it took. */
+  /** Starts the production server (server.ts) and waits for /api/health; answers the milliseconds it took. */
   async start(timeoutMs = 120_000): Promise<number> {
     if (this.running) return 0;
     const started = Date.now();
     const out = fs.openSync(this.logFile, "a");
-    fs.writeSync(out, `\n--- next start on :${this.port} at ${new Date().toISOString()} ---\n`);
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(this.port), "-H", "127.0.0.1"], {
+    fs.writeSync(out, `\n--- server.ts on :${this.port} at ${new Date().toISOString()} ---\n`);
+    const child = spawn(process.execPath, [...SERVER_COMMAND, "-p", String(this.port), "-H", "127.0.0.1"], {
       stdio: ["ignore", out, out],
       env: { ...this.env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" },
     });

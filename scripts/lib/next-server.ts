@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "components", "lib", "db", "inngest"];
-const SOURCE_FILES = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
+const SOURCE_FILES = ["server.ts", "next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -34,8 +34,11 @@ export function ensureBuild(env: NodeJS.ProcessEnv = process.env): void {
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
 }
 
+/** The production server command (`npm start` runs the same): server.ts, Next behind a webhook fast path. */
+export const SERVER_COMMAND = ["--import", "tsx", "server.ts"];
+
 export function startNext(port: number, env: NodeJS.ProcessEnv, quiet = false): ChildProcess {
-  return spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  return spawn(process.execPath, [...SERVER_COMMAND, "-p", String(port), "-H", "127.0.0.1"], {
     stdio: quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"],
     env: { ...env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" },
   });

@@ -1,0 +1,58 @@
+// The webhook fast path's adapter, over a real node:http server: bodies within the cap pass whole, a body
+// over it (declared or chunked) is cut and the handler's 413 still reaches the sender, the peer is kept.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendWebResponse, toWebRequest } from "./node-adapter";
+
+const CAP = 1024;
+let server: http.Server;
+let url: string;
+
+beforeAll(async () => {
+  server = http.createServer(async (req, res) => {
+    const { request, truncated } = await toWebRequest(req, CAP);
+    const declared = Number(request.headers.get("content-length"));
+    const response =
+      declared > CAP
+        ? Response.json({ error: "too large" }, { status: 413 })
+        : Response.json({ body: await request.text(), method: request.method, path: new URL(request.url).pathname, peer: request.headers.get("x-forwarded-for") }, { headers: { "x-test": "yes" } });
+    await sendWebResponse(res, response, { close: truncated });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+describe("toWebRequest / sendWebResponse", () => {
+  it("passes a body within the cap whole, with method, path, headers and the peer address", async () => {
+    const res = await fetch(`${url}/api/webhooks/app?x=1`, { method: "POST", body: "héllo", headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-test")).toBe("yes");
+    expect(await res.json()).toEqual({ body: "héllo", method: "POST", path: "/api/webhooks/app", peer: "127.0.0.1" });
+  });
+
+  it("keeps the X-Forwarded-For a proxy set", async () => {
+    const res = await fetch(url, { method: "POST", body: "{}", headers: { "x-forwarded-for": "203.0.113.5" } });
+    expect((await res.json()).peer).toBe("203.0.113.5");
+  });
+
+  it("answers a declared oversize body without reading it", async () => {
+    const res = await fetch(url, { method: "POST", body: "x".repeat(CAP + 1) });
+    expect(res.status).toBe(413);
+  });
+
+  it("cuts a chunked body past the cap and still answers 413", async () => {
+    const chunks = Array.from({ length: 8 }, () => "y".repeat(400));
+    const body = new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(new TextEncoder().encode(next));
+        else controller.close();
+      },
+    });
+    const res = await fetch(url, { method: "POST", body, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "too large" });
+  });
+});
