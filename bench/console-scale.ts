@@ -26,10 +26,12 @@ export async function seedScale(db: Db, events: number, customers: number) {
            (select id from customers where app_user_id = 'scale_u' || (1 + g % ${customers})),
            now() - ((g * 2) || ' seconds')::interval, now() - ((g * 2) || ' seconds')::interval
     from generate_series(1, ${events}) g`);
-  await db.execute(raw`analyze`);
+  // A real table grows over months with autovacuum keeping its visibility map and statistics current; a
+  // bulk load has neither until autovacuum gets to it. Vacuum once so the queries meet the steady state.
+  await db.execute(raw`vacuum (analyze)`);
 }
 
-async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
+async function time(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   const samples: number[] = [];
   await fn();
   for (let i = 0; i < runs; i++) {
@@ -37,7 +39,7 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
     await fn();
     samples.push(performance.now() - t);
   }
-  return percentile(samples, 95);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
 export async function consoleAtScale(opts: { dbUrl: string; baseUrl: string; authSecret: string; adminEmail: string; events: number; customers: number; runs: number }): Promise<Row[]> {
@@ -59,8 +61,8 @@ export async function consoleAtScale(opts: { dbUrl: string; baseUrl: string; aut
     ["events of one customer", () => listEvents(db, { customer: `scale_u${mid}`, perPage: 25 })],
   ];
   for (const [name, fn] of queries) {
-    const p95 = await time(opts.runs, fn);
-    rows.push({ section: "console at scale", metric: `${name} (query p95)`, value: Number(p95.toFixed(1)), unit: "ms", target: "≤ 50 ms", ok: p95 <= 50 });
+    const { p50, p95 } = await time(opts.runs, fn);
+    rows.push({ section: "console at scale", metric: `${name} (query p50 / p95)`, value: `${p50.toFixed(1)} / ${p95.toFixed(1)}`, unit: "ms", target: "p95 ≤ 50 ms", ok: p95 <= 50 });
   }
   const [owner] = await rowsOf<{ id: string }>(db.execute(raw`select id from users where lower(email) = ${opts.adminEmail.toLowerCase()}`));
   await handle.close();
@@ -71,12 +73,12 @@ export async function consoleAtScale(opts: { dbUrl: string; baseUrl: string; aut
     ["page /customers/<id>", `/customers/scale_u${mid}`],
   ];
   for (const [name, path] of pages) {
-    const p95 = await time(opts.runs, async () => {
+    const { p50, p95 } = await time(opts.runs, async () => {
       const res = await fetch(`${opts.baseUrl}${path}`, { headers: { cookie: `authjs.session-token=${token}` }, redirect: "manual" });
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       await res.text();
     });
-    rows.push({ section: "console at scale", metric: `${name} (server p95)`, value: Number(p95.toFixed(1)), unit: "ms", target: "≤ 300 ms", ok: p95 <= 300 });
+    rows.push({ section: "console at scale", metric: `${name} (server p50 / p95)`, value: `${p50.toFixed(0)} / ${p95.toFixed(0)}`, unit: "ms", target: "p95 ≤ 300 ms", ok: p95 <= 300 });
   }
   return rows;
 }
