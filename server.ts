@@ -6,6 +6,7 @@
 import http from "node:http";
 import next from "next";
 import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
+import { openDatabaseOrExit } from "./lib/server-start";
 
 type Handler = (req: Request) => Promise<Response>;
 
@@ -17,6 +18,10 @@ function arg(names: string[]): string | undefined {
 async function main() {
   const port = Number(arg(["-p", "--port"]) ?? process.env.PORT ?? 3000);
   const hostname = arg(["-H", "--hostname"]) ?? process.env.HOSTNAME ?? "0.0.0.0";
+  // Configuration and database first: a bad DATABASE_URL ends here with a clear message and exit 1
+  // instead of a server answering 500 to every request. The handle is process-wide (globalThis), so
+  // Next's instrumentation reuses it.
+  await openDatabaseOrExit();
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare(); // runs instrumentation.ts: configuration check, migrations, owner, sweeper
   const nextHandler = app.getRequestHandler();

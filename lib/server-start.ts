@@ -1,10 +1,55 @@
 // Server start-up: validate the configuration (exit with a clear message), migrate the database, create
 // the owner, and on the inline driver start the sweeper that re-drives unfinished events and the
 // once-a-minute operations loop (alert rules, notifications, retention).
+import pRetry from "p-retry";
 import { env, EnvError } from "./env";
 import { log } from "./log";
 
 export async function startServer(): Promise<void> {
+  const handle = await openDatabaseOrExit();
+  const { ensureOwnerOnce } = await import("./auth");
+  await ensureOwnerOnce();
+  if (env.JOBS_DRIVER === "inline") {
+    const { getInlineRunner } = await import("./jobs");
+    getInlineRunner().startSweeper();
+    startOpsTimer();
+  }
+  log.info("server.ready", { database: handle.driver, jobs: env.JOBS_DRIVER });
+}
+
+/** Connection failures worth waiting out at start (a database still booting beside us). */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "CONNECT_TIMEOUT", "57P03"]);
+
+function errorCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
+function rootMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown };
+  while (e?.cause && typeof e.cause === "object") e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}
+
+/** Where DATABASE_URL points, without its password. */
+function databaseTarget(url: string | undefined): string {
+  if (!url) return `the embedded database in ${env.DATA_DIR}/pglite`;
+  try {
+    const u = new URL(url);
+    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "DATABASE_URL (not a valid URL)";
+  }
+}
+
+/**
+ * Validates the configuration, opens the database and applies pending migrations, or ends the process
+ * with a clear message (exit 1): a server that cannot reach its database must not start answering 500s.
+ * Connection failures are retried for ~8 s first.
+ */
+export async function openDatabaseOrExit(opts: { retries?: number } = {}) {
   try {
     void env.NODE_ENV; // parses and validates every variable
   } catch (err) {
@@ -15,15 +60,23 @@ export async function startServer(): Promise<void> {
     throw err;
   }
   const { getDbHandle } = await import("@/db");
-  const { ensureOwnerOnce } = await import("./auth");
-  const handle = await getDbHandle();
-  await ensureOwnerOnce();
-  if (env.JOBS_DRIVER === "inline") {
-    const { getInlineRunner } = await import("./jobs");
-    getInlineRunner().startSweeper();
-    startOpsTimer();
+  try {
+    return await pRetry(() => getDbHandle(), {
+      retries: opts.retries ?? 4,
+      minTimeout: 500,
+      factor: 2,
+      shouldRetry: ({ error }) => UNREACHABLE.has(errorCode(error) ?? ""),
+    });
+  } catch (err) {
+    const code = errorCode(err);
+    const target = databaseTarget(env.DATABASE_URL);
+    console.error(
+      code && UNREACHABLE.has(code)
+        ? `Cannot reach ${target} (${code}): check DATABASE_URL and that the server is running.`
+        : `Cannot open ${target}: ${rootMessage(err)}`,
+    );
+    process.exit(1);
   }
-  log.info("server.ready", { database: handle.driver, jobs: env.JOBS_DRIVER });
 }
 
 /** The inline driver's stand-in for the Inngest cron: the operations loop once a minute. */

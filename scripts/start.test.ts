@@ -16,6 +16,13 @@ describe("npm start", () => {
     expect(r.stderr).toContain("AUTH_SECRET is required when NODE_ENV=production");
   });
 
+  it("exits non-zero naming the unreachable database, without its password, instead of serving 500s", () => {
+    const r = start({ ...PRODUCTION, DATABASE_URL: "postgres://ops:hunter2-secret@127.0.0.1:1/ops" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Cannot reach PostgreSQL at 127.0.0.1:1/ops (ECONNREFUSED)");
+    expect(r.stderr + r.stdout).not.toContain("hunter2-secret");
+  });
+
   it("names a test-mode Stripe key and the demo password in production", () => {
     const r = start({ ...PRODUCTION, STRIPE_SECRET_KEY: "sk_test_1", ADMIN_PASSWORD: "demo-password" });
     expect(r.status).toBe(1);

@@ -73,6 +73,20 @@ describe("listEvents", () => {
     expect(byStatusDesc.rows.map((r) => r.externalId)).toEqual(["evt_5", "evt_2"]);
   });
 
+  it("pages by type: the pages join up in order, every row whole and joined to its customer", async () => {
+    const pages = await Promise.all([1, 2, 3].map((page) => listEvents(handle.db, { sort: { id: "type", desc: false }, perPage: 2, page })));
+    const rows = pages.flatMap((p) => p.rows);
+    expect(rows.map((r) => `${r.type} ${r.externalId}`)).toEqual([
+      "invoice.payment_failed evt_2",
+      "support.requested evt_4",
+      "support.requested evt_5",
+      "user.signed_up evt_1",
+      "user.signed_up evt_3",
+    ]);
+    expect(rows.find((r) => r.externalId === "evt_2")).toMatchObject({ source: "stripe", status: "failed", customerEmail: "Alice@Example.com", customerAppUserId: "u_alice" });
+    expect(rows.find((r) => r.externalId === "evt_5")).toMatchObject({ lastError: "Zendesk 422", customerId: null, customerEmail: null });
+  });
+
   it("parses URL params into the same query", async () => {
     const p = parseTableParams(new URLSearchParams("status=failed&sort=type.asc&perPage=10&from=2025-01-15"), eventsTableParams);
     const page = await listEvents(handle.db, { ...p.filters, page: p.page, perPage: p.perPage, sort: p.sort });

@@ -107,31 +107,17 @@ export async function listEvents(db: Db, params: ListEventsParams = {}): Promise
   const window = pageWindow(params);
   const where = and(...eventFilterConditions(params));
   const sort = params.sort ?? eventsTableParams.defaultSort;
-  // The page is chosen from events alone (an index walk, however deep the page), then only its rows are
-  // joined to their customers: joining first would look up a customer for every skipped row.
-  const { customerAppUserId: _appUserId, customerEmail: _email, ...eventColumns } = listColumns;
-  const pageRows = db.select(eventColumns).from(events).where(where).orderBy(...orderBy(sort)).limit(window.limit).offset(window.offset).as("page_rows");
+  // A deferred join: the page is chosen by its ids and sort keys alone (on the default order an
+  // index-only scan of (received_at, id), however deep the page), then only its 25 rows are read and
+  // joined to their customers. Reading every column of every skipped row made a deep page 2-3x slower.
+  const sortKey = sort.id === "type" ? events.type : sort.id === "status" ? events.status : events.receivedAt;
+  const page = db
+    .select({ id: events.id, receivedAt: events.receivedAt, sortKey: sql`${sortKey}`.as("sort_key") })
+    .from(events).where(where).orderBy(...orderBy(sort)).limit(window.limit).offset(window.offset)
+    .as("page_keys");
+  const pageCols = { id: page.id, receivedAt: page.receivedAt, type: page.sortKey, status: page.sortKey };
   const [rows, counted] = await Promise.all([
-    db
-      .select({
-        id: pageRows.id,
-        source: pageRows.source,
-        externalId: pageRows.externalId,
-        type: pageRows.type,
-        status: pageRows.status,
-        correlationId: pageRows.correlationId,
-        customerId: pageRows.customerId,
-        customerAppUserId: customers.appUserId,
-        customerEmail: customers.email,
-        occurredAt: pageRows.occurredAt,
-        receivedAt: pageRows.receivedAt,
-        processedAt: pageRows.processedAt,
-        attempts: pageRows.attempts,
-        lastError: pageRows.lastError,
-      })
-      .from(pageRows)
-      .leftJoin(customers, eq(customers.id, pageRows.customerId))
-      .orderBy(...orderBy(sort, pageRows)),
+    db.select(listColumns).from(page).innerJoin(events, eq(events.id, page.id)).leftJoin(customers, eq(customers.id, events.customerId)).orderBy(...orderBy(sort, pageCols)),
     countUpTo(db, db.select({ one: sql`1` }).from(events).where(where).$dynamic()),
   ]);
   return pageOf(rows, counted, window);
