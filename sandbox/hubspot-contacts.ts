@@ -24,6 +24,9 @@ export class ContactStore {
   groups = new Map<string, PropertyGroup>();
   writesByEmail: Record<string, number> = {};
   private nextId = 1001;
+  /** property → value → contact id, for email and unique-value properties: lookups in O(1), as HubSpot's
+   * own, so that a benchmark's 10,000th upsert costs what its first did. Built on first use, kept on write. */
+  private unique = new Map<string, Map<string, string>>();
 
   constructor(public searchLagMs = 0) {
     this.clear();
@@ -31,6 +34,7 @@ export class ContactStore {
 
   clear(): void {
     this.contacts.clear();
+    this.unique.clear();
     this.properties = new Map(builtInProperties().map((p) => [p.name, p]));
     this.groups = new Map(builtInGroups().map((g) => [g.name, g]));
     this.writesByEmail = {};
@@ -58,6 +62,7 @@ export class ContactStore {
       writes: 0,
     };
     this.contacts.set(id, contact);
+    this.indexContact(contact);
     this.recordWrite(contact);
     return contact;
   }
@@ -66,13 +71,16 @@ export class ContactStore {
     const props = validateValues(input, this.properties);
     this.checkUnique(props, contact.id);
     const now = new Date().toISOString();
+    this.unindexContact(contact);
     contact.properties = { ...contact.properties, ...props, lastmodifieddate: now };
+    this.indexContact(contact);
     contact.updatedAt = now;
     this.recordWrite(contact);
     return contact;
   }
 
   archive(contact: Contact): void {
+    this.unindexContact(contact);
     this.contacts.delete(contact.id);
   }
 
@@ -136,7 +144,29 @@ export class ContactStore {
 
   private findBy(prop: string, value: string): Contact | undefined {
     const wanted = prop === "email" ? value.toLowerCase() : value;
-    return [...this.contacts.values()].find((c) => c.properties[prop] === wanted && wanted !== "");
+    if (wanted === "") return undefined;
+    if (prop !== "email" && !this.properties.get(prop)?.hasUniqueValue) {
+      return [...this.contacts.values()].find((c) => c.properties[prop] === wanted);
+    }
+    let index = this.unique.get(prop);
+    if (!index) {
+      index = new Map();
+      for (const c of this.contacts.values()) if (c.properties[prop]) index.set(c.properties[prop], c.id);
+      this.unique.set(prop, index);
+    }
+    const id = index.get(wanted);
+    return id === undefined ? undefined : this.contacts.get(id);
+  }
+
+  private indexContact(contact: Contact): void {
+    for (const [prop, index] of this.unique) if (contact.properties[prop]) index.set(contact.properties[prop], contact.id);
+  }
+
+  private unindexContact(contact: Contact): void {
+    for (const [prop, index] of this.unique) {
+      const value = contact.properties[prop];
+      if (value && index.get(value) === contact.id) index.delete(value);
+    }
   }
 
   private checkIdProperty(idProperty: string): void {

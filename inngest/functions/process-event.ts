@@ -34,7 +34,11 @@ export const processEventFunction = inngest.createFunction(
   async ({ event, step }) => {
     const { eventId, mode } = event.data;
     const db = await getDb();
-    const started = await step.run("claim", () => startEvent(db, eventId, mode ?? "deliver"));
+    // The step's answer is kept in the run's state: only the step names, not the event and its payload.
+    const started = await step.run("claim", async () => {
+      const s = await startEvent(db, eventId, mode ?? "deliver");
+      return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId };
+    });
     if ("outcome" in started) return started.outcome;
     for (const name of started.steps) {
       await step.run(name, async () => {
