@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
 
 type AlertStatus = (typeof alertStatus.enumValues)[number];
 export const ALERT_SORTS = ["openedAt", "severity", "status"] as const;

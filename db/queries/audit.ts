@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditLog } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
 
 export const AUDIT_VIA = ["session", "api-token", "system"] as const;
 export const AUDIT_SORTS = ["createdAt", "action", "actorEmail"] as const;

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } 
 import { rowsOf, type Db } from "@/db";
 import { countUpTo, pageOf } from "./paging";
 import { customers, events, eventSource, eventStatus, eventSteps, type EventStatus } from "@/db/schema";
-import { defineTableParams, filterParam, pageWindow, type PageResult, type SortState } from "@/components/data-table/search-params";
+import { defineTableParams, filterParam, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
 
 export const EVENT_SORTS = ["receivedAt", "type", "status"] as const;
 export type EventSort = (typeof EVENT_SORTS)[number];

@@ -4,7 +4,7 @@ import { requirePageActor } from "@/lib/access";
 import { hasRole } from "@/lib/roles";
 import { getDb } from "@/db";
 import { alertsTableParams, listAlerts } from "@/db/queries/alerts";
-import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/components/data-table/search-params";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AlertsTable } from "./alerts-table";

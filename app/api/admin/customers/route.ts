@@ -3,7 +3,7 @@
 import { withApiActor } from "@/lib/access";
 import { getDb } from "@/db";
 import { customersTableParams, listCustomers } from "@/db/queries/customers";
-import { parseRequestTableParams } from "@/components/data-table/search-params";
+import { parseRequestTableParams } from "@/lib/table-params";
 
 export async function GET(req: Request) {
   return withApiActor(req, "viewer", async () => {
