@@ -6,6 +6,8 @@ import type { HubspotState, ZendeskState } from "@/sandbox/client";
 import { alerts, customers, entitlements, events, eventSteps, identities, supportTickets } from "@/db/schema";
 import { appEvent, startHarness, stripeEvent, uid, type Harness } from "@/test/harness";
 import { processEvent } from "./process-event";
+import zendeskSdk from "node-zendesk";
+import { env } from "@/lib/env";
 
 let h: Harness;
 beforeAll(async () => {
@@ -246,6 +248,7 @@ describe("failures, retries and replays", () => {
 });
 
 describe("support.requested", () => {
+  beforeEach(forgetZendeskLinks);
   it("an offline phone retrying with new event ids: one reference, one ticket with the context", async () => {
     const { userId, email } = await signUp();
     const requestId = uid("req");
@@ -270,10 +273,34 @@ describe("support.requested", () => {
     expect(rows[0]!.zendeskTicketId).toBe(ticket.id);
     const requester = zendesk.users.find((u) => u.id === ticket.requester_id);
     expect(requester?.email).toBe(email);
+    // We made this requester, with our app user id as its external_id: linked by our id, no confirmation needed.
+    expect(await zendeskLinkOf(userId)).toMatchObject({ externalId: String(requester!.id), matchedBy: "id", verified: true });
+  });
+
+  it("someone already in Zendesk with the same email is linked by email, unverified, for the founder to confirm", async () => {
+    const { userId, email } = await signUp();
+    const client = zendeskSdk.createClient({ username: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, endpointUri: `${h.sandbox.zendesk.url}/api/v2` } as never);
+    const existing = (await client.users.create({ user: { email, name: "Wrote in last year" } } as never)) as unknown as { result: { id: number } };
+    await h.postApp(appEvent("support.requested", { requestId: uid("req"), userId, email, subject: "Hi", message: "Help" }));
+    await h.settle();
+    expect(await zendeskLinkOf(userId)).toMatchObject({ externalId: String(existing.result.id), matchedBy: "email", verified: false });
+    const zendesk = await control.state<ZendeskState>(h.sandbox.zendesk);
+    expect(zendesk.users.filter((u) => u.email === email)).toHaveLength(1);
   });
 });
 
+/** The sandbox restarts its ids at each reset; links left from earlier tests would own the reused ids. */
+async function forgetZendeskLinks() {
+  await h.db.delete(identities).where(eq(identities.system, "zendesk"));
+}
+
+async function zendeskLinkOf(appUserId: string) {
+  const customer = (await customerOf(appUserId))!;
+  return (await h.db.select().from(identities).where(and(eq(identities.customerId, customer.id), eq(identities.system, "zendesk"))))[0];
+}
+
 describe("support.requested under Zendesk faults", () => {
+  beforeEach(forgetZendeskLinks);
   it("a ticket create whose answer is lost, then a 500: still exactly one ticket", async () => {
     const { userId, email } = await signUp();
     await control.fault(h.sandbox.zendesk, [
@@ -286,6 +313,17 @@ describe("support.requested under Zendesk faults", () => {
     expect(zendesk.tickets.filter((t) => t.external_id === res.body.reference)).toHaveLength(1);
     const [row] = await h.db.select().from(events).where(eq(events.id, String(res.body.id)));
     expect(row!.status).toBe("succeeded");
+  });
+
+  it("a requester create whose answer is lost: the retry finds it by our external_id, one requester, linked by our id", async () => {
+    const { userId, email } = await signUp();
+    await control.fault(h.sandbox.zendesk, { path: "/api/v2/users/create_or_update.json", method: "POST", kind: "hang", process: true });
+    await h.postApp(appEvent("support.requested", { requestId: uid("req"), userId, email, subject: "Lost", message: "Answer lost" }));
+    await h.settle();
+    const zendesk = await control.state<ZendeskState>(h.sandbox.zendesk);
+    const mine = zendesk.users.filter((u) => u.email === email);
+    expect(mine).toHaveLength(1);
+    expect(await zendeskLinkOf(userId)).toMatchObject({ externalId: String(mine[0]!.id), matchedBy: "id", verified: true });
   });
 
   it("a permanent 422 fails create-ticket with Zendesk's message", async () => {

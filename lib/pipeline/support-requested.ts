@@ -33,8 +33,9 @@ export const supportRequested: Handler<SupportRequested> = {
         const zendesk = ctx.services.zendesk;
         let requesterId = Number(await identityOf(ctx.db, customer.customerId, "zendesk")) || undefined;
         if (!requesterId) {
-          requesterId = await zendesk.ensureRequester({ email: d.email, name: customer.name, appUserId: d.userId, correlationId: ctx.correlationId });
-          await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), "email");
+          const requester = await zendesk.ensureRequester({ email: d.email, name: customer.name, appUserId: d.userId, correlationId: ctx.correlationId });
+          requesterId = requester.id;
+          await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), requester.matchedBy);
         }
         const [entitlement] = await ctx.db.select().from(entitlements).where(eq(entitlements.customerId, customer.customerId)).limit(1);
         const c = d.context ?? {};

@@ -47,6 +47,10 @@ export class ZendeskService {
   }
 
   private async call<T>(fn: () => Promise<Reply<T>>): Promise<T> {
+    return (await this.callWithStatus(fn)).result;
+  }
+
+  private async callWithStatus<T>(fn: () => Promise<Reply<T>>): Promise<{ status: number; result: T }> {
     let reply: Reply<T>;
     try {
       reply = await fn();
@@ -55,18 +59,32 @@ export class ZendeskService {
     }
     const response = reply.response as ZResponse;
     if (response.status >= 400 || reply.result instanceof Error) throw zendeskStatusError(response, reply.result);
-    return reply.result;
+    return { status: response.status, result: reply.result };
   }
 
-  /** Finds or creates the end user for this email (create_or_update is idempotent by email). */
-  async ensureRequester(input: { email: string; name?: string | null; appUserId: string; correlationId?: string }): Promise<number> {
-    const user = await this.call(() =>
+  /**
+   * The end user for this app user, and how we know it is them. One whose external_id is our app user id
+   * was made by us (perhaps by an attempt whose answer was lost) or linked by the app: `id`. Otherwise
+   * create_or_update by email: 201 means we just made it (`id`); 200 means someone with that email was
+   * already in Zendesk, now given our external_id: the same address, not proven the same person (`email`,
+   * for the founder to confirm).
+   */
+  async ensureRequester(input: { email: string; name?: string | null; appUserId: string; correlationId?: string }): Promise<{ id: number; matchedBy: "id" | "email" }> {
+    let ours: Array<{ id: number }>;
+    try {
+      // GET /users/search.json?external_id=: an exact look-up, not the lagging search index.
+      ours = (await this.client({}, input.correlationId).users.search({ external_id: input.appUserId })) as Array<{ id: number }>;
+    } catch (err) {
+      throw classifyZendeskError(err);
+    }
+    if (ours[0]?.id) return { id: ours[0].id, matchedBy: "id" };
+    const { status, result: user } = await this.callWithStatus(() =>
       this.client({}, input.correlationId).users.createOrUpdate({
         user: { email: input.email, name: input.name || input.email.split("@")[0], external_id: input.appUserId, verified: true },
       }) as Promise<Reply<{ id: number }>>,
     );
     if (!user?.id) throw new PermanentError("zendesk", "create_or_update answered without a user id.");
-    return user.id;
+    return { id: user.id, matchedBy: status === 201 ? "id" : "email" };
   }
 
   /** The ticket we made for this reference, if any (a consistent list, not the lagging search API). */
