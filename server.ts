@@ -37,8 +37,8 @@ async function main() {
     const webhook = req.method === "POST" ? webhooks.get(path) : undefined;
     if (!webhook) return void nextHandler(req, res);
     void (async () => {
-      const { request, truncated } = await toWebRequest(req, MAX_WEBHOOK_BYTES);
-      await sendWebResponse(res, await webhook(request), { close: truncated });
+      const { request } = await toWebRequest(req, MAX_WEBHOOK_BYTES);
+      await sendWebResponse(res, await webhook(request));
     })().catch((err) => {
       console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "webhook.unhandled", path, error: err instanceof Error ? err.message : String(err) }));
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal error: the event was not stored; retry." }));

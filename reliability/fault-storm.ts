@@ -70,11 +70,15 @@ export async function faultStorm(ctx: Context): Promise<ScenarioResult> {
       replayed.push(...failed);
       const reasons = await ctx.sql<{ last_error: string | null }[]>`select last_error from events where id in ${ctx.sql(failed)} limit 3`;
       for (const r of reasons) c.note(`exhausted its retries: ${(r.last_error ?? "").replace(/\s+/g, " ").slice(0, 150)}`);
+      const replayedAt = new Date();
       const res = await send(`${ctx.server.url}/api/admin/events/replay`, {
         headers: { authorization: `Bearer ${SECRETS.ADMIN_API_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ ids: failed }),
       });
       c.equal([res.status, res.json?.queued], [202, failed.length], `bulk replay round ${rounds}: status and queued`);
+      // 202 means queued: until the runner claims them the events still read `failed`, so "nothing
+      // received or processing" is not enough; wait until each has finished again since the replay.
+      await finishedSince(ctx, failed, replayedAt, 300_000);
       await settleAll();
     }
     const final = await counts(ctx, prefixes);
@@ -125,6 +129,16 @@ export async function faultStorm(ctx: Context): Promise<ScenarioResult> {
 async function counts(ctx: Context, prefixes: string[]) {
   const all = await Promise.all(prefixes.map((x) => statusCounts(ctx.sql, x)));
   return { succeeded: all.reduce((n, c) => n + c.succeeded, 0), failed: all.reduce((n, c) => n + c.failed, 0) };
+}
+
+async function finishedSince(ctx: Context, ids: string[], since: Date, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await ctx.sql<{ n: number }[]>`select count(*)::int as n from events where id in ${ctx.sql(ids)} and (processed_at is null or processed_at < ${since.toISOString()}::timestamptz or status in ('received', 'processing'))`;
+    if (row!.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row!.n} replayed events did not finish within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function failedIds(ctx: Context, prefixes: string[]): Promise<string[]> {

@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendWebResponse, toWebRequest } from "./node-adapter";
+import { LINGER_BYTES, sendWebResponse, toWebRequest } from "./node-adapter";
 
 const CAP = 1024;
 let server: http.Server;
@@ -11,13 +11,13 @@ let url: string;
 
 beforeAll(async () => {
   server = http.createServer(async (req, res) => {
-    const { request, truncated } = await toWebRequest(req, CAP);
+    const { request } = await toWebRequest(req, CAP);
     const declared = Number(request.headers.get("content-length"));
     const response =
       declared > CAP
         ? Response.json({ error: "too large" }, { status: 413 })
         : Response.json({ body: await request.text(), method: request.method, path: new URL(request.url).pathname, peer: request.headers.get("x-forwarded-for") }, { headers: { "x-test": "yes" } });
-    await sendWebResponse(res, response, { close: truncated });
+    await sendWebResponse(res, response);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,5 +54,22 @@ describe("toWebRequest / sendWebResponse", () => {
     const res = await fetch(url, { method: "POST", body, duplex: "half" } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: "too large" });
+  });
+
+  it("a sender still streaming megabytes past the cap gets the 413, not a reset, every time", async () => {
+    const chunk = new Uint8Array(16 * 1024).fill(122);
+    for (let round = 0; round < 10; round++) {
+      let left = Math.floor((LINGER_BYTES * 0.75) / chunk.byteLength);
+      const body = new ReadableStream({
+        pull(controller) {
+          if (left-- > 0) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(url, { method: "POST", body, duplex: "half" } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({ error: "too large" });
+    }
+    expect((await fetch(url, { method: "POST", body: "{}" })).status).toBe(200);
   });
 });

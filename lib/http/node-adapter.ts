@@ -1,7 +1,11 @@
 // Node's http request/response ↔ the web Request/Response a route handler takes and gives, for the webhook
-// fast path of server.ts. The body is read up to a cap: past it, reading stops and the handler sees just
-// enough bytes to refuse with its own 413.
+// fast path of server.ts. The body is read up to a cap: past it, the handler sees just enough bytes to
+// refuse with its own 413, and the rest is read and dropped ("lingering"): a socket closed with unread
+// bytes is reset, and a sender still writing its body would get EPIPE instead of our 413.
 import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** How much past the cap is read and dropped before the connection is cut (the sender then sees a reset). */
+export const LINGER_BYTES = 4 * 1024 * 1024;
 
 export async function toWebRequest(req: IncomingMessage, maxBytes: number): Promise<{ request: Request; truncated: boolean }> {
   const chunks: Buffer[] = [];
@@ -19,7 +23,11 @@ export async function toWebRequest(req: IncomingMessage, maxBytes: number): Prom
         if (size > maxBytes) {
           truncated = true;
           req.off("data", onData);
-          req.pause();
+          let dropped = 0;
+          req.on("data", (rest: Buffer) => {
+            dropped += rest.byteLength;
+            if (dropped > LINGER_BYTES) req.socket.destroy();
+          });
           resolve();
         }
       };
@@ -43,13 +51,12 @@ export async function toWebRequest(req: IncomingMessage, maxBytes: number): Prom
   return { request, truncated };
 }
 
-export async function sendWebResponse(res: ServerResponse, response: Response, opts: { close?: boolean } = {}): Promise<void> {
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  if (opts.close) headers.connection = "close";
   headers["content-length"] = String(body.byteLength);
   res.writeHead(response.status, headers).end(body);
 }
