@@ -3,6 +3,7 @@
 // once-a-minute operations loop (alert rules, notifications, retention).
 import pRetry from "p-retry";
 import { env, EnvError } from "./env";
+import { isNetworkError } from "./integrations/errors";
 import { log } from "./log";
 
 export async function startServer(): Promise<void> {
@@ -17,15 +18,17 @@ export async function startServer(): Promise<void> {
   log.info("server.ready", { database: handle.driver, jobs: env.JOBS_DRIVER });
 }
 
-/** Connection failures worth waiting out at start (a database still booting beside us). */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "CONNECT_TIMEOUT", "57P03"]);
+/** A database still booting beside us: worth waiting out, as a network error is. */
+const DB_NOT_READY = new Set(["CONNECT_TIMEOUT", "57P03"]);
 
+/** The code of a failed query (drizzle wraps the driver's error as its cause) or of a failed connection. */
 function errorCode(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === "string") return e.code;
-  }
-  return undefined;
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === "string" ? code : undefined;
 }
+
+const unreachable = (err: unknown) => isNetworkError(err) || DB_NOT_READY.has(errorCode(err) ?? "");
 
 function rootMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown };
@@ -49,7 +52,7 @@ function databaseTarget(url: string | undefined): string {
  * with a clear message (exit 1): a server that cannot reach its database must not start answering 500s.
  * Connection failures are retried for ~8 s first.
  */
-export async function openDatabaseOrExit(opts: { retries?: number } = {}) {
+export async function openDatabaseOrExit() {
   try {
     void env.NODE_ENV; // parses and validates every variable
   } catch (err) {
@@ -62,17 +65,16 @@ export async function openDatabaseOrExit(opts: { retries?: number } = {}) {
   const { getDbHandle } = await import("@/db");
   try {
     return await pRetry(() => getDbHandle(), {
-      retries: opts.retries ?? 4,
+      retries: 4,
       minTimeout: 500,
       factor: 2,
-      shouldRetry: ({ error }) => UNREACHABLE.has(errorCode(error) ?? ""),
+      shouldRetry: ({ error }) => unreachable(error),
     });
   } catch (err) {
-    const code = errorCode(err);
     const target = databaseTarget(env.DATABASE_URL);
     console.error(
-      code && UNREACHABLE.has(code)
-        ? `Cannot reach ${target} (${code}): check DATABASE_URL and that the server is running.`
+      unreachable(err)
+        ? `Cannot reach ${target} (${errorCode(err) ?? "no answer"}): check DATABASE_URL and that the server is running.`
         : `Cannot open ${target}: ${rootMessage(err)}`,
     );
     process.exit(1);

@@ -70,13 +70,8 @@ export class ZendeskService {
    * for the founder to confirm).
    */
   async ensureRequester(input: { email: string; name?: string | null; appUserId: string; correlationId?: string }): Promise<{ id: number; matchedBy: "id" | "email" }> {
-    let ours: Array<{ id: number }>;
-    try {
-      // GET /users/search.json?external_id=: an exact look-up, not the lagging search index.
-      ours = (await this.client({}, input.correlationId).users.search({ external_id: input.appUserId })) as Array<{ id: number }>;
-    } catch (err) {
-      throw classifyZendeskError(err);
-    }
+    // GET /users/search.json?external_id=: an exact look-up, not the lagging search index.
+    const ours = await this.list(() => this.client({}, input.correlationId).users.search({ external_id: input.appUserId }));
     if (ours[0]?.id) return { id: ours[0].id, matchedBy: "id" };
     const { status, result: user } = await this.callWithStatus(() =>
       this.client({}, input.correlationId).users.createOrUpdate({
@@ -89,9 +84,14 @@ export class ZendeskService {
 
   /** The ticket we made for this reference, if any (a consistent list, not the lagging search API). */
   async findTicketByReference(reference: string, correlationId?: string): Promise<number | undefined> {
+    const tickets = await this.list(() => this.client({}, correlationId).tickets.listWithFilter("external_id", reference));
+    return tickets[0]?.id;
+  }
+
+  /** A list call: node-zendesk answers the records themselves (not `{ response, result }`) and throws on failure. */
+  private async list(fn: () => Promise<unknown>): Promise<Array<{ id: number }>> {
     try {
-      const tickets = (await this.client({}, correlationId).tickets.listWithFilter("external_id", reference)) as Array<{ id: number }>;
-      return tickets[0]?.id;
+      return (await fn()) as Array<{ id: number }>;
     } catch (err) {
       throw classifyZendeskError(err);
     }
