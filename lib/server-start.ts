@@ -8,7 +8,7 @@ import { log } from "./log";
 
 export async function startServer(): Promise<void> {
   const handle = await openDatabaseOrExit();
-  const { ensureOwnerOnce } = await import("./auth");
+  const { ensureOwnerOnce } = await import("./auth/next-auth");
   await ensureOwnerOnce();
   if (env.JOBS_DRIVER === "inline") {
     const { getInlineRunner } = await import("./jobs");
@@ -85,7 +85,7 @@ export async function openDatabaseOrExit() {
 function startOpsTimer() {
   const tick = async () => {
     const { getDb } = await import("@/db");
-    const { runOpsTick } = await import("./ops/tick");
+    const { runOpsTick } = await import("./monitoring/tick");
     await runOpsTick(await getDb());
   };
   const run = () => void tick().catch((err) => log.error("ops.tick_failed", { error: err }));

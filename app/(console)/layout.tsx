@@ -1,7 +1,7 @@
 // Console shell: every page below requires a signed-in user (the proxy redirects early; this checks the session).
 import Link from "next/link";
-import { requirePageActor } from "@/lib/access";
-import { hasRole } from "@/lib/roles";
+import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
 import { ConsoleNav } from "@/components/console/nav";
 import { signOutAction } from "@/lib/actions/sign-out-action";
 

@@ -1,7 +1,7 @@
 // Overview: the health of the flow at a glance; each figure opens the list behind it.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { getOverview } from "@/db/queries/overview";
 import { getFlowFigures } from "@/db/queries/flow-figures";

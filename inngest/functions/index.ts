@@ -1,5 +1,5 @@
 // Every Inngest function the app serves at /api/inngest.
-import { processEventFunction } from "./process-event";
+import { processEventFunction } from "./event-pipeline";
 import { sweepEventsFunction } from "./sweep-events";
 import { opsTickFunction } from "./ops-tick";
 

@@ -1,7 +1,7 @@
-// Every minute: alert rules, daily digest, notifications and payload retention (lib/ops/tick.ts).
+// Every minute: alert rules, daily digest, notifications and payload retention (lib/monitoring/tick.ts).
 import { cron } from "inngest";
 import { getDb } from "@/db";
-import { runOpsTick } from "@/lib/ops/tick";
+import { runOpsTick } from "@/lib/monitoring/tick";
 import { inngest } from "../client";
 
 export const opsTickFunction = inngest.createFunction(

@@ -4,7 +4,7 @@ import { cron } from "inngest";
 import { and, asc, eq, lt } from "drizzle-orm";
 import { getDb } from "@/db";
 import { events } from "@/db/schema";
-import { customerKeyOf } from "@/lib/pipeline/registry";
+import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import { inngest } from "../client";
 
 export const sweepEventsFunction = inngest.createFunction(

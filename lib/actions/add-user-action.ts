@@ -2,8 +2,8 @@
 // "Add a user" form on the Users page (useActionState): owners only; errors come back per field.
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { actionActor, isRefusal } from "./action-result";
-import { addUser, newUserSchema } from "@/lib/operations/users";
+import { actionActor, isRefusal } from "./safe-action";
+import { addUser, newUserSchema } from "@/lib/commands/users";
 
 type Field = "email" | "password" | "role";
 export type AddUserState = {

@@ -5,8 +5,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import type { EventFilters } from "@/db/queries/events";
-import { BULK_REPLAY_LIMIT, bulkReplay, countReplayable } from "@/lib/operations/replay";
-import { adminAction, type ActionResult } from "./action-result";
+import { BULK_REPLAY_LIMIT, bulkReplay, countReplayable } from "@/lib/commands/replay";
+import { adminAction, type ActionResult } from "./safe-action";
 
 /** The events list's filters as the client sends them (times as ISO strings). */
 const filterSchema = z

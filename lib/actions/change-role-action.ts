@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { userRole, type Role } from "@/db/schema";
-import { actionActor, isRefusal } from "./action-result";
-import { changeUserRole } from "@/lib/operations/users";
+import { actionActor, isRefusal } from "./safe-action";
+import { changeUserRole } from "@/lib/commands/users";
 
 export type ChangeRoleResult = { ok: true; message: string; role: Role } | { ok: false; status: number; error: string };
 

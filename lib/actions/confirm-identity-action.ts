@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actionActor, isRefusal } from "./action-result";
-import { confirmIdentity, LINKABLE_SYSTEMS, type IdentityTarget } from "@/lib/operations/customers";
+import { actionActor, isRefusal } from "./safe-action";
+import { confirmIdentity, LINKABLE_SYSTEMS, type IdentityTarget } from "@/lib/commands/customers";
 
 export type ConfirmIdentityResult = { ok: true; message: string } | { ok: false; status: number; error: string };
 

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actionActor, isRefusal } from "./action-result";
-import { removeUser } from "@/lib/operations/users";
+import { actionActor, isRefusal } from "./safe-action";
+import { removeUser } from "@/lib/commands/users";
 
 export type RemoveUserResult = { ok: true; message: string } | { ok: false; status: number; error: string };
 

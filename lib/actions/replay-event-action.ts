@@ -4,9 +4,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { replayEvent } from "@/lib/operations/replay";
-import type { ProcessOutcome } from "@/lib/pipeline/process-event";
-import { adminAction, type ActionResult } from "./action-result";
+import { replayEvent } from "@/lib/commands/replay";
+import type { ProcessOutcome } from "@/lib/pipeline/engine/process-event";
+import { adminAction, type ActionResult } from "./safe-action";
 
 const input = z.object({ eventId: z.uuid("The event id must be a UUID."), force: z.boolean() });
 

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { resolveAlert } from "@/lib/operations/alerts";
-import { adminAction, type ActionResult } from "./action-result";
+import { resolveAlert } from "@/lib/commands/alerts";
+import { adminAction, type ActionResult } from "./safe-action";
 
 const input = z.object({ alertId: z.uuid("The alert id must be a UUID.") });
 

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actionActor, isRefusal } from "./action-result";
-import { resyncCustomerToCrm } from "@/lib/operations/customers";
+import { actionActor, isRefusal } from "./safe-action";
+import { resyncCustomerToCrm } from "@/lib/commands/customers";
 
 export type ResyncCustomerResult = { ok: true; message: string; contactId: string } | { ok: false; status: number; error: string };
 

@@ -2,7 +2,7 @@
 // Credentials sign-in from the sign-in form; failures come back as a message for the form.
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
-import { signIn } from "@/lib/auth";
+import { signIn } from "@/lib/auth/next-auth";
 
 export type SignInState = { error?: string; email?: string };
 

@@ -1,4 +1,4 @@
-// Shapes of the app's events (DESIGN.md "HTTP"); every bad field is named in the 400.
+// Shapes of the app's events (the README's "Sending your app's events"); every bad field is named in the 400.
 import { z } from "zod";
 
 const id = z.string().trim().min(1).max(200);

@@ -5,8 +5,8 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { getServices } from "@/lib/integrations";
-import { customerKeyOf } from "@/lib/pipeline/registry";
-import type { ProcessMode } from "@/lib/pipeline/process-event";
+import { customerKeyOf } from "@/lib/pipeline/engine/registry";
+import type { ProcessMode } from "@/lib/pipeline/engine/process-event";
 import { InlineRunner } from "./inline";
 
 const globalForJobs = globalThis as unknown as { __opsInlineRunner?: InlineRunner };

@@ -6,8 +6,8 @@ import type { Db } from "@/db";
 import { events } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
-import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/process-event";
-import type { RetryPolicy } from "@/lib/pipeline/retry";
+import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/engine/process-event";
+import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
 
 export type InlineRunnerOptions = {
   db: () => Promise<Db>;
@@ -63,7 +63,7 @@ export class InlineRunner {
       .limit(500);
     const fresh = rows.filter((r) => !this.inFlight.has(r.id));
     if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
-    const { customerKeyOf } = await import("@/lib/pipeline/registry");
+    const { customerKeyOf } = await import("@/lib/pipeline/engine/registry");
     await Promise.all(fresh.map((r) => this.run(r.id, customerKeyOf(r.source, r.type, r.rawBody))));
     return fresh.length;
   }

@@ -5,7 +5,7 @@ import * as control from "@/sandbox/client";
 import type { HubspotState, ZendeskState } from "@/sandbox/client";
 import { alerts, customers, entitlements, events, eventSteps, identities, supportTickets } from "@/db/schema";
 import { appEvent, startHarness, stripeEvent, uid, type Harness } from "@/test/harness";
-import { processEvent } from "./process-event";
+import { processEvent } from "./engine/process-event";
 import zendeskSdk from "node-zendesk";
 import { env } from "@/lib/env";
 

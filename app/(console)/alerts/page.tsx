@@ -1,7 +1,7 @@
 // Alerts: billing problems (failed payments, disputes) and ops problems (a flow that keeps failing).
 import type { Metadata } from "next";
-import { requirePageActor } from "@/lib/access";
-import { hasRole } from "@/lib/roles";
+import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
 import { getDb } from "@/db";
 import { alertsTableParams, listAlerts } from "@/db/queries/alerts";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";

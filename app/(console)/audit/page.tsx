@@ -1,6 +1,6 @@
 // Audit log: every write made from the console or the admin API (replays, links, acknowledgements).
 import type { Metadata } from "next";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { auditTableParams, listAuditActions, listAuditLog } from "@/db/queries/audit";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";

@@ -1,6 +1,6 @@
 // Customers: one row per app user, with plan, the systems they are linked in, and failed syncs.
 import type { Metadata } from "next";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { customersTableParams, listCustomers } from "@/db/queries/customers";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";

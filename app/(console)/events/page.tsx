@@ -1,10 +1,10 @@
 // Events: every webhook we accepted, newest first, filterable by source, type, status, customer and time.
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { env } from "@/lib/env";
-import { hasRole } from "@/lib/roles";
-import { countReplayable } from "@/lib/operations/replay";
+import { hasRole } from "@/lib/auth/roles";
+import { countReplayable } from "@/lib/commands/replay";
 import type { BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
 import { getDb } from "@/db";
 import { eventsTableParams, listEvents, listEventTypes, type EventFilters } from "@/db/queries/events";

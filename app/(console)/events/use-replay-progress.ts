@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { bulkReplayProgressAction } from "@/lib/actions/bulk-replay-progress-action";
-import type { ReplayProgress } from "@/lib/operations/replay-progress";
+import type { ReplayProgress } from "@/lib/commands/replay-progress";
 
 const POLL_MS = 1_000;
 const WATCH_MS = 5 * 60_000;

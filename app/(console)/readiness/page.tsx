@@ -1,7 +1,7 @@
 // Launch readiness: the checks of `npm run doctor` (configuration, database, integrations, jobs,
 // webhook freshness, public URL, email domain), grouped, each with what was found and the fix.
 import type { Metadata } from "next";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { CHECK_GROUPS, runReadinessChecks, summarize } from "@/lib/readiness";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadinessGroup } from "./readiness-group";

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
-import { requirePageActor } from "@/lib/access";
+import { requirePageActor } from "@/lib/auth/access";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";

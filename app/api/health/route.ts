@@ -1,6 +1,6 @@
 // Liveness and readiness for load balancers and uptime checks: no secrets, no customer data.
-import { getHealth } from "@/lib/health";
-import { throttle } from "@/lib/rate-limit";
+import { getHealth } from "@/lib/monitoring/health";
+import { throttle } from "@/lib/auth/rate-limit";
 
 export async function GET(req: Request) {
   const throttled = await throttle("health", req);

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { confirmIdentityAction } from "@/lib/actions/confirm-identity-action";
 import { unlinkIdentityAction } from "@/lib/actions/unlink-identity-action";
-import type { IdentityTarget } from "@/lib/operations/customers";
+import type { IdentityTarget } from "@/lib/commands/customers";
 
 type Props = { target: IdentityTarget; label: string; canConfirm: boolean; customerName: string };
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { Identity } from "@/db/schema";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { LINKABLE_SYSTEMS, type LinkableSystem } from "@/lib/operations/customers";
+import { LINKABLE_SYSTEMS, type LinkableSystem } from "@/lib/commands/customers";
 import { externalUrl } from "./external-links";
 import type { LastSync, SyncedSystem } from "./customer-detail-data";
 import { IdentityActions } from "./identity-actions";

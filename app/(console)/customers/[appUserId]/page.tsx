@@ -3,8 +3,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requirePageActor } from "@/lib/access";
-import { hasRole } from "@/lib/roles";
+import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
 import { getDb } from "@/db";
 import { getCustomerByAppUserId } from "@/db/queries/customers";
 import { listEvents } from "@/db/queries/events";

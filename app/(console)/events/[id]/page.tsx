@@ -3,9 +3,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requirePageActor } from "@/lib/access";
-import { hasRole } from "@/lib/roles";
-import { getHandler } from "@/lib/pipeline/registry";
+import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
+import { getHandler } from "@/lib/pipeline/engine/registry";
 import { getDb } from "@/db";
 import { getEventDetail, type EventDetail } from "@/db/queries/events";
 import { StatusBadge } from "@/components/ui/badge";

@@ -1,6 +1,6 @@
 // GET /api/admin/customers: the customers list as JSON, with the console's params
 // (q, status, sort, page, perPage); a bad param answers 400 naming it.
-import { withApiActor } from "@/lib/access";
+import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { customersTableParams, listCustomers } from "@/db/queries/customers";
 import { parseRequestTableParams } from "@/lib/table-params";

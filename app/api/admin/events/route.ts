@@ -1,6 +1,6 @@
 // GET /api/admin/events: the events list as JSON, with the console's params
 // (source, type, status, customer, from, to, sort, page, perPage); a bad param answers 400 naming it.
-import { withApiActor } from "@/lib/access";
+import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { eventsTableParams, listEvents } from "@/db/queries/events";
 import { parseRequestTableParams } from "@/lib/table-params";

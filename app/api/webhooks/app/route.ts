@@ -3,7 +3,7 @@
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { throttle } from "@/lib/rate-limit";
+import { throttle } from "@/lib/auth/rate-limit";
 import { verifyAppSignature } from "@/lib/app-events/signature";
 import { parseAppEvent } from "@/lib/ingest/app-schemas";
 import { findNul } from "@/lib/ingest/nul";

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { throttle } from "@/lib/rate-limit";
+import { throttle } from "@/lib/auth/rate-limit";
 import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
 import { storeEvent } from "@/lib/ingest/store";
 import { findNul } from "@/lib/ingest/nul";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
-import { hasHandler } from "@/lib/pipeline/registry";
+import { hasHandler } from "@/lib/pipeline/engine/registry";
 import { enqueueEvent } from "@/lib/jobs";
 
 const stripeEnvelope = z.object({

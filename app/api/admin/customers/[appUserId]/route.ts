@@ -1,6 +1,6 @@
 // GET /api/admin/customers/:appUserId: the unified identity of one customer:
 // { customer, identities, entitlement } with entitlement.status none|trialing|active|past_due|canceled.
-import { withApiActor } from "@/lib/access";
+import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { getCustomerByAppUserId } from "@/db/queries/customers";
 

@@ -1,5 +1,5 @@
 // GET /api/admin/events/:id: one event with its customer, pipeline steps and parsed payload.
-import { withApiActor } from "@/lib/access";
+import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { getEventDetail } from "@/db/queries/events";
 

@@ -2,8 +2,8 @@
 // type, customer, from, to}} (the events list's filters). Answers how many were queued. Admin role.
 import { z } from "zod";
 import { getDb } from "@/db";
-import { withApiActor } from "@/lib/access";
-import { BULK_REPLAY_LIMIT, bulkReplay } from "@/lib/operations/replay";
+import { withApiActor } from "@/lib/auth/access";
+import { BULK_REPLAY_LIMIT, bulkReplay } from "@/lib/commands/replay";
 
 const filter = z
   .object({

@@ -3,8 +3,8 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { isUuid } from "@/db/queries/events";
-import { withApiActor } from "@/lib/access";
-import { replayEvent } from "@/lib/operations/replay";
+import { withApiActor } from "@/lib/auth/access";
+import { replayEvent } from "@/lib/commands/replay";
 
 const body = z.object({ force: z.boolean().optional() }).strict();
 

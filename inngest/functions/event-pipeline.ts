@@ -1,0 +1,56 @@
+// Inngest engine for one stored event: each pipeline step is a step.run (memoised, retried by Inngest),
+// one customer's events run one at a time (concurrency key), and the failure handler records the outcome.
+import { NonRetriableError, RetryAfterError } from "inngest";
+import { getDb } from "@/db";
+import { getServices } from "@/lib/integrations";
+import { IntegrationError } from "@/lib/integrations/errors";
+import { finishEvent, runNamedStep, startEvent } from "@/lib/pipeline/engine/process-event";
+import { describeError } from "@/lib/pipeline/engine/run-step";
+import { isRetryable } from "@/lib/pipeline/engine/retry";
+import { inngest } from "../client";
+import { eventReceived } from "../events";
+
+/** Permanent errors stop the run at once; a service's Retry-After becomes Inngest's retry delay. */
+export function toInngestError(stepName: string, err: unknown): never {
+  const message = `${stepName}: ${describeError(err)}`;
+  if (!isRetryable(err)) throw new NonRetriableError(message, { cause: err });
+  if (err instanceof IntegrationError && err.retryAfterMs) throw new RetryAfterError(message, err.retryAfterMs, { cause: err });
+  throw new Error(message, { cause: err });
+}
+
+/** Runs after the last attempt failed: the event is `failed` with the step's error, for the console. */
+export async function markEventFailed({ event, error }: { event: { data: { event: { data: { eventId: string } } } }; error: Error }) {
+  await finishEvent(await getDb(), event.data.event.data.eventId, "failed", error.message.slice(0, 2000));
+}
+
+export const processEventFunction = inngest.createFunction(
+  {
+    id: "process-event",
+    triggers: [eventReceived],
+    retries: 4,
+    concurrency: [{ key: "event.data.customerKey", limit: 1 }],
+    onFailure: markEventFailed as never,
+  },
+  async ({ event, step }) => {
+    const { eventId, mode } = event.data;
+    const db = await getDb();
+    // The step's answer is kept in the run's state: only the step names, not the event and its payload.
+    const started = await step.run("claim", async () => {
+      const s = await startEvent(db, eventId, mode ?? "deliver");
+      return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId };
+    });
+    if ("outcome" in started) return started.outcome;
+    for (const name of started.steps) {
+      await step.run(name, async () => {
+        try {
+          const result = await runNamedStep(db, eventId, name, getServices());
+          return { externalRef: result?.externalRef ?? null };
+        } catch (err) {
+          return toInngestError(name, err);
+        }
+      });
+    }
+    await step.run("finish", () => finishEvent(db, eventId, "succeeded", null));
+    return { status: "succeeded" as const };
+  },
+);

@@ -1,0 +1,90 @@
+// next-auth v5: credentials sign-in for console users, JWT sessions carrying the user id and role.
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users, type Role } from "@/db/schema";
+import { env } from "../env";
+import { verifyPassword } from "./passwords";
+import { checkSignIn, clearSignInFailures, recordFailedSignIn } from "./sign-in-limiter";
+import { ensureOwner, findUserByEmail } from "./users";
+import { clientIp } from "./client-address";
+import { log } from "../log";
+
+class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+class TooManyAttempts extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const credentialsSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) });
+
+let ownerReady: Promise<void> | undefined;
+export function ensureOwnerOnce(): Promise<void> {
+  ownerReady ??= getDb()
+    .then((db) => ensureOwner(db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD))
+    .catch((err) => {
+      ownerReady = undefined;
+      throw err;
+    });
+  return ownerReady;
+}
+
+export const SESSION_MAX_AGE = 8 * 60 * 60;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  logger: {
+    // A wrong password is logged once above (auth.sign_in_failed), not as a stack trace.
+    error: (error) => {
+      if ((error as { type?: string }).type !== "CredentialsSignin") log.error("auth.error", { error: error.message });
+    },
+    warn: (code) => log.warn("auth.warn", { code }),
+    debug: () => {},
+  },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(input, request) {
+        const parsed = credentialsSchema.safeParse(input);
+        if (!parsed.success) throw new InvalidCredentials();
+        const email = parsed.data.email.toLowerCase();
+        const ip = clientIp(request.headers);
+        if (!(await checkSignIn(email, ip)).allowed) throw new TooManyAttempts();
+        await ensureOwnerOnce();
+        const db = await getDb();
+        const user = await findUserByEmail(db, email);
+        if (!(await verifyPassword(parsed.data.password, user?.passwordHash))) {
+          const limit = await recordFailedSignIn(email, ip);
+          log.warn("auth.sign_in_failed", { ip, limited: !limit.allowed });
+          throw limit.allowed ? new InvalidCredentials() : new TooManyAttempts();
+        }
+        await clearSignInFailures(email, ip);
+        await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user!.id));
+        log.info("auth.sign_in", { userId: user!.id });
+        return { id: user!.id, email: user!.email, name: user!.name, role: user!.role };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = (user as { role?: Role }).role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user) {
+        (session.user as { id?: string }).id = token.uid as string;
+        (session.user as { role?: Role }).role = token.role as Role;
+      }
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,49 @@
+// Per-source throttles for the public endpoints (rate-limiter-flexible, in memory: one process). A flood
+// from one address gets 429 with Retry-After while other senders are served as usual. The address is
+// the first X-Forwarded-For hop: run behind a proxy that sets it.
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { env } from "../env";
+import { clientIp } from "./client-address";
+
+type Bucket = "webhook" | "health" | "admin-auth-failure";
+
+const limiters = new Map<Bucket, RateLimiterMemory>();
+
+function limiter(bucket: Bucket): RateLimiterMemory {
+  let l = limiters.get(bucket);
+  if (!l) {
+    const points = bucket === "webhook" ? env.WEBHOOK_RATE_LIMIT_PER_MINUTE : bucket === "health" ? 600 : 30;
+    l = new RateLimiterMemory({ keyPrefix: bucket, points, duration: bucket === "admin-auth-failure" ? 300 : 60 });
+    limiters.set(bucket, l);
+  }
+  return l;
+}
+
+/** Counts a request; answers a 429 response when the source is over its limit, else null. */
+export async function throttle(bucket: Bucket, req: Request): Promise<Response | null> {
+  try {
+    await limiter(bucket).consume(clientIp(req.headers));
+    return null;
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+    return Response.json({ error: `Too many requests from this address: retry in ${seconds} s.` }, { status: 429, headers: { "retry-after": String(seconds) } });
+  }
+}
+
+/** Whether this source already used up its failed admin-auth attempts (checked before the token). */
+export async function adminAuthBlocked(req: Request): Promise<Response | null> {
+  const state = await limiter("admin-auth-failure").get(clientIp(req.headers));
+  if (!state || state.consumedPoints < 30) return null;
+  const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  return Response.json({ error: `Too many failed authentications from this address: retry in ${seconds} s.` }, { status: 429, headers: { "retry-after": String(seconds) } });
+}
+
+export async function recordAdminAuthFailure(req: Request): Promise<void> {
+  await limiter("admin-auth-failure").consume(clientIp(req.headers)).catch(() => {});
+}
+
+/** Tests: start from empty buckets. */
+export function resetRateLimits(): void {
+  limiters.clear();
+}

@@ -1,0 +1,51 @@
+// Which handler processes which event type; everything else is stored and marked `ignored`.
+import { chargeDisputeCreated, chargeRefunded } from "../handlers/stripe/charge-events";
+import { checkoutSessionCompleted } from "../handlers/stripe/checkout-session-completed";
+import { invoicePaid } from "../handlers/stripe/invoice-paid";
+import { invoicePaymentFailed } from "../handlers/stripe/invoice-payment-failed";
+import { subscriptionChanged } from "../handlers/stripe/subscription-changed";
+import { supportRequested } from "../handlers/app/support-requested";
+import { userSignedUp } from "../handlers/app/user-signed-up";
+import { userUpdated } from "../handlers/app/user-updated";
+import type { Handler } from "./types";
+
+type AnyHandler = Handler<never>;
+
+const HANDLERS: Record<"stripe" | "app", Record<string, AnyHandler>> = {
+  stripe: {
+    "checkout.session.completed": checkoutSessionCompleted as AnyHandler,
+    "invoice.paid": invoicePaid as AnyHandler,
+    "invoice.payment_failed": invoicePaymentFailed as AnyHandler,
+    "customer.subscription.created": subscriptionChanged as AnyHandler,
+    "customer.subscription.updated": subscriptionChanged as AnyHandler,
+    "customer.subscription.deleted": subscriptionChanged as AnyHandler,
+    "charge.refunded": chargeRefunded as AnyHandler,
+    "charge.dispute.created": chargeDisputeCreated as AnyHandler,
+  },
+  app: {
+    "user.signed_up": userSignedUp as AnyHandler,
+    "user.updated": userUpdated as AnyHandler,
+    "support.requested": supportRequested as AnyHandler,
+  },
+};
+
+export function getHandler(source: "stripe" | "app", type: string): Handler<unknown> | undefined {
+  return Object.hasOwn(HANDLERS[source], type) ? (HANDLERS[source][type] as Handler<unknown>) : undefined;
+}
+
+export function hasHandler(source: "stripe" | "app", type: string): boolean {
+  return getHandler(source, type) !== undefined;
+}
+
+/** The serialisation key of an event (one customer's events run one at a time), or null. */
+export function customerKeyOf(source: "stripe" | "app", type: string, rawBody: string | null): string | null {
+  const handler = getHandler(source, type);
+  if (!handler || !rawBody) return null;
+  try {
+    return handler.customerKey(JSON.parse(rawBody));
+  } catch {
+    return null;
+  }
+}
+
+export const HANDLED_TYPES = { stripe: Object.keys(HANDLERS.stripe), app: Object.keys(HANDLERS.app) };

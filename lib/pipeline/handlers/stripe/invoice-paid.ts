@@ -1,0 +1,27 @@
+// invoice.paid → entitlement active until the paid period's end; an open payment alert resolves.
+import { customerFrom, resolveStripeIdentityStep, syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
+import { resolvePaymentAlerts } from "@/lib/pipeline/steps/billing-alerts";
+import { entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
+import { customerIdOf, invoicePeriodEnd, invoicePlan, invoiceSubscriptionId, paymentNote } from "@/lib/integrations/stripe/shapes";
+import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";
+
+type Obj = Record<string, unknown>;
+const invoice = (p: StripePayload) => p.data.object as unknown as Obj;
+
+export const invoicePaid: Handler<StripePayload> = {
+  customerKey: (p) => `stripe:${customerIdOf(invoice(p)) ?? p.id}`,
+  steps: [
+    resolveStripeIdentityStep(),
+    entitlementStep(async (ctx) => {
+      const inv = invoice(ctx.payload);
+      const subscription = invoiceSubscriptionId(inv);
+      if (!subscription) return null;
+      return { status: "active", plan: invoicePlan(inv), currentPeriodEnd: invoicePeriodEnd(inv), stripeSubscriptionId: subscription };
+    }),
+    {
+      name: "resolve-billing-alert",
+      run: async (ctx) => ({ output: { resolved: await resolvePaymentAlerts(ctx.db, customerFrom(ctx).customerId) } }),
+    },
+    syncCrmStep((ctx) => ({ app_last_payment_event: paymentNote("paid", ctx.payload) })),
+  ],
+};
