@@ -1,7 +1,7 @@
-// Runs once when the server starts (Node.js runtime only): see lib/server-start.ts.
+// Runs once when the server starts (Node.js runtime only): see lib/http/server-start.ts.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startServer } = await import("./lib/server-start");
+    const { startServer } = await import("./lib/http/server-start");
     await startServer();
   }
 }

@@ -6,7 +6,7 @@
 import http from "node:http";
 import next from "next";
 import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
-import { openDatabaseOrExit } from "./lib/server-start";
+import { openDatabaseOrExit } from "./lib/http/server-start";
 
 type Handler = (req: Request) => Promise<Response>;
 

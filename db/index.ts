@@ -6,6 +6,14 @@ import { sql } from "drizzle-orm";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/**
+ * Runs `work` in one transaction. The transaction is handed over as a `Db`, so every query of
+ * db/queries/* runs inside it unchanged (drizzle types a transaction apart from the database).
+ */
+export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => work(tx as unknown as Db));
+}
+
 export type DbHandle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");

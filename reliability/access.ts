@@ -1,7 +1,7 @@
 // Access: every page and route of the build (from its route manifest) without a session, and with a forged
 // session cookie, is redirected to /sign-in (pages) or refused with 401 JSON (API), except the few routes
 // that are public by design (sign-in, auth, health, ping, signed webhooks). A viewer (made with
-// lib/auth/users.ts, signed in through the real credentials flow) can read but every write — admin API POSTs
+// db/queries/users.ts, signed in through the real credentials flow) can read but every write — admin API POSTs
 // and every server action of the build — is refused with 403 and changes nothing. No refusal carries
 // customer data.
 import fs from "node:fs";

@@ -1,4 +1,5 @@
 "use client";
+// The credentials form: the action answers a failure with its message and the email to refill.
 import { useActionState } from "react";
 import { signInAction, type SignInState } from "@/lib/actions/sign-in-action";
 
@@ -15,7 +16,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           autoComplete="username"
           required
           autoFocus
-          defaultValue={state.email}
+          defaultValue={state.values?.email}
           className="rounded-md border border-slate-300 px-3 py-2 font-normal focus:border-indigo-600"
         />
       </label>
@@ -29,7 +30,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           className="rounded-md border border-slate-300 px-3 py-2 font-normal focus:border-indigo-600"
         />
       </label>
-      {state.error ? (
+      {state.ok === false ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {state.error}
         </p>

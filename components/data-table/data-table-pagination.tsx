@@ -4,7 +4,7 @@
 import type { ReactTable, RowData, TableState as TanStackTableState } from "@tanstack/react-table";
 import { Button } from "@/components/ui/button";
 import type { DataTableFeatures } from "./features";
-import { PER_PAGE_OPTIONS, type TableState } from "@/lib/table-params";
+import { PER_PAGE_OPTIONS, type TableState } from "@/lib/schemas/table-params";
 
 type Props<TData extends RowData> = {
   table: ReactTable<DataTableFeatures, TData, TanStackTableState<DataTableFeatures>>;

@@ -10,7 +10,7 @@ import { DataTableToolbar, type DataTableFilter } from "./data-table-toolbar";
 import { DataTablePagination } from "./data-table-pagination";
 import { DataTableBody } from "./data-table-body";
 import { useTableUrl } from "./use-table-url";
-import { PER_PAGE_PARAM, SORT_PARAM, formatSort, parseTableState, type SortState, type TableState } from "@/lib/table-params";
+import { PER_PAGE_PARAM, SORT_PARAM, formatSort, parseTableState, type SortState, type TableState } from "@/lib/schemas/table-params";
 
 export type DataTableProps<TData extends RowData> = {
   /** Keep stable (module constant or useMemo): a new array rebuilds the table's column model. */

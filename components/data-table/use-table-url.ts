@@ -4,7 +4,7 @@
 // values at once (optimistic query) and the table shows it is pending.
 import { useCallback, useMemo, useOptimistic, useTransition } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { PAGE_PARAM } from "@/lib/table-params";
+import { PAGE_PARAM } from "@/lib/schemas/table-params";
 
 export type TableUrlChanges = Record<string, string | null | undefined>;
 export type TableUrlOptions = {

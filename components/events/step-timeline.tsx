@@ -1,19 +1,20 @@
 // The pipeline steps of one event in the order they run: status, attempts, how long the last attempt
-// took, the service's HTTP status and message when it failed, and the reference it made elsewhere.
+// took, the service's HTTP status, code and message when it failed, and the reference it made elsewhere.
 import type { EventStep } from "@/db/schema";
 import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { isStepName, STEP, stepLabel, type StepName } from "@/lib/pipeline/engine/step-names";
 
 type Props = { steps: EventStep[] };
 
-/** What each step does, and what its external reference points at. */
-const STEPS: Record<string, { title: string; ref: string }> = {
-  "resolve-identity": { title: "Find or create the customer", ref: "App user" },
-  "update-entitlement": { title: "Apply the plan and billing status", ref: "Stripe subscription" },
-  "sync-crm": { title: "Upsert the HubSpot contact", ref: "HubSpot contact" },
-  "create-ticket": { title: "Create the Zendesk ticket", ref: "Zendesk ticket" },
-  "raise-billing-alert": { title: "Open a billing alert", ref: "Alert" },
-  "resolve-billing-alert": { title: "Resolve payment alerts", ref: "Alert" },
+/** What each step's external reference points at. */
+const REFS: Record<StepName, string> = {
+  [STEP.resolveIdentity]: "App user",
+  [STEP.updateEntitlement]: "Stripe subscription",
+  [STEP.syncCrm]: "HubSpot contact",
+  [STEP.createTicket]: "Zendesk ticket",
+  [STEP.raiseBillingAlert]: "Alert",
+  [STEP.resolveBillingAlert]: "Alert",
 };
 
 const SERVICES: Record<string, string> = { hubspot: "HubSpot", zendesk: "Zendesk", stripe: "Stripe", alerts: "Alert webhook" };
@@ -26,11 +27,30 @@ const MARKERS: Record<string, { icon: string; className: string }> = {
   pending: { icon: "", className: "border-2 border-slate-300 bg-white" },
 };
 
-/** `hubspot 400: message` (how the pipeline records an integration error) → service, status, message. */
-export function splitStepError(error: string, status: number | null) {
-  const m = /^(hubspot|zendesk|stripe|alerts)(?: (\d{3}))?: ([\s\S]*)$/.exec(error);
-  if (!m) return { service: null, status, message: error };
-  return { service: SERVICES[m[1]!] ?? m[1]!, status: status ?? (m[2] ? Number(m[2]) : null), message: m[3]! };
+type StepErrorFields = Pick<EventStep, "lastError" | "errorService" | "errorStatus" | "errorCode" | "errorMessage">;
+
+/** Who failed, in words: "HubSpot answered HTTP 400", "Database error", or "Error" for our own code. */
+export function errorSource(service: string | null, status: number | null): string {
+  const http = status ? ` HTTP ${status}` : "";
+  if (service === "database") return `Database error${http}`;
+  return service ? `${SERVICES[service] ?? service} answered${http}` : `Error${http}`;
+}
+
+/** A step's recorded error from its columns (a row from before they existed shows its text as the message). */
+export function stepErrorView(step: StepErrorFields): { source: string; code: string | null; message: string } | null {
+  const message = step.errorMessage ?? step.lastError;
+  if (message === null) return null;
+  return { source: errorSource(step.errorService, step.errorStatus), code: step.errorCode, message };
+}
+
+/** The service's code beside its status: ` · PROPERTY_DOESNT_EXIST`. */
+export function ErrorCode({ code }: { code: string | null }) {
+  return code ? (
+    <>
+      {" · "}
+      <code className="font-mono text-[12px]">{code}</code>
+    </>
+  ) : null;
 }
 
 export function formatDuration(ms: number): string {
@@ -51,10 +71,10 @@ export function StepTimeline({ steps }: Props) {
 }
 
 function StepItem({ step, index, last }: { step: EventStep; index: number; last: boolean }) {
-  const info = STEPS[step.step];
+  const known = isStepName(step.step);
   const marker = MARKERS[step.status] ?? MARKERS.pending!;
   const duration = step.startedAt && step.finishedAt ? formatDuration(step.finishedAt.getTime() - step.startedAt.getTime()) : null;
-  const error = step.lastError ? splitStepError(step.lastError, step.errorStatus) : null;
+  const error = stepErrorView(step);
   return (
     <li className="relative flex gap-4 px-5 py-4" data-step={step.step} data-status={step.status}>
       {!last ? <span aria-hidden className="absolute top-11 bottom-0 left-[2.06rem] w-px bg-slate-200" /> : null}
@@ -63,12 +83,12 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
       </span>
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-          <h3 className="font-mono text-sm font-medium text-slate-900">
+          <h3 className={known ? "text-sm font-medium text-slate-900" : "font-mono text-sm font-medium text-slate-900"}>
             <span className="sr-only">Step {index + 1}: </span>
-            {step.step}
+            {stepLabel(step.step)}
           </h3>
+          {known ? <code className="font-mono text-xs text-slate-500">{step.step}</code> : null}
           <StatusBadge status={step.status} />
-          {info ? <span className="text-sm text-slate-600">{info.title}</span> : null}
         </div>
         <p className="mt-1 text-xs text-slate-600">
           {step.attempts} attempt{step.attempts === 1 ? "" : "s"}
@@ -86,15 +106,15 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
           <div className={`mt-2 rounded-md px-3 py-2 text-sm ring-1 ${step.status === "failed" ? "bg-red-50 text-red-900 ring-red-200" : "bg-slate-50 text-slate-700 ring-slate-200"}`}>
             <p className="font-medium">
               {step.status === "failed" ? "" : "Last error: "}
-              {error.service ? `${error.service} answered` : "Error"}
-              {error.status ? ` HTTP ${error.status}` : ""}
+              {error.source}
+              <ErrorCode code={error.code} />
             </p>
             <p className="mt-0.5 break-words whitespace-pre-wrap">{error.message}</p>
           </div>
         ) : null}
         {step.externalRef ? (
           <p className="mt-1.5 text-xs text-slate-600">
-            {info?.ref ?? "Reference"}: <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">{step.externalRef}</code>
+            {isStepName(step.step) ? REFS[step.step] : "Reference"}: <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">{step.externalRef}</code>
           </p>
         ) : null}
       </div>

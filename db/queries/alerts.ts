@@ -1,8 +1,9 @@
-// Alerts for the console: billing and ops alerts, open ones first to act on, newest first.
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+// Alerts: the console's list, the buttons' state changes, billing alerts raised by the pipeline, ops
+// alerts opened and resolved by the rules, and the notifier's claim on each notification.
+import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
+import { type Alert, alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
 
 type AlertStatus = (typeof alertStatus.enumValues)[number];
 export const ALERT_SORTS = ["openedAt", "severity", "status"] as const;
@@ -49,26 +50,31 @@ function orderBy(sort: SortState<AlertSort>): SQL[] {
   return [dir(sort.id === "severity" ? alerts.severity : alerts.status), dir(alerts.openedAt), dir(alerts.id)];
 }
 
+/** The columns a list of alerts shows (the alerts page, a customer's alerts). */
+const alertSummary = {
+  id: alerts.id,
+  kind: alerts.kind,
+  status: alerts.status,
+  severity: alerts.severity,
+  title: alerts.title,
+  message: alerts.message,
+  eventId: alerts.eventId,
+  openedAt: alerts.openedAt,
+  resolvedAt: alerts.resolvedAt,
+};
+
 export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
   const { limit, offset, perPage } = pageWindow(params);
   const where = and(...conditions(params));
   const [rows, [{ total }]] = await Promise.all([
     db
       .select({
-        id: alerts.id,
-        kind: alerts.kind,
-        status: alerts.status,
-        severity: alerts.severity,
-        title: alerts.title,
-        message: alerts.message,
+        ...alertSummary,
         customerId: alerts.customerId,
         customerAppUserId: customers.appUserId,
         customerEmail: customers.email,
-        eventId: alerts.eventId,
-        openedAt: alerts.openedAt,
         acknowledgedAt: alerts.acknowledgedAt,
         acknowledgedBy: alerts.acknowledgedBy,
-        resolvedAt: alerts.resolvedAt,
         updatedAt: alerts.updatedAt,
       })
       .from(alerts)
@@ -83,3 +89,176 @@ export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
 }
 
 export type AlertListRow = Awaited<ReturnType<typeof listAlerts>>["rows"][number];
+
+// ---- State changes from the console (each moves the row only from a state it may leave) ----
+
+export async function alertStatusById(db: Db, id: string): Promise<{ status: AlertStatus; title: string } | undefined> {
+  const [row] = await db.select({ status: alerts.status, title: alerts.title }).from(alerts).where(eq(alerts.id, id)).limit(1);
+  return row;
+}
+
+/** open → acknowledged; answers the alert when it moved. */
+export async function markAlertAcknowledged(db: Db, id: string, by: string, now = new Date()) {
+  const [row] = await db
+    .update(alerts)
+    .set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: by, updatedAt: now })
+    .where(and(eq(alerts.id, id), eq(alerts.status, "open")))
+    .returning({ id: alerts.id, title: alerts.title });
+  return row;
+}
+
+/** open or acknowledged → resolved; answers whether it moved. */
+export async function markAlertResolved(db: Db, id: string, now = new Date()): Promise<boolean> {
+  const rows = await db
+    .update(alerts)
+    .set({ status: "resolved", resolvedAt: now, updatedAt: now })
+    .where(and(eq(alerts.id, id), inArray(alerts.status, ["open", "acknowledged"])))
+    .returning({ id: alerts.id });
+  return rows.length > 0;
+}
+
+// ---- Billing alerts (the pipeline): one per Stripe event, resolved when the customer pays ----
+
+export async function raiseBillingAlert(
+  db: Db,
+  input: {
+    dedupeKey: string;
+    title: string;
+    message: string;
+    customerId?: string | null;
+    eventId: string;
+    severity?: "warning" | "critical";
+    details?: unknown;
+  },
+): Promise<string> {
+  await db
+    .insert(alerts)
+    .values({
+      kind: "billing",
+      severity: input.severity ?? "warning",
+      ...input,
+      customerId: input.customerId ?? null,
+      details: input.details ?? null,
+    })
+    .onConflictDoNothing({ target: [alerts.kind, alerts.dedupeKey] });
+  const [row] = await db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(and(eq(alerts.kind, "billing"), eq(alerts.dedupeKey, input.dedupeKey)))
+    .limit(1);
+  return row!.id;
+}
+
+/** Resolves the customer's open payment-failure alerts; answers how many. */
+export async function resolvePaymentAlerts(db: Db, customerId: string): Promise<number> {
+  const rows = await db
+    .update(alerts)
+    .set({ status: "resolved", resolvedAt: new Date(), updatedAt: new Date() })
+    .where(
+      and(
+        eq(alerts.kind, "billing"),
+        eq(alerts.customerId, customerId),
+        inArray(alerts.status, ["open", "acknowledged"]),
+        like(alerts.dedupeKey, "payment_failed:%"),
+      ),
+    )
+    .returning({ id: alerts.id });
+  return rows.length;
+}
+
+// ---- Ops alerts (the rules): at most one unresolved alert per rule (a partial unique index holds it) ----
+
+type RuleAlert = { rule: string; severity: Alert["severity"]; title: string; message: string; value: unknown };
+
+/** Opens the rule's alert, or updates the unresolved one; answers whether it opened a new one. */
+export async function openOrUpdateRuleAlert(db: Db, r: RuleAlert, now: Date): Promise<boolean> {
+  const details = { value: r.value };
+  const inserted = await db
+    .insert(alerts)
+    .values({ kind: "ops", rule: r.rule, dedupeKey: `rule:${r.rule}:${now.toISOString()}`, severity: r.severity, title: r.title, message: r.message, details, openedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: alerts.id });
+  if (inserted.length) return true;
+  await db
+    .update(alerts)
+    .set({ title: r.title, message: r.message, details, updatedAt: now })
+    .where(and(eq(alerts.rule, r.rule), ne(alerts.status, "resolved")));
+  return false;
+}
+
+/** Resolves the rule's unresolved alert; answers whether there was one. */
+export async function resolveRuleAlert(db: Db, rule: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(alerts)
+    .set({ status: "resolved", resolvedAt: now, updatedAt: now })
+    .where(and(eq(alerts.rule, rule), ne(alerts.status, "resolved")))
+    .returning({ id: alerts.id });
+  return rows.length > 0;
+}
+
+/** Records the day's digest (born resolved: it informs, nobody acts on it); answers whether it is new. */
+export async function insertDigestAlert(
+  db: Db,
+  input: { day: string; title: string; message: string; details: unknown; now: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insert(alerts)
+    .values({
+      kind: "ops",
+      dedupeKey: `digest:${input.day}`,
+      status: "resolved",
+      severity: "info",
+      title: input.title,
+      message: input.message,
+      details: input.details,
+      openedAt: input.now,
+      resolvedAt: input.now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: alerts.id });
+  return inserted.length > 0;
+}
+
+// ---- Notifications: claimed in the database first, so two workers never post the same one ----
+
+/** Alerts with a notification still to post: an opening (or a digest) not yet sent, or a resolve not yet sent. */
+export async function alertsToNotify(db: Db, limit = 50): Promise<Alert[]> {
+  const pendingOpen = and(isNull(alerts.notifiedOpenAt), or(ne(alerts.status, "resolved"), like(alerts.dedupeKey, "digest:%")));
+  const pendingResolve = and(eq(alerts.status, "resolved"), isNotNull(alerts.notifiedOpenAt), isNull(alerts.notifiedResolveAt));
+  return db.select().from(alerts).where(or(pendingOpen, pendingResolve)).limit(limit);
+}
+
+/** Claims the alert's notification unless another worker holds a fresh claim; answers whether it did. */
+export async function claimNotification(db: Db, id: string, now: Date, staleAfterMs = 120_000): Promise<boolean> {
+  const staleClaim = new Date(now.getTime() - staleAfterMs);
+  const [claimed] = await db
+    .update(alerts)
+    .set({ notifyClaimedAt: now, notifyAttempts: sql`${alerts.notifyAttempts} + 1` })
+    .where(and(eq(alerts.id, id), or(isNull(alerts.notifyClaimedAt), lt(alerts.notifyClaimedAt, staleClaim))))
+    .returning({ id: alerts.id });
+  return Boolean(claimed);
+}
+
+/** Records the notification as posted (`kind`), or with `kind` null releases the claim for a later retry. */
+export async function finishNotification(db: Db, id: string, kind: "open" | "resolved" | null): Promise<void> {
+  const sent = new Date();
+  const set =
+    kind === "open"
+      ? { notifiedOpenAt: sent, notifyClaimedAt: null }
+      : kind === "resolved"
+        ? { notifiedResolveAt: sent, notifyClaimedAt: null }
+        : { notifyClaimedAt: null };
+  await db.update(alerts).set(set).where(eq(alerts.id, id));
+}
+
+/** Billing and ops alerts raised for the customer, newest first. */
+export async function listCustomerAlerts(db: Db, customerId: string) {
+  return db
+    .select(alertSummary)
+    .from(alerts)
+    .where(eq(alerts.customerId, customerId))
+    .orderBy(desc(alerts.openedAt))
+    .limit(50);
+}
+
+export type CustomerAlert = Awaited<ReturnType<typeof listCustomerAlerts>>[number];

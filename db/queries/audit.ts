@@ -1,8 +1,29 @@
-// The audit log for the console: who did what, newest first, filterable by action, channel and actor.
+// The audit log: append-only entries for every write made from the console or the admin API, and the
+// console's list of them (who did what, newest first, filterable by action, channel and actor).
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditLog } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
+import type { Actor } from "@/lib/auth/roles";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
+
+/** Appends one entry: who (the actor), what (`action`), on what (`target`), with optional details. */
+export async function audit(
+  db: Db,
+  actor: Actor,
+  action: string,
+  target: { type: string; id: string } | null,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await db.insert(auditLog).values({
+    actorId: actor.id,
+    actorEmail: actor.email,
+    via: actor.via,
+    action,
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    details: details ?? null,
+  });
+}
 
 export const AUDIT_VIA = ["session", "api-token", "system"] as const;
 export const AUDIT_SORTS = ["createdAt", "action", "actorEmail"] as const;

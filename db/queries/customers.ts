@@ -5,7 +5,7 @@ import { rowsOf, type Db } from "@/db";
 import { isUuid } from "./events";
 import { countUpTo, pageOf } from "./paging";
 import { customers, entitlements, entitlementStatus, events, identities, type Entitlement } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
+import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
 
 export type EntitlementStatus = (typeof entitlementStatus.enumValues)[number];
 export const CUSTOMER_SORTS = ["createdAt", "email", "name", "appUserId"] as const;

@@ -1,6 +1,6 @@
 // Entitlements follow Stripe, but only forward in time: a state is applied only when its source
 // timestamp is not older than the one already applied, so out-of-order deliveries never regress it.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { entitlements, type Entitlement } from "@/db/schema";
 
@@ -46,3 +46,7 @@ export async function applyEntitlement(db: Db, customerId: string, change: Entit
   return rows.length > 0;
 }
 
+export async function entitlementOf(db: Db, customerId: string): Promise<Entitlement | undefined> {
+  const [row] = await db.select().from(entitlements).where(eq(entitlements.customerId, customerId)).limit(1);
+  return row;
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "@/db/test-db";
 import type { DbHandle } from "@/db";
 import { customers, eventSteps, events, type NewEvent } from "@/db/schema";
-import { parseTableParams, TableParamsError } from "@/lib/table-params";
+import { parseTableParams, TableParamsError } from "@/lib/schemas/table-params";
 import { eventsTableParams, getEventDetail, listEvents, listEventTypes } from "./events";
 
 let handle: DbHandle;

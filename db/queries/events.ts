@@ -3,8 +3,9 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { countUpTo, pageOf } from "./paging";
-import { customers, events, eventSource, eventStatus, eventSteps, type EventStatus } from "@/db/schema";
-import { defineTableParams, filterParam, pageWindow, type PageResult, type SortState } from "@/lib/table-params";
+import { customers, events, type eventSource, eventSteps, type EventStatus } from "@/db/schema";
+import { eventFilterParams } from "@/lib/schemas/event-filter";
+import { defineTableParams, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
 
 export const EVENT_SORTS = ["receivedAt", "type", "status"] as const;
 export type EventSort = (typeof EVENT_SORTS)[number];
@@ -13,14 +14,7 @@ export type EventSort = (typeof EVENT_SORTS)[number];
 export const eventsTableParams = defineTableParams({
   sortable: EVENT_SORTS,
   defaultSort: { id: "receivedAt", desc: true },
-  filters: {
-    source: filterParam.oneOf(eventSource.enumValues),
-    type: filterParam.text(200),
-    status: filterParam.anyOf(eventStatus.enumValues),
-    customer: filterParam.text(200),
-    from: filterParam.date("start"),
-    to: filterParam.date("end"),
-  },
+  filters: eventFilterParams,
 });
 
 export type EventFilters = {

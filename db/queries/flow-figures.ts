@@ -2,11 +2,12 @@
 // tickets created on the first attempt, and hourly event volume with failures (for the overview chart).
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
+import { STEP } from "@/lib/pipeline/engine/step-names";
 
 const PAYMENT_TYPES = sql`('checkout.session.completed', 'invoice.paid')`;
 
 /** p95 seconds from a Stripe payment event's arrival to the end of `step`, for events since `since`. */
-export async function paymentDelayP95(db: Db, step: "update-entitlement" | "sync-crm", since: Date): Promise<number | null> {
+export async function paymentDelayP95(db: Db, step: typeof STEP.updateEntitlement | typeof STEP.syncCrm, since: Date): Promise<number | null> {
   const [row] = await rowsOf<{ p95: number | null }>(
     db.execute(sql`select percentile_cont(0.95) within group (order by extract(epoch from (s.finished_at - e.received_at)))::float8 as p95
         from event_steps s join events e on e.id = s.event_id
@@ -48,8 +49,8 @@ export async function getFlowFigures(db: Db, now = new Date(), hours = 24): Prom
                             count(*) filter (where status not in ('succeeded', 'failed'))::int as other
                      from events where received_at >= ${iso}::timestamptz group by 1 order by 1`),
     ),
-    paymentDelayP95(db, "update-entitlement", since),
-    paymentDelayP95(db, "sync-crm", since),
+    paymentDelayP95(db, STEP.updateEntitlement, since),
+    paymentDelayP95(db, STEP.syncCrm, since),
   ]);
   const processed = counts?.processed ?? 0;
   const failed = counts?.failed ?? 0;

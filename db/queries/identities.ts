@@ -2,7 +2,7 @@
 // each link was made (`id` from our own reference, `email` when only an email matched: unverified).
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { customers, identities, type Customer } from "@/db/schema";
+import { customers, entitlements, identities, type Customer, type Entitlement, type Identity } from "@/db/schema";
 
 type System = "app" | "stripe" | "hubspot" | "zendesk";
 
@@ -84,10 +84,52 @@ export async function customerByEmail(db: Db, email: string): Promise<Customer |
 }
 
 export async function identityOf(db: Db, customerId: string, system: System): Promise<string | undefined> {
+  return (await identityLink(db, customerId, system))?.externalId;
+}
+
+/** The customer's link in `system` (the whole row: how it was matched, whether verified). */
+export async function identityLink(db: Db, customerId: string, system: System): Promise<Identity | undefined> {
   const [row] = await db
-    .select({ externalId: identities.externalId })
+    .select()
     .from(identities)
     .where(and(eq(identities.customerId, customerId), eq(identities.system, system)))
     .limit(1);
-  return row?.externalId;
+  return row;
+}
+
+/** The founder confirmed an email match: the link becomes verified. */
+export async function markIdentityVerified(db: Db, identityId: string): Promise<void> {
+  await db.update(identities).set({ verified: true, updatedAt: new Date() }).where(eq(identities.id, identityId));
+}
+
+export async function deleteIdentity(db: Db, identityId: string): Promise<void> {
+  await db.delete(identities).where(eq(identities.id, identityId));
+}
+
+/**
+ * Links an external id chosen by the founder (verified, `manual`), replacing the customer's link in that
+ * system. Throws a unique violation when the id belongs to another customer.
+ */
+export async function linkIdentityManually(db: Db, customerId: string, system: System, externalId: string): Promise<void> {
+  await db
+    .insert(identities)
+    .values({ customerId, system, externalId, matchedBy: "manual", verified: true })
+    .onConflictDoUpdate({
+      target: [identities.customerId, identities.system],
+      set: { externalId, matchedBy: "manual", verified: true, updatedAt: new Date() },
+    });
+}
+
+/** The customer row with its entitlement (none yet: null), what the HubSpot projection is written from. */
+export async function customerWithEntitlement(
+  db: Db,
+  customerId: string,
+): Promise<{ customer: Customer; entitlement: Entitlement | null } | undefined> {
+  const [row] = await db
+    .select({ customer: customers, entitlement: entitlements })
+    .from(customers)
+    .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
+    .where(eq(customers.id, customerId))
+    .limit(1);
+  return row;
 }

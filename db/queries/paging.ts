@@ -3,7 +3,7 @@
 import { count } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
-import type { PageResult } from "@/lib/table-params";
+import type { PageResult } from "@/lib/schemas/table-params";
 
 export const COUNT_CAP = 10_000;
 

@@ -23,7 +23,10 @@ export const events = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
+    /** `step: service status: message` of the failure, as text (logs, the admin API). */
     lastError: text("last_error"),
+    /** The step it stopped at when it failed (its event_steps row holds the error's fields); null otherwise. */
+    failedStep: text("failed_step"),
     redactedAt: timestamp("redacted_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -51,9 +54,16 @@ export const eventSteps = pgTable(
     step: text("step").notNull(),
     status: stepStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
+    /** The whole error as one readable line: `hubspot 400: message`. */
     lastError: text("last_error"),
+    /** Who answered with the error: hubspot, zendesk, stripe, alerts, database; null for our own code. */
+    errorService: text("error_service"),
     /** HTTP status the service answered with, when the error came from a service. */
     errorStatus: integer("error_status"),
+    /** The service's code when it gives one (HubSpot PROPERTY_DOESNT_EXIST, Zendesk RecordInvalid, Stripe resource_missing, SQLSTATE). */
+    errorCode: text("error_code"),
+    /** The service's message alone, without the service and status. */
+    errorMessage: text("error_message"),
     externalRef: text("external_ref"),
     output: jsonb("output"),
     startedAt: timestamp("started_at", { withTimezone: true }),

@@ -54,9 +54,9 @@ describe("process-event (Inngest)", () => {
     expect((error as Error).message).toContain("sync-crm: hubspot 400");
     await markEventFailed({ event: { data: { event: { data: { eventId } } } }, error: error as Error });
     const [row] = await h.db.select().from(events).where(eq(events.id, eventId));
-    expect(row).toMatchObject({ status: "failed", lastError: expect.stringContaining("sync-crm: hubspot 400") });
+    expect(row).toMatchObject({ status: "failed", failedStep: "sync-crm", lastError: expect.stringContaining("sync-crm: hubspot 400") });
     const [step] = await h.db.select().from(eventSteps).where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.step, "sync-crm")));
-    expect(step).toMatchObject({ status: "failed", errorStatus: 400 });
+    expect(step).toMatchObject({ status: "failed", errorService: "hubspot", errorStatus: 400, errorCode: "VALIDATION_ERROR", errorMessage: "Sandbox injected status 400" });
   });
 
   it("a transient error is thrown for Inngest to retry, and the retry succeeds without redoing done steps", async () => {

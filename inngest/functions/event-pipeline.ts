@@ -4,23 +4,31 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import { getDb } from "@/db";
 import { getServices } from "@/lib/integrations";
 import { IntegrationError } from "@/lib/integrations/errors";
-import { finishEvent, runNamedStep, startEvent } from "@/lib/pipeline/engine/process-event";
-import { describeError } from "@/lib/pipeline/engine/run-step";
+import { finishEvent } from "@/db/queries/event-processing";
+import { lastFailedStep } from "@/db/queries/event-steps";
+import { runNamedStep, startEvent } from "@/lib/pipeline/engine/process-event";
+import { eventErrorText } from "@/lib/pipeline/engine/step-error";
 import { isRetryable } from "@/lib/pipeline/engine/retry";
 import { inngest } from "../client";
 import { eventReceived } from "../events";
 
 /** Permanent errors stop the run at once; a service's Retry-After becomes Inngest's retry delay. */
 export function toInngestError(stepName: string, err: unknown): never {
-  const message = `${stepName}: ${describeError(err)}`;
+  const message = eventErrorText(stepName, err);
   if (!isRetryable(err)) throw new NonRetriableError(message, { cause: err });
   if (err instanceof IntegrationError && err.retryAfterMs) throw new RetryAfterError(message, err.retryAfterMs, { cause: err });
   throw new Error(message, { cause: err });
 }
 
-/** Runs after the last attempt failed: the event is `failed` with the step's error, for the console. */
+/**
+ * Runs after the last attempt failed: the event is `failed` with the step's error, for the console. Only the
+ * error's message reaches this handler (not the Inngest step's id), so the failed step is the one the step
+ * ledger last recorded as failed (its row holds the error's service, status, code and message).
+ */
 export async function markEventFailed({ event, error }: { event: { data: { event: { data: { eventId: string } } } }; error: Error }) {
-  await finishEvent(await getDb(), event.data.event.data.eventId, "failed", error.message.slice(0, 2000));
+  const db = await getDb();
+  const eventId = event.data.event.data.eventId;
+  await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId));
 }
 
 export const processEventFunction = inngest.createFunction(

@@ -4,13 +4,14 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { BULK_REPLAY_LIMIT } from "@/lib/commands/replay";
 import { replayProgress, type ReplayProgress } from "@/lib/commands/replay-progress";
-import { adminAction, type ActionResult } from "./safe-action";
+import type { Result } from "@/lib/result";
+import { defineAction } from "./safe-action";
 
-const input = z.object({ eventIds: z.array(z.uuid()).max(BULK_REPLAY_LIMIT), queuedAt: z.iso.datetime({ offset: true }) }).strict();
+const progress = defineAction(
+  { role: "admin", input: z.object({ eventIds: z.array(z.uuid()).max(BULK_REPLAY_LIMIT), queuedAt: z.iso.datetime({ offset: true }) }).strict() },
+  async ({ input }) => ({ ok: true, progress: await replayProgress(await getDb(), [...new Set(input.eventIds)], new Date(input.queuedAt)) }),
+);
 
-export async function bulkReplayProgressAction(eventIds: string[], queuedAt: string): Promise<ActionResult<{ progress: ReplayProgress }>> {
-  return adminAction(input, { eventIds, queuedAt }, async (_actor, data) => {
-    const progress = await replayProgress(await getDb(), [...new Set(data.eventIds)], new Date(data.queuedAt));
-    return { ok: true, progress };
-  });
+export async function bulkReplayProgressAction(eventIds: string[], queuedAt: string): Promise<Result<{ progress: ReplayProgress }>> {
+  return progress({ eventIds, queuedAt });
 }

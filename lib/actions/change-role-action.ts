@@ -1,22 +1,28 @@
 "use server";
 // Changes a console user's role from the Users page (owners only; the last owner stays owner).
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { userRole, type Role } from "@/db/schema";
-import { actionActor, isRefusal } from "./safe-action";
 import { changeUserRole } from "@/lib/commands/users";
+import type { Result } from "@/lib/result";
+import { firstIssueMessage } from "@/lib/schemas/issues";
+import { defineAction } from "./safe-action";
 
-export type ChangeRoleResult = { ok: true; message: string; role: Role } | { ok: false; status: number; error: string };
+export type ChangeRoleResult = Result<{ message: string; role: Role }>;
 
-const input = z.object({ userId: z.uuid("Unknown user."), role: z.enum(userRole.enumValues, "Choose owner, admin or viewer.") });
+const change = defineAction(
+  {
+    role: "owner",
+    input: z.object({ userId: z.uuid("Unknown user."), role: z.enum(userRole.enumValues, "Choose owner, admin or viewer.") }),
+    invalid: (error) => firstIssueMessage(error, "Check the role."),
+    revalidate: ["/users"],
+  },
+  async ({ actor, input }) => {
+    const result = await changeUserRole(await getDb(), actor, input);
+    return result.ok ? { ok: true, message: result.message, role: result.user.role } : result;
+  },
+);
 
 export async function changeRoleAction(raw: { userId: string; role: string }): Promise<ChangeRoleResult> {
-  const actor = await actionActor("owner");
-  if (isRefusal(actor)) return actor;
-  const parsed = input.safeParse(raw);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]?.message ?? "Check the role." };
-  const result = await changeUserRole(await getDb(), actor, parsed.data);
-  revalidatePath("/users");
-  return result.ok ? { ok: true, message: result.message, role: result.user.role } : { ok: false, status: result.status, error: result.error };
+  return change(raw);
 }

@@ -1,22 +1,26 @@
 "use server";
 // "Re-sync to CRM" on the customer page: writes the customer's record to their HubSpot contact (admin).
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { actionActor, isRefusal } from "./safe-action";
 import { resyncCustomerToCrm } from "@/lib/commands/customers";
+import type { Result } from "@/lib/result";
+import { defineAction } from "./safe-action";
 
-export type ResyncCustomerResult = { ok: true; message: string; contactId: string } | { ok: false; status: number; error: string };
+export type ResyncCustomerResult = Result<{ message: string; contactId: string }>;
 
-const input = z.object({ appUserId: z.string().trim().min(1).max(200) });
+const resync = defineAction(
+  {
+    role: "admin",
+    input: z.object({ appUserId: z.string().trim().min(1).max(200) }),
+    invalid: "Which customer? The app user id is missing.",
+    revalidate: ({ appUserId }) => [`/customers/${encodeURIComponent(appUserId)}`, "/customers"],
+  },
+  async ({ actor, input }) => {
+    const result = await resyncCustomerToCrm(await getDb(), actor, input.appUserId);
+    return result.ok ? { ok: true, message: result.message, contactId: result.contactId } : result;
+  },
+);
 
 export async function resyncCustomerAction(raw: { appUserId: string }): Promise<ResyncCustomerResult> {
-  const actor = await actionActor("admin");
-  if (isRefusal(actor)) return actor;
-  const parsed = input.safeParse(raw);
-  if (!parsed.success) return { ok: false, status: 400, error: "Which customer? The app user id is missing." };
-  const result = await resyncCustomerToCrm(await getDb(), actor, parsed.data.appUserId);
-  revalidatePath(`/customers/${encodeURIComponent(parsed.data.appUserId)}`);
-  revalidatePath("/customers");
-  return result.ok ? { ok: true, message: result.message, contactId: result.contactId } : { ok: false, status: result.status, error: result.error };
+  return resync(raw);
 }

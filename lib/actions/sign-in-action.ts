@@ -1,10 +1,14 @@
 "use server";
-// Credentials sign-in from the sign-in form; failures come back as a message for the form.
+// Credentials sign-in from the sign-in form (public: no role); failures come back as a message for the form.
 import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth/next-auth";
+import { fail, formState, type FormState } from "@/lib/result";
+import { firstIssueMessage } from "@/lib/schemas/issues";
+import { defineAction } from "./safe-action";
 
-export type SignInState = { error?: string; email?: string };
+/** The typed email comes back after a failure, to refill the form. */
+export type SignInState = FormState<{}, { email: string }>;
 
 const input = z.object({
   email: z.string().trim().min(1, "Enter your email address.").email("Enter a valid email address."),
@@ -17,24 +21,19 @@ function safeCallback(url: string | undefined): string {
   return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/sign-in") ? url : "/";
 }
 
-export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
-  const parsed = input.safeParse(Object.fromEntries(form));
-  const email = String(form.get("email") ?? "");
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Check the form.", email };
+const signInWithPassword = defineAction({ input, invalid: (error) => firstIssueMessage(error, "Check the form.") }, async ({ input }) => {
   try {
-    await signIn("credentials", {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: safeCallback(parsed.data.callbackUrl),
-    });
+    await signIn("credentials", { email: input.email, password: input.password, redirectTo: safeCallback(input.callbackUrl) });
   } catch (err) {
     if (err instanceof CredentialsSignin) {
-      return err.code === "rate_limited"
-        ? { error: "Too many failed attempts. Wait 15 minutes and try again.", email }
-        : { error: "Wrong email or password.", email };
+      return err.code === "rate_limited" ? fail(429, "Too many failed attempts. Wait 15 minutes and try again.") : fail(401, "Wrong email or password.");
     }
-    if (err instanceof AuthError) return { error: "Sign-in failed. Try again.", email };
+    if (err instanceof AuthError) return fail(500, "Sign-in failed. Try again.");
     throw err; // the redirect after a successful sign-in
   }
-  return {};
+  return { ok: true };
+});
+
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  return formState(await signInWithPassword(Object.fromEntries(form)), { email: String(form.get("email") ?? "") });
 }

@@ -6,7 +6,7 @@ import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
 import { users } from "@/db/schema";
 import { apiActor, checkRole, secretsEqual, withApiActor, AccessError } from "./access";
-import { createUser } from "./users";
+import { createUser } from "@/db/queries/users";
 import { env } from "../env";
 
 let handle: DbHandle;

@@ -9,7 +9,7 @@ import { getDb } from "@/db";
 import { auth } from "./next-auth";
 import { env } from "../env";
 import { hasRole, type Actor } from "./roles";
-import { findUserById } from "./users";
+import { findUserById } from "@/db/queries/users";
 import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
 
 export class AccessError extends Error {

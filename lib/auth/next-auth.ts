@@ -2,13 +2,13 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { users, type Role } from "@/db/schema";
+import type { Role } from "@/db/schema";
+import { findUserByEmail, markSignedIn } from "@/db/queries/users";
 import { env } from "../env";
 import { verifyPassword } from "./passwords";
 import { checkSignIn, clearSignInFailures, recordFailedSignIn } from "./sign-in-limiter";
-import { ensureOwner, findUserByEmail } from "./users";
+import { ensureOwner } from "./bootstrap-owner";
 import { clientIp } from "./client-address";
 import { log } from "../log";
 
@@ -65,7 +65,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           throw limit.allowed ? new InvalidCredentials() : new TooManyAttempts();
         }
         await clearSignInFailures(email, ip);
-        await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user!.id));
+        await markSignedIn(db, user!.id);
         log.info("auth.sign_in", { userId: user!.id });
         return { id: user!.id, email: user!.email, name: user!.name, role: user!.role };
       },

@@ -1,10 +1,10 @@
 // Acknowledge and resolve alerts, shared by the console's buttons and any admin API. Each write moves
 // the row only from a state it may leave (a conditional UPDATE, so two clicks cannot both win) and
 // is audited; repeating a write that already happened changes nothing and writes no audit row.
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
-import { alerts, type Alert } from "@/db/schema";
-import { audit } from "@/lib/audit";
+import type { Alert } from "@/db/schema";
+import { alertStatusById, markAlertAcknowledged, markAlertResolved } from "@/db/queries/alerts";
+import { audit } from "@/db/queries/audit";
 import type { Actor } from "@/lib/auth/roles";
 
 type AlertStatus = Alert["status"];
@@ -13,24 +13,14 @@ export type AlertWriteResult =
   | { ok: true; alertId: string; status: AlertStatus; changed: boolean }
   | { ok: false; status: 404 | 409; error: string };
 
-async function currentStatus(db: Db, id: string): Promise<{ status: AlertStatus; title: string } | undefined> {
-  const [row] = await db.select({ status: alerts.status, title: alerts.title }).from(alerts).where(eq(alerts.id, id)).limit(1);
-  return row;
-}
-
 /** open → acknowledged (who and when). Acknowledged again: a no-op. Resolved: refused (409). */
 export async function acknowledgeAlert(db: Db, actor: Actor, id: string): Promise<AlertWriteResult> {
-  const now = new Date();
-  const [row] = await db
-    .update(alerts)
-    .set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: actor.email, updatedAt: now })
-    .where(and(eq(alerts.id, id), eq(alerts.status, "open")))
-    .returning({ id: alerts.id, title: alerts.title });
+  const row = await markAlertAcknowledged(db, id, actor.email);
   if (row) {
     await audit(db, actor, "alert.acknowledge", { type: "alert", id }, { title: row.title, previousStatus: "open" });
     return { ok: true, alertId: id, status: "acknowledged", changed: true };
   }
-  const current = await currentStatus(db, id);
+  const current = await alertStatusById(db, id);
   if (!current) return { ok: false, status: 404, error: "No such alert." };
   if (current.status === "acknowledged") return { ok: true, alertId: id, status: "acknowledged", changed: false };
   return { ok: false, status: 409, error: "This alert is already resolved; there is nothing to acknowledge." };
@@ -38,15 +28,9 @@ export async function acknowledgeAlert(db: Db, actor: Actor, id: string): Promis
 
 /** open or acknowledged → resolved (when). Resolved again: a no-op. */
 export async function resolveAlert(db: Db, actor: Actor, id: string): Promise<AlertWriteResult> {
-  const before = await currentStatus(db, id);
+  const before = await alertStatusById(db, id);
   if (!before) return { ok: false, status: 404, error: "No such alert." };
-  const now = new Date();
-  const [row] = await db
-    .update(alerts)
-    .set({ status: "resolved", resolvedAt: now, updatedAt: now })
-    .where(and(eq(alerts.id, id), inArray(alerts.status, ["open", "acknowledged"])))
-    .returning({ id: alerts.id });
-  if (!row) return { ok: true, alertId: id, status: "resolved", changed: false };
+  if (!(await markAlertResolved(db, id))) return { ok: true, alertId: id, status: "resolved", changed: false };
   await audit(db, actor, "alert.resolve", { type: "alert", id }, { title: before.title, previousStatus: before.status });
   return { ok: true, alertId: id, status: "resolved", changed: true };
 }

@@ -1,14 +1,21 @@
 // Identity and CRM operations on one customer, shared by the console's buttons and any admin API:
 // re-sync the HubSpot contact, confirm or unlink an email match, link an external id by hand.
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
-import { customers, identities, type Customer, type Identity } from "@/db/schema";
-import { audit } from "@/lib/audit";
+import type { Customer, Identity } from "@/db/schema";
+import { audit } from "@/db/queries/audit";
 import { getServices, type Services } from "@/lib/integrations";
 import { IntegrationError } from "@/lib/integrations/errors";
-import { contactProjection } from "@/lib/pipeline/steps/crm-projection";
-import { customerByIdentity, linkIdentity } from "@/db/queries/identities";
+import { contactProjection } from "@/lib/pipeline/steps/sync-crm";
+import {
+  customerByAppUserId,
+  customerByIdentity,
+  deleteIdentity,
+  identityLink,
+  linkIdentity,
+  linkIdentityManually,
+  markIdentityVerified,
+} from "@/db/queries/identities";
 import type { Actor } from "@/lib/auth/roles";
 import { fail, isUniqueViolation, refuseRole, type OperationError, type OperationResult } from "./result";
 
@@ -26,19 +33,14 @@ export const externalIdSchema: Record<LinkableSystem, z.ZodString> = {
 export type IdentityTarget = { appUserId: string; system: LinkableSystem; externalId: string };
 
 async function findCustomer(db: Db, appUserId: string): Promise<Customer | OperationError> {
-  const [row] = await db.select().from(customers).where(eq(customers.appUserId, appUserId)).limit(1);
-  return row ?? fail(404, `No customer with app user id "${appUserId}".`);
+  return (await customerByAppUserId(db, appUserId)) ?? fail(404, `No customer with app user id "${appUserId}".`);
 }
 
 /** The customer's link in `system`, checked to still be the one the founder saw (`externalId`). */
 async function findLink(db: Db, t: IdentityTarget): Promise<{ customer: Customer; link: Identity } | OperationError> {
   const customer = await findCustomer(db, t.appUserId);
   if ("ok" in customer) return customer;
-  const [link] = await db
-    .select()
-    .from(identities)
-    .where(and(eq(identities.customerId, customer.id), eq(identities.system, t.system)))
-    .limit(1);
+  const link = await identityLink(db, customer.id, t.system);
   const label = SYSTEM_LABEL[t.system];
   if (!link) return fail(404, `${t.appUserId} has no ${label} link any more. Reload the page.`);
   if (link.externalId !== t.externalId) return fail(409, `The ${label} link changed to ${link.externalId} since the page loaded. Reload and check it again.`);
@@ -81,7 +83,7 @@ export async function confirmIdentity(db: Db, actor: Actor, t: IdentityTarget): 
   const found = await findLink(db, t);
   if ("ok" in found) return found;
   if (found.link.verified) return fail(409, `The ${SYSTEM_LABEL[t.system]} link is already verified.`);
-  await db.update(identities).set({ verified: true, updatedAt: new Date() }).where(eq(identities.id, found.link.id));
+  await markIdentityVerified(db, found.link.id);
   await audit(db, actor, "identity.confirm", { type: "customer", id: t.appUserId }, { system: t.system, externalId: t.externalId, matchedBy: found.link.matchedBy });
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} confirmed for this customer.` };
 }
@@ -96,7 +98,7 @@ export async function unlinkIdentity(db: Db, actor: Actor, t: IdentityTarget): P
   if (link.verified && link.matchedBy === "id") {
     return fail(409, `The ${SYSTEM_LABEL[t.system]} link was made from our own id, so the next event would restore it. Fix the id at its source instead.`);
   }
-  await db.delete(identities).where(eq(identities.id, link.id));
+  await deleteIdentity(db, link.id);
   await audit(db, actor, "identity.unlink", { type: "customer", id: t.appUserId }, { system: t.system, externalId: t.externalId, matchedBy: link.matchedBy, verified: link.verified });
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} is no longer linked to this customer.` };
 }
@@ -115,23 +117,13 @@ export async function linkIdentityByHand(db: Db, actor: Actor, input: IdentityTa
   const taken = () => customerByIdentity(db, input.system, externalId);
   const owner = await taken();
   if (owner && owner.id !== customer.id) return belongsToSomeoneElse(label, externalId, owner);
-  const [current] = await db
-    .select()
-    .from(identities)
-    .where(and(eq(identities.customerId, customer.id), eq(identities.system, input.system)))
-    .limit(1);
+  const current = await identityLink(db, customer.id, input.system);
   if (current?.externalId === externalId && current.verified) return fail(409, `${label} ${externalId} is already linked to this customer.`, "externalId");
   if (current && current.externalId !== externalId && current.verified && current.matchedBy === "id") {
     return fail(409, `This customer is linked to ${label} ${current.externalId} by our own id; the pipeline would put it back. Fix it at its source instead.`, "externalId");
   }
   try {
-    await db
-      .insert(identities)
-      .values({ customerId: customer.id, system: input.system, externalId, matchedBy: "manual", verified: true })
-      .onConflictDoUpdate({
-        target: [identities.customerId, identities.system],
-        set: { externalId, matchedBy: "manual", verified: true, updatedAt: new Date() },
-      });
+    await linkIdentityManually(db, customer.id, input.system, externalId);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const other = await taken(); // linked elsewhere in the meantime

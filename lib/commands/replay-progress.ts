@@ -1,8 +1,7 @@
 // Progress of a bulk replay, for the console's "x of N done, y failed": an event counts as done once
 // it has finished (again) after the replay was queued; until then it is still waiting or running.
-import { inArray } from "drizzle-orm";
 import type { Db } from "@/db";
-import { events } from "@/db/schema";
+import { eventOutcomes } from "@/db/queries/event-processing";
 
 export type ReplayProgress = {
   total: number;
@@ -21,9 +20,7 @@ export type ReplayProgress = {
 
 /** Counts where each of `ids` stands relative to `since` (the time the replay was queued). */
 export async function replayProgress(db: Db, ids: string[], since: Date): Promise<ReplayProgress> {
-  const rows = ids.length
-    ? await db.select({ id: events.id, status: events.status, processedAt: events.processedAt }).from(events).where(inArray(events.id, ids))
-    : [];
+  const rows = await eventOutcomes(db, ids);
   const progress: ReplayProgress = { total: ids.length, done: 0, succeeded: 0, failed: 0, pending: 0, missing: 0, failedIds: [] };
   for (const row of rows) {
     const finishedSince = row.processedAt !== null && row.processedAt.getTime() >= since.getTime();

@@ -1,13 +1,12 @@
-// What a console operation answers: a value the server action, the admin API and the page can all show.
+// What a console operation answers: the shared Result (lib/result.ts), with a message on success that the
+// server action, the admin API and the page can all show.
 import { hasRole, type Actor } from "@/lib/auth/roles";
 import type { Role } from "@/db/schema";
+import { fail, type Failure, type Result } from "@/lib/result";
 
-export type OperationError = { ok: false; status: 400 | 401 | 403 | 404 | 409 | 502; error: string; field?: string };
-export type OperationResult<T extends object = {}> = ({ ok: true; message: string } & T) | OperationError;
-
-export function fail(status: OperationError["status"], error: string, field?: string): OperationError {
-  return field ? { ok: false, status, error, field } : { ok: false, status, error };
-}
+export { fail };
+export type OperationError = Failure;
+export type OperationResult<T extends object = {}> = Result<{ message: string } & T>;
 
 /** The operations check the role themselves too: the admin API and scripts call them without a page. */
 export function refuseRole(actor: Actor, minRole: Role): OperationError | null {

@@ -6,7 +6,7 @@ import { createTestDb } from "@/db/test-db";
 import { auditLog, users, type Role } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/passwords";
 import type { Actor } from "@/lib/auth/roles";
-import { createUser, findUserByEmail } from "@/lib/auth/users";
+import { createUser, findUserByEmail } from "@/db/queries/users";
 import { addUser, changeUserRole, removeUser } from "./users";
 
 let handle: DbHandle;

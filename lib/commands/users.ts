@@ -1,16 +1,14 @@
 // Console users, managed by owners: add with a role, change a role, remove. The console always keeps an
 // owner (the last one cannot be demoted or removed) and nobody removes themselves.
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db";
-import { userRole, users, type Role, type User } from "@/db/schema";
-import { audit } from "@/lib/audit";
+import { type Db, inTransaction } from "@/db";
+import { userRole, type Role, type User } from "@/db/schema";
+import { audit } from "@/db/queries/audit";
+import { createUser, deleteUser, findUserByEmail, lockUserAndOwners, setUserRole } from "@/db/queries/users";
 import { ROLES, type Actor } from "@/lib/auth/roles";
-import { createUser, findUserByEmail } from "@/lib/auth/users";
 import { fail, isUniqueViolation, refuseRole, type OperationError, type OperationResult } from "./result";
 
 export const MIN_PASSWORD_LENGTH = 12;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const newUserSchema = z.object({
   email: z.string().trim().min(1, "Enter an email address.").max(254).pipe(z.email("Enter a valid email address.")),
@@ -51,16 +49,15 @@ export async function addUser(db: Db, actor: Actor, input: NewUserInput): Promis
 export async function changeUserRole(db: Db, actor: Actor, input: { userId: string; role: Role }): Promise<OperationResult<{ user: PublicUser }>> {
   const refused = refuseRole(actor, "owner");
   if (refused) return refused;
-  return db.transaction(async (tx) => {
-    const target = await lockUserAndOwners(tx as unknown as Db, input.userId);
-    if ("ok" in target) return target;
-    const { user, owners } = target;
+  return inTransaction(db, async (tx) => {
+    const { user, owners } = await lockUserAndOwners(tx, input.userId);
+    if (!user) return noSuchUser();
     if (user.role === input.role) return { ok: true as const, user: publicUser(user), message: `${user.email} is already ${input.role}.` };
     if (user.role === "owner" && owners <= 1) {
       return fail(409, `${user.email} is the last owner. Make someone else owner first, so the console keeps someone who can manage users.`, "role");
     }
-    const [updated] = await tx.update(users).set({ role: input.role, updatedAt: new Date() }).where(eq(users.id, user.id)).returning();
-    await audit(tx as unknown as Db, actor, "user.role_change", { type: "user", id: user.id }, { email: user.email, from: user.role, to: input.role });
+    const updated = await setUserRole(tx, user.id, input.role);
+    await audit(tx, actor, "user.role_change", { type: "user", id: user.id }, { email: user.email, from: user.role, to: input.role });
     return { ok: true as const, user: publicUser(updated!), message: `${user.email} is now ${input.role}.` };
   });
 }
@@ -69,24 +66,14 @@ export async function removeUser(db: Db, actor: Actor, input: { userId: string }
   const refused = refuseRole(actor, "owner");
   if (refused) return refused;
   if (actor.id && actor.id === input.userId) return fail(409, "You cannot remove yourself. Ask another owner to do it.");
-  return db.transaction(async (tx) => {
-    const target = await lockUserAndOwners(tx as unknown as Db, input.userId);
-    if ("ok" in target) return target;
-    const { user, owners } = target;
+  return inTransaction(db, async (tx) => {
+    const { user, owners } = await lockUserAndOwners(tx, input.userId);
+    if (!user) return noSuchUser();
     if (user.role === "owner" && owners <= 1) return fail(409, `${user.email} is the last owner and cannot be removed.`);
-    await tx.delete(users).where(eq(users.id, user.id));
-    await audit(tx as unknown as Db, actor, "user.remove", { type: "user", id: user.id }, { email: user.email, role: user.role });
+    await deleteUser(tx, user.id);
+    await audit(tx, actor, "user.remove", { type: "user", id: user.id }, { email: user.email, role: user.role });
     return { ok: true as const, user: publicUser(user), message: `${user.email} no longer has access. Their open sessions stop working at once.` };
   });
 }
 
-/**
- * Locks every owner row and the target for the rest of the transaction, so two owners demoting each
- * other at the same moment cannot leave the console without one (the second waits, then counts again).
- */
-async function lockUserAndOwners(tx: Db, userId: string): Promise<{ user: User; owners: number } | OperationError> {
-  const owners = await tx.select({ id: users.id }).from(users).where(eq(users.role, "owner")).for("update");
-  const [user] = UUID.test(userId) ? await tx.select().from(users).where(eq(users.id, userId)).for("update") : [];
-  if (!user) return fail(404, "No such user: they may have been removed already. Reload the page.");
-  return { user, owners: owners.length };
-}
+const noSuchUser = () => fail(404, "No such user: they may have been removed already. Reload the page.");

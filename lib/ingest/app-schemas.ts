@@ -1,5 +1,6 @@
 // Shapes of the app's events (the README's "Sending your app's events"); every bad field is named in the 400.
 import { z } from "zod";
+import { formatIssues } from "@/lib/schemas/issues";
 
 const id = z.string().trim().min(1).max(200);
 const email = z.email().max(320);
@@ -40,20 +41,13 @@ export type AppEvent = {
 
 export type ParsedAppEvent = { known: true; event: AppEvent } | { known: false; event: z.infer<typeof appEnvelope> };
 
-/** Names each bad field, e.g. `data.email: Invalid email address`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`).join("; ");
-}
-
 export function parseAppEvent(json: unknown): { ok: true; value: ParsedAppEvent } | { ok: false; error: string } {
   const envelope = appEnvelope.safeParse(json);
-  if (!envelope.success) return { ok: false, error: describeIssues(envelope.error) };
+  if (!envelope.success) return { ok: false, error: formatIssues(envelope.error, { root: "body" }) };
   const type = envelope.data.type;
   if (!Object.hasOwn(appEventData, type)) return { ok: true, value: { known: false, event: envelope.data } };
   const data = appEventData[type as AppEventType].safeParse(envelope.data.data);
-  if (!data.success) {
-    const prefixed = new z.ZodError(data.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
-    return { ok: false, error: describeIssues(prefixed) };
-  }
+  // Named from the envelope, e.g. `data.email: Invalid email address`.
+  if (!data.success) return { ok: false, error: formatIssues(data.error, { root: "body", at: ["data"] }) };
   return { ok: true, value: { known: true, event: { ...envelope.data, data: data.data } as AppEvent } };
 }

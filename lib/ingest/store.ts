@@ -1,22 +1,14 @@
 // Store-once: the events row is the outbox; a duplicate delivery finds the existing row and stops.
-import { randomBytes, randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/db";
-import { events, supportTickets, type EventStatus } from "@/db/schema";
+import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
+import type { EventStatus } from "@/db/schema";
 
-export type StoreInput = {
-  source: "stripe" | "app";
-  externalId: string;
-  type: string;
-  rawBody: string;
-  occurredAt: Date | null;
-  status?: EventStatus;
-  correlationId?: string;
-};
+export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & { status?: EventStatus; correlationId?: string };
 
 export type Stored = { id: string; duplicate: boolean; status: EventStatus; correlationId: string };
 
-const keyOf = (e: { source: string; externalId: string }) => `${e.source}\u0000${e.externalId}`;
+const keyOf = (e: EventKey) => `${e.source}\u0000${e.externalId}`;
 
 /**
  * Stores one event, answering once its row is committed. Concurrent calls on one database are written
@@ -37,19 +29,13 @@ export async function storeEvents(db: Db, inputs: StoreInput[]): Promise<Stored[
     if (!firstOf.has(keyOf(input))) firstOf.set(keyOf(input), i);
   });
   const fresh = [...firstOf.values()].map((i) => inputs[i]!);
-  const inserted = await db
-    .insert(events)
-    .values(fresh.map((input) => ({ ...input, status: input.status ?? "received", correlationId: input.correlationId ?? newCorrelationId() })))
-    .onConflictDoNothing({ target: [events.source, events.externalId] })
-    .returning({ id: events.id, source: events.source, externalId: events.externalId, status: events.status, correlationId: events.correlationId });
+  const inserted = await insertNewEvents(
+    db,
+    fresh.map((input) => ({ ...input, status: input.status ?? "received", correlationId: input.correlationId ?? newCorrelationId() })),
+  );
   const found = new Map(inserted.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]));
   const missing = fresh.filter((input) => !found.has(keyOf(input)));
-  const existing = missing.length
-    ? await db
-        .select({ id: events.id, source: events.source, externalId: events.externalId, status: events.status, correlationId: events.correlationId })
-        .from(events)
-        .where(sql`(${events.source}, ${events.externalId}) in (${sql.join(missing.map((m) => sql`(${m.source}::event_source, ${m.externalId})`), sql`, `)})`)
-    : [];
+  const existing = missing.length ? await existingEvents(db, missing) : [];
   const existed = new Map(existing.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]));
   return inputs.map((input, i) => {
     const key = keyOf(input);
@@ -111,28 +97,4 @@ class GroupWriter {
       await Promise.all(group.map((w) => storeEvents(this.db, [w.input]).then(([s]) => w.resolve(s!), w.reject)));
     }
   }
-}
-
-const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O/1/I: read aloud over the phone
-
-export function newTicketReference(): string {
-  const bytes = randomBytes(8);
-  return `SUP-${Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("")}`;
-}
-
-/** One reference per client request id, however often the phone retries (even as new event ids). */
-export async function reserveTicketReference(
-  db: Db,
-  input: { requestId: string; eventId: string; appUserId: string; email: string; subject: string },
-): Promise<string> {
-  await db
-    .insert(supportTickets)
-    .values({ ...input, reference: newTicketReference() })
-    .onConflictDoNothing({ target: supportTickets.requestId });
-  const [row] = await db
-    .select({ reference: supportTickets.reference })
-    .from(supportTickets)
-    .where(eq(supportTickets.requestId, input.requestId))
-    .limit(1);
-  return row!.reference;
 }

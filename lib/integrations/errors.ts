@@ -1,14 +1,17 @@
 // Integration errors the pipeline can act on: transient ones are retried with backoff (honouring
-// Retry-After), permanent ones fail the step at once, keeping the service's status and message.
+// Retry-After), permanent ones fail the step at once, keeping the service's status, code and message.
 export type ServiceName = "stripe" | "hubspot" | "zendesk" | "alerts";
 
 export class IntegrationError extends Error {
   constructor(
     public readonly service: ServiceName,
+    /** The service's own message (no service or status prefix). */
     message: string,
     public readonly status?: number,
     public readonly transient = false,
     public readonly retryAfterMs?: number,
+    /** The service's error code when it gives one: HubSpot `PROPERTY_DOESNT_EXIST`, Zendesk `RecordInvalid`, Stripe `resource_missing`. */
+    public readonly code?: string,
   ) {
     super(message);
     this.name = transient ? "TransientError" : "PermanentError";
@@ -16,14 +19,14 @@ export class IntegrationError extends Error {
 }
 
 export class TransientError extends IntegrationError {
-  constructor(service: ServiceName, message: string, status?: number, retryAfterMs?: number) {
-    super(service, message, status, true, retryAfterMs);
+  constructor(service: ServiceName, message: string, status?: number, retryAfterMs?: number, code?: string) {
+    super(service, message, status, true, retryAfterMs, code);
   }
 }
 
 export class PermanentError extends IntegrationError {
-  constructor(service: ServiceName, message: string, status?: number) {
-    super(service, message, status, false);
+  constructor(service: ServiceName, message: string, status?: number, code?: string) {
+    super(service, message, status, false, undefined, code);
   }
 }
 

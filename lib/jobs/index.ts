@@ -1,18 +1,29 @@
-// The jobs-driver switch: `inline` runs the pipeline in this process after the response; `inngest` sends
-// `ops/event.received` (id = the event row id, so a retried send is deduplicated by Inngest).
+// The job engine, chosen once (./driver.ts). `inline` runs the pipeline in this
+// process after the response (with a sweeper and a once-a-minute operations timer); `inngest` sends
+// `ops/event.received` (id = the event row id, so a retried send is deduplicated by Inngest) and leaves
+// retries, sweeps and the operations cron to the Inngest functions. Callers enqueue, replay and start;
+// they never ask which engine runs.
 import { after } from "next/server";
 import { getDb } from "@/db";
+import { type SchedulableEvent, unfinishedEvents } from "@/db/queries/event-processing";
 import { env } from "@/lib/env";
-import { log } from "@/lib/log";
 import { getServices } from "@/lib/integrations";
+import { log } from "@/lib/log";
+import type { ProcessMode, ProcessOutcome } from "@/lib/pipeline/engine/process-event";
 import { customerKeyOf } from "@/lib/pipeline/engine/registry";
-import type { ProcessMode } from "@/lib/pipeline/engine/process-event";
+import { jobsDriver } from "./driver";
 import { InlineRunner } from "./inline";
+
+export { jobsDriver };
 
 const globalForJobs = globalThis as unknown as { __opsInlineRunner?: InlineRunner };
 
-export function getInlineRunner(): InlineRunner {
-  globalForJobs.__opsInlineRunner ??= new InlineRunner({ db: getDb, services: getServices, staleAfterMs: env.JOBS_STALE_AFTER_SECONDS * 1000 });
+function getInlineRunner(): InlineRunner {
+  globalForJobs.__opsInlineRunner ??= new InlineRunner({
+    db: getDb,
+    services: getServices,
+    staleAfterMs: env.JOBS_STALE_AFTER_SECONDS * 1000,
+  });
   return globalForJobs.__opsInlineRunner;
 }
 
@@ -30,20 +41,72 @@ function afterResponse(work: () => Promise<unknown>) {
   }
 }
 
-export type EnqueueInput = { id: string; source: "stripe" | "app"; type: string; rawBody: string | null };
+const keyOf = (e: SchedulableEvent) => customerKeyOf(e.source, e.type, e.rawBody);
 
-export async function enqueueEvent(input: EnqueueInput, mode: ProcessMode = "deliver"): Promise<void> {
-  const customerKey = customerKeyOf(input.source, input.type, input.rawBody);
-  if (env.JOBS_DRIVER === "inngest") {
-    const { inngest } = await import("@/inngest/client");
-    try {
-      await inngest.send({ id: mode === "deliver" ? input.id : undefined, name: "ops/event.received", data: { eventId: input.id, customerKey: customerKey ?? input.id, mode } });
-    } catch (err) {
-      // The row is stored: the sweeper function re-sends events that stay `received`.
-      log.error("jobs.enqueue_failed", { eventId: input.id, error: err });
-    }
-    return;
+async function sendToInngest(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
+  if (!events.length) return;
+  const { inngest } = await import("@/inngest/client");
+  try {
+    await inngest.send(
+      events.map((e) => ({
+        // A delivery is deduplicated by the row id; a replay must run again, so it has none.
+        id: mode === "deliver" ? e.id : undefined,
+        name: "ops/event.received" as const,
+        data: { eventId: e.id, customerKey: keyOf(e) ?? e.id, mode },
+      })),
+    );
+  } catch (err) {
+    // The rows are stored: the sweeper function re-sends events that stay `received`.
+    log.error("jobs.enqueue_failed", { eventIds: events.slice(0, 10).map((e) => e.id), count: events.length, error: err });
   }
+}
+
+/** Hands a stored event to the engine. Never throws for the engine: the row is the outbox. */
+export async function enqueueEvent(event: SchedulableEvent, mode: ProcessMode = "deliver"): Promise<void> {
+  if (jobsDriver() === "inngest") return sendToInngest([event], mode);
   const runner = getInlineRunner();
-  afterResponse(() => runner.run(input.id, customerKey, mode));
+  afterResponse(() => runner.run(event.id, keyOf(event), mode));
+}
+
+/** Replays one event: inline, waits for its outcome; on Inngest, answers `queued`. */
+export async function replayNow(event: SchedulableEvent, mode: ProcessMode): Promise<ProcessOutcome | { status: "queued" }> {
+  if (jobsDriver() === "inngest") {
+    await sendToInngest([event], mode);
+    return { status: "queued" };
+  }
+  return getInlineRunner().run(event.id, keyOf(event), mode);
+}
+
+/** Queues many events for a replay, without waiting for them to run. */
+export async function replayLater(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
+  if (jobsDriver() === "inngest") return sendToInngest(events, mode);
+  const runner = getInlineRunner();
+  for (const e of events) void runner.run(e.id, keyOf(e), mode);
+}
+
+/**
+ * Events stored but never finished, with their serialisation keys: what both sweepers (the inline timer
+ * and the Inngest cron) re-drive.
+ */
+export async function findUnfinished(opts: { receivedBefore: Date; staleBefore?: Date; limit: number }) {
+  const rows = await unfinishedEvents(await getDb(), opts);
+  return rows.map((r) => ({ ...r, customerKey: keyOf(r) }));
+}
+
+/** At server start: on the inline driver, the sweeper and the once-a-minute operations loop. */
+export function startJobs(): void {
+  if (jobsDriver() !== "inline") return;
+  getInlineRunner().startSweeper();
+  startOpsTimer();
+}
+
+/** The inline driver's stand-in for the Inngest cron: the operations loop once a minute. */
+function startOpsTimer() {
+  const tick = async () => {
+    const { runOpsTick } = await import("@/lib/monitoring/tick");
+    await runOpsTick(await getDb());
+  };
+  const run = () => void tick().catch((err) => log.error("ops.tick_failed", { error: err }));
+  setTimeout(run, 5_000).unref();
+  setInterval(run, 60_000).unref();
 }

@@ -1,12 +1,12 @@
 // The inline jobs driver: runs the pipeline in this process, at most N events at once, one at a time per
 // customer, and a sweeper that re-drives events left `received`/`processing` after a crash or restart.
 import pLimit from "p-limit";
-import { and, asc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "@/db";
-import { events } from "@/db/schema";
+import { unfinishedEvents } from "@/db/queries/event-processing";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
 import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/engine/process-event";
+import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
 
 export type InlineRunnerOptions = {
@@ -55,15 +55,9 @@ export class InlineRunner {
     const db = await this.opts.db();
     const receivedBefore = new Date(Date.now() - olderThanMs);
     const staleBefore = new Date(Date.now() - (this.opts.staleAfterMs ?? 120_000));
-    const rows = await db
-      .select({ id: events.id, source: events.source, type: events.type, rawBody: events.rawBody })
-      .from(events)
-      .where(or(and(eq(events.status, "received"), lt(events.receivedAt, receivedBefore)), and(eq(events.status, "processing"), lt(events.updatedAt, staleBefore))))
-      .orderBy(asc(events.receivedAt))
-      .limit(500);
+    const rows = await unfinishedEvents(db, { receivedBefore, staleBefore, limit: 500 });
     const fresh = rows.filter((r) => !this.inFlight.has(r.id));
     if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
-    const { customerKeyOf } = await import("@/lib/pipeline/engine/registry");
     await Promise.all(fresh.map((r) => this.run(r.id, customerKeyOf(r.source, r.type, r.rawBody))));
     return fresh.length;
   }

@@ -1,7 +1,7 @@
 // Health figures for GET /api/health and the overview: database, migrations, jobs driver, backlog.
-import { sql } from "drizzle-orm";
-import { getDbHandle, migrationStatus, rowsOf } from "@/db";
-import { env } from "../env";
+import { getDbHandle, migrationStatus } from "@/db";
+import { backlogCounts } from "@/db/queries/event-metrics";
+import { jobsDriver } from "@/lib/jobs/driver";
 
 export type Health = {
   status: "ok" | "degraded" | "down";
@@ -14,30 +14,23 @@ export type Health = {
 
 export async function getHealth(): Promise<Health> {
   const time = new Date().toISOString();
-  const jobs = { driver: env.JOBS_DRIVER };
+  const jobs = { driver: jobsDriver() };
   try {
     const handle = await getDbHandle();
     const started = performance.now();
-    const [counts] = await rowsOf<{ received: number; processing: number; failed: number; oldest: string | null }>(
-      handle.db.execute(sql`
-        select count(*) filter (where status = 'received')::int as received,
-               count(*) filter (where status = 'processing')::int as processing,
-               count(*) filter (where status = 'failed')::int as failed,
-               min(received_at) filter (where status in ('received', 'processing')) as oldest
-        from events where status in ('received', 'processing', 'failed')`),
-    );
+    const counts = await backlogCounts(handle.db);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const migrations = await migrationStatus(handle.db);
-    const oldest = counts?.oldest ? new Date(counts.oldest) : null;
+    const oldest = counts.oldestWaiting;
     return {
       status: migrations.current ? "ok" : "degraded",
       database: { ok: true, driver: handle.driver, latencyMs },
       migrations,
       jobs,
       backlog: {
-        received: counts?.received ?? 0,
-        processing: counts?.processing ?? 0,
-        failed: counts?.failed ?? 0,
+        received: counts.received,
+        processing: counts.processing,
+        failed: counts.failed,
         oldestWaitingSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
       },
       time,

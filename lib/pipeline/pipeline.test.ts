@@ -235,6 +235,50 @@ describe("failures, retries and replays", () => {
     expect((await processEvent(h.db, row.id, { services: h.services, mode: "replay-failed" })).status).toBe("not-claimed");
   });
 
+  it("a failed HubSpot step stores the service, status, code and message in their own columns, and the event names the step", async () => {
+    const body = {
+      status: "error",
+      category: "VALIDATION_ERROR",
+      message: "Property values were not valid: email is invalid",
+      errors: [{ code: "INVALID_EMAIL", message: "Email address is invalid", context: { propertyName: ["email"] } }],
+    };
+    await control.fault(h.sandbox.hubspot, { path: "/crm/v3/objects/contacts/batch/upsert", status: 400, times: "always", body });
+    const userId = uid("u");
+    const e = appEvent("user.signed_up", { userId, email: `${userId}@example.com` });
+    await h.postApp(e);
+    await h.settle();
+    let row = await eventRow("app", e.id);
+    expect(row).toMatchObject({ status: "failed", failedStep: "sync-crm", lastError: "sync-crm: hubspot 400: Property values were not valid: email is invalid" });
+    let steps = await stepsOf(row.id);
+    expect(steps["sync-crm"]).toMatchObject({
+      status: "failed",
+      errorService: "hubspot",
+      errorStatus: 400,
+      errorCode: "INVALID_EMAIL",
+      errorMessage: "Property values were not valid: email is invalid",
+      lastError: "hubspot 400: Property values were not valid: email is invalid",
+    });
+    expect(steps["resolve-identity"]).toMatchObject({ status: "succeeded", errorService: null, errorStatus: null, errorCode: null, errorMessage: null });
+
+    // The fix, then a replay: the step's error fields and the event's failed step are cleared.
+    await control.clearFaults(h.sandbox.hubspot);
+    expect((await processEvent(h.db, row.id, { services: h.services, mode: "replay-failed" })).status).toBe("succeeded");
+    row = await eventRow("app", e.id);
+    expect(row).toMatchObject({ status: "succeeded", failedStep: null, lastError: null });
+    steps = await stepsOf(row.id);
+    expect(steps["sync-crm"]).toMatchObject({ status: "succeeded", errorService: null, errorStatus: null, errorCode: null, errorMessage: null, lastError: null });
+  });
+
+  it("a Stripe 404 stores Stripe's code: update-entitlement failed with resource_missing", async () => {
+    const { userId } = await signUp();
+    const e = stripeEvent("checkout.session.completed", { id: uid("cs"), object: "checkout.session", mode: "subscription", customer: uid("cus"), subscription: uid("sub_missing"), client_reference_id: userId, payment_status: "paid" });
+    await h.postStripe(e);
+    await h.settle();
+    const row = await eventRow("stripe", e.id);
+    expect(row).toMatchObject({ status: "failed", failedStep: "update-entitlement" });
+    expect((await stepsOf(row.id))["update-entitlement"]).toMatchObject({ status: "failed", attempts: 1, errorService: "stripe", errorStatus: 404, errorCode: "resource_missing" });
+  });
+
   it("gives up after the last transient attempt and marks the event failed", async () => {
     await control.fault(h.sandbox.hubspot, { path: "/crm/v3/objects/contacts/batch/upsert", status: 503, times: "always" });
     const userId = uid("u");
@@ -243,7 +287,7 @@ describe("failures, retries and replays", () => {
     await h.settle();
     const row = await eventRow("app", e.id);
     expect(row.status).toBe("failed");
-    expect((await stepsOf(row.id))["sync-crm"]).toMatchObject({ status: "failed", attempts: 5, errorStatus: 503 });
+    expect((await stepsOf(row.id))["sync-crm"]).toMatchObject({ status: "failed", attempts: 5, errorService: "hubspot", errorStatus: 503, errorCode: "INTERNAL_ERROR" });
   });
 });
 
@@ -334,6 +378,9 @@ describe("support.requested under Zendesk faults", () => {
     const [row] = await h.db.select().from(events).where(eq(events.id, String(res.body.id)));
     expect(row!.status).toBe("failed");
     expect(row!.lastError).toContain("create-ticket: zendesk 422: RecordInvalid: Record validation errors");
+    expect(row!.failedStep).toBe("create-ticket");
+    const [step] = await h.db.select().from(eventSteps).where(and(eq(eventSteps.eventId, row!.id), eq(eventSteps.step, "create-ticket")));
+    expect(step).toMatchObject({ errorService: "zendesk", errorStatus: 422, errorCode: "RecordInvalid", errorMessage: expect.stringContaining("Record validation errors") });
   });
 });
 

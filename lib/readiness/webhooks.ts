@@ -1,7 +1,6 @@
 // Webhook freshness: when Stripe and the app last delivered, and whether anything waits unprocessed.
-import { sql } from "drizzle-orm";
 import { formatDistanceStrict } from "date-fns";
-import { rowsOf, type Db } from "@/db";
+import { backlogCounts, lastArrival } from "@/db/queries/event-metrics";
 import { withDatabase } from "./database";
 import { pass, warn, type CheckDefinition, type ReadinessContext } from "./types";
 
@@ -9,11 +8,6 @@ const BACKLOG_MINUTES = 5;
 
 const publicBase = (ctx: ReadinessContext) => (ctx.env.APP_URL ? new URL(ctx.env.APP_URL).origin : "https://<your-host>");
 const ago = (ctx: ReadinessContext, at: Date) => `${formatDistanceStrict(at, ctx.now())} ago (${at.toISOString().replace(/\.\d+Z$/, "Z")})`;
-
-async function lastArrival(db: Db, source: "stripe" | "app"): Promise<Date | null> {
-  const [row] = await rowsOf<{ last: string | Date | null }>(db.execute(sql`select max(received_at) as last from events where source = ${source}`));
-  return row?.last ? new Date(row.last) : null;
-}
 
 function freshness(source: "stripe" | "app"): CheckDefinition {
   const name = source === "stripe" ? "Stripe" : "app";
@@ -45,12 +39,10 @@ export const webhookChecks: CheckDefinition[] = [
     title: "Processing backlog",
     run: (ctx) =>
       withDatabase(ctx, async ({ db }) => {
-        const [row] = await rowsOf<{ waiting: number; oldest: string | Date | null }>(
-          db.execute(sql`select count(*)::int as waiting, min(received_at) as oldest from events where status in ('received', 'processing')`),
-        );
-        const waiting = Number(row?.waiting ?? 0);
-        if (!waiting || !row?.oldest) return pass("Nothing is waiting to be processed.");
-        const oldest = new Date(row.oldest);
+        const backlog = await backlogCounts(db);
+        const waiting = backlog.received + backlog.processing;
+        const oldest = backlog.oldestWaiting;
+        if (!waiting || !oldest) return pass("Nothing is waiting to be processed.");
         const limit = ctx.env.alertThresholds?.backlogMinutes ?? BACKLOG_MINUTES;
         const detail = `${waiting} event${waiting === 1 ? "" : "s"} waiting; the oldest arrived ${ago(ctx, oldest)}.`;
         if (ctx.now().getTime() - oldest.getTime() <= limit * 60_000) return pass(detail);

@@ -1,9 +1,9 @@
-// Console sessions for the access checks: users made with lib/auth/users.ts on the server's PostgreSQL, signed
+// Console sessions for the access checks: users made with db/queries/users.ts on the server's PostgreSQL, signed
 // in through the real Auth.js credentials flow (csrf token, callback, session cookie) like a browser.
 import { encode } from "next-auth/jwt";
 import { openDb } from "../../db";
 import type { Role } from "../../db/schema";
-import { createUser, findUserByEmail } from "@/lib/auth/users";
+import { createUser, findUserByEmail } from "@/db/queries/users";
 
 export async function ensureUser(pgUrl: string, email: string, password: string, role: Role): Promise<string> {
   const handle = await openDb({ url: pgUrl });

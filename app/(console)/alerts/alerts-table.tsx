@@ -2,7 +2,7 @@
 // The alerts list: the shared data table with status, kind, severity and text filters.
 import { useMemo } from "react";
 import type { AlertListRow } from "@/db/queries/alerts";
-import type { PageResult, SortState, TableState } from "@/lib/table-params";
+import type { PageResult, SortState, TableState } from "@/lib/schemas/table-params";
 import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getAlertsColumns } from "./alerts-columns";

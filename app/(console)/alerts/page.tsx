@@ -4,7 +4,7 @@ import { requirePageActor } from "@/lib/auth/access";
 import { hasRole } from "@/lib/auth/roles";
 import { getDb } from "@/db";
 import { alertsTableParams, listAlerts } from "@/db/queries/alerts";
-import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/schemas/table-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AlertsTable } from "./alerts-table";

@@ -2,7 +2,7 @@
 // The audit log list: the shared data table with action, channel, actor and target filters.
 import { useMemo } from "react";
 import type { AuditListRow } from "@/db/queries/audit";
-import type { PageResult, SortState, TableState } from "@/lib/table-params";
+import type { PageResult, SortState, TableState } from "@/lib/schemas/table-params";
 import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getAuditColumns } from "./audit-columns";

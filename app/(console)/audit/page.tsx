@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { auditTableParams, listAuditActions, listAuditLog } from "@/db/queries/audit";
-import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/schemas/table-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AuditTable } from "./audit-table";

@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import type { CustomerListRow, CustomersPage } from "@/db/queries/customers";
-import type { SortState, TableState } from "@/lib/table-params";
+import type { SortState, TableState } from "@/lib/schemas/table-params";
 import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getCustomersColumns } from "./customers-columns";

@@ -4,7 +4,7 @@
 import { useCallback, useMemo, useState } from "react";
 import type { RowSelectionState } from "@tanstack/react-table";
 import type { EventListRow } from "@/db/queries/events";
-import type { PageResult, SortState, TableState } from "@/lib/table-params";
+import type { PageResult, SortState, TableState } from "@/lib/schemas/table-params";
 import { DataTable, type DataTableSelection } from "@/components/data-table/data-table";
 import type { BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
 import { BulkReplayBar } from "./bulk-replay-bar";

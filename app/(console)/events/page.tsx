@@ -8,7 +8,7 @@ import { countReplayable } from "@/lib/commands/replay";
 import type { BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
 import { getDb } from "@/db";
 import { eventsTableParams, listEvents, listEventTypes, type EventFilters } from "@/db/queries/events";
-import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/table-params";
+import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/schemas/table-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { EventsTable } from "./events-table";

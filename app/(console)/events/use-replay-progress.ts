@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { bulkReplayProgressAction } from "@/lib/actions/bulk-replay-progress-action";
 import type { ReplayProgress } from "@/lib/commands/replay-progress";
+import { fail } from "@/lib/result";
 
 const POLL_MS = 1_000;
 const WATCH_MS = 5 * 60_000;
@@ -49,7 +50,7 @@ export function useReplayProgress(onFinished: (run: ReplayRun) => void) {
     let lastDone = 0;
     const until = Date.now() + WATCH_MS;
     const tick = async () => {
-      const result = await bulkReplayProgressAction(ids, queuedAt).catch((err: unknown) => ({ ok: false as const, status: 500, error: String(err) }));
+      const result = await bulkReplayProgressAction(ids, queuedAt).catch((err: unknown) => fail(500, String(err)));
       if (stopped) return;
       if (!result.ok) {
         setRun((r) => (r ? { ...r, state: "error", error: result.error } : r));

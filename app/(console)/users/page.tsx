@@ -1,8 +1,7 @@
 // Users (owners only): who can open this console with which role; add, change a role, remove.
 import type { Metadata } from "next";
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
+import { listUsers } from "@/db/queries/users";
 import { requirePageActor } from "@/lib/auth/access";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -15,11 +14,7 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await requirePageActor("owner", "/users");
-  const db = await getDb();
-  const rows = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSignInAt: users.lastSignInAt, createdAt: users.createdAt })
-    .from(users)
-    .orderBy(asc(users.createdAt));
+  const rows = await listUsers(await getDb());
   const owners = rows.filter((u) => u.role === "owner").length;
   return (
     <>

@@ -13,32 +13,22 @@ export class HubspotService {
   private propertiesReady: Promise<void> | undefined;
 
   constructor(private readonly config: HubspotConfig) {
-    this.client = this.clientFor();
-  }
-
-  /** The SDK client; with a correlation id, one that sends it as X-Correlation-Id on every request. */
-  private clientFor(correlationId?: string): Client {
-    return new Client({
-      accessToken: this.config.accessToken,
-      basePath: this.config.baseUrl,
-      numberOfApiCallRetries: 0,
-      ...(correlationId ? { defaultHeaders: { "X-Correlation-Id": correlationId } } : {}),
-    });
+    this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
   }
 
   /** Creates or updates the contact of an app user; returns the HubSpot contact id. */
   async upsertContact(write: ContactWrite, opts: { correlationId?: string } = {}): Promise<string> {
-    const client = opts.correlationId ? this.clientFor(opts.correlationId) : this.client;
+    const call = callOptions(opts.correlationId);
     try {
       await this.ensureProperties();
-      return await this.upsertOnce(client, write);
+      return await this.upsertOnce(write, call);
     } catch (err) {
       if (!isMissingProperty(err)) throw classifyHubspotError(err);
       // Someone deleted a property since we checked: create it again, then write once more.
       this.propertiesReady = undefined;
       try {
         await this.ensureProperties();
-        return await this.upsertOnce(client, write);
+        return await this.upsertOnce(write, call);
       } catch (again) {
         throw classifyHubspotError(again);
       }
@@ -62,11 +52,12 @@ export class HubspotService {
     return this.propertiesReady;
   }
 
-  private async upsertOnce(client: Client, write: ContactWrite): Promise<string> {
+  private async upsertOnce(write: ContactWrite, call: CallOptions): Promise<string> {
+    const client = this.client;
     const properties = clean({ ...write.properties, ...(write.email ? { email: write.email } : {}), app_user_id: write.appUserId });
     try {
       const res = await this.withTimeout(
-        client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }),
+        client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }, call),
       );
       const id = res.results[0]?.id;
       if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");
@@ -75,7 +66,7 @@ export class HubspotService {
       // The email already belongs to a contact made elsewhere (a form, an import): adopt that contact.
       const existing = existingContactId(err);
       if (!existing) throw err;
-      await this.withTimeout(client.crm.contacts.basicApi.update(existing, { properties }));
+      await this.withTimeout(client.crm.contacts.basicApi.update(existing, { properties }, undefined, call));
       return existing;
     }
   }
@@ -88,6 +79,27 @@ export class HubspotService {
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+type CallOptions = NonNullable<Parameters<Client["crm"]["contacts"]["batchApi"]["upsert"]>[1]>;
+
+/**
+ * Per-call options that send the correlation id as X-Correlation-Id (and keep the client's own headers):
+ * the 13.x SDK applies its `defaultHeaders` only when a call passes options, so every write passes these.
+ */
+function callOptions(correlationId?: string): CallOptions {
+  return {
+    middlewareMergeStrategy: "append",
+    middleware: [
+      {
+        pre: async (context) => {
+          if (correlationId) context.setHeaderParam("X-Correlation-Id", correlationId);
+          return context;
+        },
+        post: async (context) => context,
+      },
+    ],
+  };
 }
 
 function clean(props: Record<string, string | null | undefined>): Record<string, string> {

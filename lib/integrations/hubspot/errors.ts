@@ -2,7 +2,14 @@
 // transient or permanent integration errors, keeping HubSpot's own message for the console.
 import { IntegrationError, PermanentError, TransientError, isNetworkError, isTransientStatus, retryAfterMs } from "../errors";
 
-type ApiExceptionLike = { code?: number; body?: { message?: string; category?: string; errors?: Array<{ error?: string }> }; headers?: Record<string, string> };
+type ApiExceptionLike = { code?: number; body?: { message?: string; category?: string; errors?: Array<{ code?: string; error?: string }> }; headers?: Record<string, string> };
+
+/** HubSpot's code: the first error's own (`PROPERTY_DOESNT_EXIST`, `INVALID_EMAIL`), else the category (`VALIDATION_ERROR`, `RATE_LIMITS`). */
+function hubspotCode(body: ApiExceptionLike["body"]): string | undefined {
+  const first = body?.errors?.[0];
+  const code = first?.code ?? first?.error ?? body?.category;
+  return typeof code === "string" && code ? code : undefined;
+}
 
 export function classifyHubspotError(err: unknown): IntegrationError {
   if (err instanceof IntegrationError) return err;
@@ -13,11 +20,12 @@ export function classifyHubspotError(err: unknown): IntegrationError {
     return isNetworkError(err) ? new TransientError("hubspot", `network: ${message}`) : new PermanentError("hubspot", message);
   }
   const message = e.body?.message ?? `HTTP ${status}`;
+  const code = hubspotCode(e.body);
   if (isTransientStatus(status)) {
     const wait = retryAfterMs(e.headers?.["retry-after"]) ?? (status === 429 ? Number(e.headers?.["x-hubspot-ratelimit-interval-milliseconds"] ?? 1000) : undefined);
-    return new TransientError("hubspot", message, status, wait);
+    return new TransientError("hubspot", message, status, wait, code);
   }
-  return new PermanentError("hubspot", message, status);
+  return new PermanentError("hubspot", message, status, code);
 }
 
 export function isMissingProperty(err: unknown): boolean {

@@ -11,12 +11,21 @@ function messageOf(result: unknown, fallback: string): string {
   return parts.length ? parts.join(": ").slice(0, 500) : fallback;
 }
 
+/** Zendesk's code: `error` when it is an identifier (`RecordInvalid`, `RecordNotFound`), or `error.title` (`Forbidden`); not a sentence. */
+function codeOf(result: unknown): string | undefined {
+  const r = result as { error?: string | { title?: string } } | undefined;
+  if (!r || typeof r !== "object") return undefined;
+  const code = typeof r.error === "string" ? r.error : r.error?.title;
+  return typeof code === "string" && /^[A-Za-z][A-Za-z0-9_]*$/.test(code) ? code : undefined;
+}
+
 export function classifyZendeskError(err: unknown): IntegrationError {
   if (err instanceof IntegrationError) return err;
   const e = err as ZendeskErrorLike;
   if (typeof e?.statusCode === "number") {
     const message = messageOf(e.result, e.message);
-    return isTransientStatus(e.statusCode) ? new TransientError("zendesk", message, e.statusCode) : new PermanentError("zendesk", message, e.statusCode);
+    const code = codeOf(e.result);
+    return isTransientStatus(e.statusCode) ? new TransientError("zendesk", message, e.statusCode, undefined, code) : new PermanentError("zendesk", message, e.statusCode, code);
   }
   const message = e?.message ?? String(err);
   return isNetworkError(err) ? new TransientError("zendesk", `network: ${message}`) : new PermanentError("zendesk", message);
@@ -24,8 +33,10 @@ export function classifyZendeskError(err: unknown): IntegrationError {
 
 export function zendeskStatusError(response: { status: number; headers: { get(name: string): string | null } }, result: unknown): IntegrationError {
   const status = response.status >= 400 ? response.status : ((result as { statusCode?: number })?.statusCode ?? 500);
-  const message = messageOf(result instanceof Error ? (result as ZendeskErrorLike).result ?? { error: result.message } : result, `HTTP ${status}`);
+  const body = result instanceof Error ? (result as ZendeskErrorLike).result : result;
+  const message = messageOf(result instanceof Error && body == null ? { error: result.message } : body, `HTTP ${status}`);
+  const code = codeOf(body);
   return isTransientStatus(status)
-    ? new TransientError("zendesk", message, status, retryAfterMs(response.headers.get("retry-after")))
-    : new PermanentError("zendesk", message, status);
+    ? new TransientError("zendesk", message, status, retryAfterMs(response.headers.get("retry-after")), code)
+    : new PermanentError("zendesk", message, status, code);
 }

@@ -2,13 +2,15 @@
 // succeeded unless the whole event is replayed), and records the outcome. Engine-agnostic: the inline
 // driver calls processEvent; the Inngest function calls startEvent / runNamedStep / finishEvent, each
 // inside its own step.run.
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { eventSteps, events, type Event, type EventStatus } from "@/db/schema";
+import { claimEvent as claimEventRow, eventById, finishEvent, setEventCustomer } from "@/db/queries/event-processing";
+import { ensureStepRows, succeededStepOutputs } from "@/db/queries/event-steps";
+import type { Event, EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
 import { getHandler } from "./registry";
-import { attemptStep, describeError, ensureStepRows } from "./run-step";
+import { attemptStep } from "./run-step";
+import { eventErrorText } from "./step-error";
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from "./retry";
 import type { StepContext, StepResult } from "./types";
 
@@ -22,25 +24,9 @@ const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
   "replay-all": ["failed", "succeeded", "ignored"],
 };
 
-/** Moves the event to `processing` if it is in a claimable state, or stuck in `processing` past the lease. */
-export async function claimEvent(db: Db, eventId: string, mode: ProcessMode, staleAfterMs = 120_000): Promise<Event | undefined> {
-  const staleBefore = new Date(Date.now() - staleAfterMs);
-  const [row] = await db
-    .update(events)
-    .set({ status: "processing", attempts: sql`${events.attempts} + 1`, updatedAt: new Date(), lastError: null })
-    .where(
-      and(
-        eq(events.id, eventId),
-        or(inArray(events.status, CLAIMABLE[mode]), and(eq(events.status, "processing"), lt(events.updatedAt, staleBefore))),
-      ),
-    )
-    .returning();
-  return row;
-}
-
-export async function finishEvent(db: Db, eventId: string, status: EventStatus, lastError: string | null): Promise<void> {
-  const now = new Date();
-  await db.update(events).set({ status, lastError, processedAt: now, updatedAt: now }).where(eq(events.id, eventId));
+/** Moves the event to `processing` if `mode` may claim it, or it is stuck in `processing` past the lease. */
+export function claimEvent(db: Db, eventId: string, mode: ProcessMode, staleAfterMs = 120_000): Promise<Event | undefined> {
+  return claimEventRow(db, eventId, CLAIMABLE[mode], new Date(Date.now() - staleAfterMs));
 }
 
 /** Claims the event and answers which steps still have to run (or the outcome when none will). */
@@ -75,15 +61,11 @@ export async function startEvent(
  * passes what it already holds (`loaded`), saving two queries per step.
  */
 export async function runNamedStep(db: Db, eventId: string, stepName: string, services: Services, loaded?: { event: Event; outputs: Record<string, unknown> }): Promise<StepResult> {
-  const event = loaded?.event ?? (await db.select().from(events).where(eq(events.id, eventId)).limit(1))[0];
+  const event = loaded?.event ?? (await eventById(db, eventId));
   if (!event?.rawBody) throw new Error(`event ${eventId} has no payload`);
   const step = getHandler(event.source, event.type)?.steps.find((s) => s.name === stepName);
   if (!step) throw new Error(`no step ${stepName} for ${event.type}`);
-  const outputs =
-    loaded?.outputs ??
-    Object.fromEntries(
-      (await db.select({ step: eventSteps.step, output: eventSteps.output }).from(eventSteps).where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.status, "succeeded")))).map((r) => [r.step, r.output]),
-    );
+  const outputs = loaded?.outputs ?? (await succeededStepOutputs(db, eventId));
   const ctx: StepContext<unknown> = {
     db,
     event,
@@ -91,9 +73,7 @@ export async function runNamedStep(db: Db, eventId: string, stepName: string, se
     correlationId: event.correlationId,
     services,
     outputs: { ...outputs },
-    setCustomer: async (customerId) => {
-      await db.update(events).set({ customerId }).where(eq(events.id, eventId));
-    },
+    setCustomer: (customerId) => setEventCustomer(db, eventId, customerId),
   };
   const result = await attemptStep(db, eventId, stepName, () => step.run(ctx));
   // What the database now holds for this step (JSON, so dates become strings as when read back), for the
@@ -110,8 +90,8 @@ export async function processEvent(db: Db, eventId: string, opts: ProcessOptions
     try {
       await withRetries(() => runNamedStep(db, eventId, name, opts.services, started), opts.retry ?? DEFAULT_RETRY);
     } catch (err) {
-      const error = `${name}: ${describeError(err)}`;
-      await finishEvent(db, eventId, "failed", error);
+      const error = eventErrorText(name, err);
+      await finishEvent(db, eventId, "failed", error, name);
       log.warn("event.failed", { eventId, correlationId: started.correlationId, step: name, error });
       return { status: "failed", error, failedStep: name };
     }

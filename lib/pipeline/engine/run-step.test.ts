@@ -6,7 +6,8 @@ import { createTestDb } from "@/db/test-db";
 import type { DbHandle } from "@/db";
 import { events, eventSteps } from "@/db/schema";
 import { IntegrationError } from "@/lib/integrations/errors";
-import { attemptStep, ensureStepRows } from "./run-step";
+import { ensureStepRows } from "@/db/queries/event-steps";
+import { attemptStep } from "./run-step";
 
 let h: DbHandle;
 const stale = new Date(Date.now() - 10 * 60_000);
@@ -44,7 +45,18 @@ describe("attemptStep", () => {
     await expect(failing()).rejects.toThrow("rate limited");
     await expect(failing()).rejects.toThrow("rate limited");
     const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
-    expect(step).toMatchObject({ status: "failed", attempts: 2, errorStatus: 429, lastError: "hubspot 429: rate limited" });
+    expect(step).toMatchObject({ status: "failed", attempts: 2, errorService: "hubspot", errorStatus: 429, errorCode: null, errorMessage: "rate limited", lastError: "hubspot 429: rate limited" });
+  });
+
+  it("records a failed query as a database error with its SQLSTATE and the database's words only", async () => {
+    const ev = await staleEvent("evt_run_4");
+    await ensureStepRows(h.db, ev.id, ["resolve-identity"]);
+    const duplicate = () => h.db.insert(events).values({ source: "app", externalId: "evt_run_4", type: "user.signed_up", rawBody: "{}", correlationId: "cor_dup" }).then(() => undefined);
+    await expect(attemptStep(h.db, ev.id, "resolve-identity", duplicate)).rejects.toThrow();
+    const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
+    expect(step).toMatchObject({ status: "failed", errorService: "database", errorStatus: null, errorCode: "23505", errorMessage: expect.stringContaining("duplicate key") });
+    expect(step!.lastError).toMatch(/^database: duplicate key/);
+    expect(step!.lastError).not.toContain("insert into");
   });
 });
 

@@ -4,6 +4,7 @@ import type { Db } from "@/db";
 import type { Event } from "@/db/schema";
 import type { AppEvent } from "@/lib/ingest/app-schemas";
 import type { Services } from "@/lib/integrations";
+import type { StepName } from "./step-names";
 
 export type StepContext<P> = {
   db: Db;
@@ -20,7 +21,7 @@ export type StepContext<P> = {
 /** What a step returns: the reference it made in another system, and anything later steps need. */
 export type StepResult = { externalRef?: string | null; output?: unknown; skipped?: boolean } | void;
 
-export type Step<P> = { name: string; run: (ctx: StepContext<P>) => Promise<StepResult> };
+export type Step<P> = { name: StepName; run: (ctx: StepContext<P>) => Promise<StepResult> };
 
 export type Handler<P> = {
   /** Key that serialises the events of one customer (app user id, Stripe customer id, …). */

@@ -1,12 +1,12 @@
-// Steps shared by several handlers: who the Stripe customer is, and the HubSpot contact projection.
+// `resolve-identity` for Stripe events: who the Stripe customer is (an existing link, our own reference on
+// the object or the Stripe customer, or a unique email match), and how later steps read the answer.
 import type { Customer } from "@/db/schema";
 import { PermanentError } from "@/lib/integrations/errors";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
-import type { ContactWrite } from "@/lib/integrations/hubspot/client";
 import { customerByAppUserId, customerByEmail, customerByIdentity, linkIdentity, upsertAppCustomer } from "@/db/queries/identities";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
-import { contactProjection } from "./crm-projection";
 import type { Step, StepContext, StripePayload } from "../engine/types";
+import { STEP } from "../engine/step-names";
 
 type Obj = Record<string, unknown>;
 export type ResolvedCustomer = { customerId: string; appUserId: string; email: string | null; name: string | null };
@@ -63,7 +63,7 @@ export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, obj
 /** `resolve-identity` for Stripe events: links the event to its customer. */
 export function resolveStripeIdentityStep(objectOf: (p: StripePayload) => Obj = (p) => p.data.object as unknown as Obj): Step<StripePayload> {
   return {
-    name: "resolve-identity",
+    name: STEP.resolveIdentity,
     run: async (ctx) => {
       const customer = await resolveStripeCustomer(ctx, objectOf(ctx.payload));
       await ctx.setCustomer(customer.customerId);
@@ -73,24 +73,7 @@ export function resolveStripeIdentityStep(objectOf: (p: StripePayload) => Obj = 
 }
 
 export function customerFrom<P>(ctx: StepContext<P>): ResolvedCustomer {
-  const customer = ctx.outputs["resolve-identity"] as ResolvedCustomer | undefined;
-  if (!customer) throw new Error("resolve-identity has not run");
+  const customer = ctx.outputs[STEP.resolveIdentity] as ResolvedCustomer | undefined;
+  if (!customer) throw new Error(`${STEP.resolveIdentity} has not run`);
   return customer;
-}
-
-/** `sync-crm`: writes the customer's current state to their HubSpot contact and records the link. */
-export function syncCrmStep<P>(extra?: (ctx: StepContext<P>) => ContactWrite["properties"]): Step<P> {
-  return {
-    name: "sync-crm",
-    run: async (ctx) => {
-      const { customerId } = customerFrom(ctx);
-      const contact = await contactProjection(ctx.db, customerId);
-      const contactId = await ctx.services.hubspot.upsertContact(
-        { ...contact, properties: { ...contact.properties, ...extra?.(ctx) } },
-        { correlationId: ctx.correlationId },
-      );
-      await linkIdentity(ctx.db, customerId, "hubspot", contactId, "id");
-      return { externalRef: contactId };
-    },
-  };
 }

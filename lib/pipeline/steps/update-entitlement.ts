@@ -5,6 +5,7 @@ import { customerFrom } from "./resolve-identity";
 import { applyEntitlement, type EntitlementChange } from "@/db/queries/entitlements";
 import { subscriptionState } from "@/lib/integrations/stripe/shapes";
 import type { Step, StepContext, StripePayload } from "../engine/types";
+import { STEP } from "../engine/step-names";
 
 type Obj = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ export async function fetchSubscription(ctx: StepContext<StripePayload>, id: str
 /** Applies `change` (or skips when it returns null) at the event's time: older events never win. */
 export function entitlementStep(change: (ctx: StepContext<StripePayload>) => Promise<EntitlementChange | null>): Step<StripePayload> {
   return {
-    name: "update-entitlement",
+    name: STEP.updateEntitlement,
     run: async (ctx) => {
       const next = await change(ctx);
       if (!next) return { skipped: true, output: { reason: "no subscription on this event" } };

@@ -6,7 +6,8 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { LINKABLE_SYSTEMS, type LinkableSystem } from "@/lib/commands/customers";
 import { externalUrl } from "./external-links";
-import type { LastSync, SyncedSystem } from "./customer-detail-data";
+import type { LastSync } from "@/db/queries/event-steps";
+import type { SyncedSystem } from "@/lib/pipeline/engine/step-names";
 import { IdentityActions } from "./identity-actions";
 import { LinkIdentityForm } from "./link-identity-form";
 
@@ -133,8 +134,8 @@ function SyncState({ link, sync }: { link: Identity | undefined; sync: LastSync 
         <Link href={`/events/${sync.eventId}`} className="group flex flex-col items-start gap-1" title={sync.error ?? undefined}>
           <StatusBadge status="failed" title="The last sync step failed" />
           <span className="line-clamp-2 max-w-64 text-xs text-red-700 group-hover:underline">
-            {sync.errorStatus && !sync.error?.includes(String(sync.errorStatus)) ? `${sync.errorStatus}: ` : ""}
-            {sync.error ?? "See the event"}
+            {sync.errorStatus ? `${sync.errorStatus}: ` : ""}
+            {sync.errorMessage ?? sync.error ?? "See the event"}
           </span>
         </Link>
       ) : null}

@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { CustomerAlert, CustomerTicket } from "./customer-detail-data";
+import type { CustomerAlert } from "@/db/queries/alerts";
+import type { CustomerTicket } from "@/db/queries/support-tickets";
 
 export function SupportTickets({ tickets, ticketUrl }: { tickets: CustomerTicket[]; ticketUrl: (id: number) => string }) {
   return (

@@ -6,13 +6,14 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/access";
 import { hasRole } from "@/lib/auth/roles";
 import { getHandler } from "@/lib/pipeline/engine/registry";
+import { stepLabel } from "@/lib/pipeline/engine/step-names";
 import { getDb } from "@/db";
 import { getEventDetail, type EventDetail } from "@/db/queries/events";
 import { StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { JsonViewer } from "@/components/events/json-viewer";
-import { splitStepError, StepTimeline } from "@/components/events/step-timeline";
+import { ErrorCode, stepErrorView, StepTimeline } from "@/components/events/step-timeline";
 import { EventActions } from "./event-actions";
 import { EventAutoRefresh } from "./event-auto-refresh";
 import { EventSummary } from "./event-summary";
@@ -24,18 +25,18 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: `Event ${id.slice(0, 8)}` };
 }
 
-/** `sync-crm: hubspot 400: message` (how the pipeline records where an event stopped) in words. */
-function describeStop(lastError: string, stepNames: string[]) {
-  const m = /^([a-z][a-z0-9-]*): ([\s\S]*)$/.exec(lastError);
-  if (!m || !stepNames.includes(m[1]!)) return { headline: "This event stopped with an error", message: lastError };
-  const error = splitStepError(m[2]!, null);
-  const service = error.service ? ` — ${error.service} answered${error.status ? ` HTTP ${error.status}` : ""}` : "";
-  return { headline: `This event stopped at step ${m[1]}${service}`, message: error.message };
+/** Where the event stopped and why: the failed step (events.failed_step) and the error its row recorded. */
+function describeStop(event: EventDetail["event"], steps: EventDetail["steps"]) {
+  const lastError = event.lastError ?? "";
+  const step = event.failedStep ? steps.find((s) => s.step === event.failedStep) : undefined;
+  if (!event.failedStep) return { headline: "This event stopped with an error", step: null, error: null, message: lastError };
+  const error = step ? stepErrorView(step) : null;
+  return { headline: `${stepLabel(event.failedStep)} failed`, step: event.failedStep, error, message: error?.message ?? lastError };
 }
 
 /** Steps in the order the handler runs them (rows are created together, so their own order says little). */
 function inPipelineOrder(detail: EventDetail) {
-  const order = getHandler(detail.event.source, detail.event.type)?.steps.map((s) => s.name) ?? [];
+  const order: string[] = getHandler(detail.event.source, detail.event.type)?.steps.map((s) => s.name) ?? [];
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   return [...detail.steps].sort((a, b) => rank(a.step) - rank(b.step));
 }
@@ -49,7 +50,7 @@ export default async function EventPage({ params }: Params) {
   const steps = inPipelineOrder(detail);
   const canReplay = hasRole(actor.role, "admin");
   const busy = event.status === "received" || event.status === "processing";
-  const stop = event.lastError ? describeStop(event.lastError, steps.map((s) => s.step)) : null;
+  const stop = event.lastError ? describeStop(event, steps) : null;
 
   return (
     <>
@@ -77,6 +78,18 @@ export default async function EventPage({ params }: Params) {
       {stop ? (
         <div role="alert" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           <p className="font-medium">{stop.headline}</p>
+          {stop.step ? (
+            <p className="mt-0.5 text-red-800">
+              This event stopped at step <code className="font-mono text-[12px]">{stop.step}</code>
+              {stop.error ? (
+                <>
+                  {" — "}
+                  {stop.error.source}
+                  <ErrorCode code={stop.error.code} />
+                </>
+              ) : null}
+            </p>
+          ) : null}
           <p className="mt-1 break-words">{stop.message}</p>
           <p className="mt-2 text-red-800">
             {canReplay

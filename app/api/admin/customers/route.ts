@@ -3,7 +3,7 @@
 import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { customersTableParams, listCustomers } from "@/db/queries/customers";
-import { parseRequestTableParams } from "@/lib/table-params";
+import { parseRequestTableParams } from "@/lib/schemas/table-params";
 
 export async function GET(req: Request) {
   return withApiActor(req, "viewer", async () => {

@@ -3,25 +3,19 @@
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { throttle } from "@/lib/auth/rate-limit";
 import { verifyAppSignature } from "@/lib/app-events/signature";
 import { parseAppEvent } from "@/lib/ingest/app-schemas";
 import { findNul } from "@/lib/ingest/nul";
-import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
-import { reserveTicketReference, storeEvent } from "@/lib/ingest/store";
+import { webhookPrelude } from "@/lib/ingest/prelude";
+import { reserveTicketReference } from "@/db/queries/support-tickets";
+import { storeEvent } from "@/lib/ingest/store";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
 import { enqueueEvent } from "@/lib/jobs";
 
 export async function POST(req: Request) {
-  const throttled = await throttle("webhook", req);
-  if (throttled) return throttled;
-  let body: string;
-  try {
-    body = await readBodyCapped(req);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) return jsonError(413, `Payload too large: the limit is ${err.limit} bytes.`);
-    throw err;
-  }
+  const prelude = await webhookPrelude(req);
+  if (!prelude.ok) return prelude.response;
+  const { body } = prelude;
   const signature = verifyAppSignature(req.headers.get("app-signature"), body, env.APP_WEBHOOK_SECRET);
   if (!signature.ok) return jsonError(400, signature.reason);
   let json: unknown;

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { throttle } from "@/lib/auth/rate-limit";
-import { readBodyCapped, BodyTooLargeError } from "@/lib/ingest/read-body";
+import { webhookPrelude } from "@/lib/ingest/prelude";
 import { storeEvent } from "@/lib/ingest/store";
 import { findNul } from "@/lib/ingest/nul";
+import { formatIssues } from "@/lib/schemas/issues";
 import { jsonError, jsonOk } from "@/lib/ingest/respond";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
 import { hasHandler } from "@/lib/pipeline/engine/registry";
@@ -20,15 +20,9 @@ const stripeEnvelope = z.object({
 });
 
 export async function POST(req: Request) {
-  const throttled = await throttle("webhook", req);
-  if (throttled) return throttled;
-  let body: string;
-  try {
-    body = await readBodyCapped(req);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) return jsonError(413, `Payload too large: the limit is ${err.limit} bytes.`);
-    throw err;
-  }
+  const prelude = await webhookPrelude(req);
+  if (!prelude.ok) return prelude.response;
+  const { body } = prelude;
   const header = req.headers.get("stripe-signature");
   if (!header) return jsonError(400, "Missing Stripe-Signature header.");
   let parsed: unknown;
@@ -42,7 +36,7 @@ export async function POST(req: Request) {
   if (nul) return jsonError(400, `Not a Stripe event: ${nul}.`);
   const envelope = stripeEnvelope.safeParse(parsed);
   if (!envelope.success) {
-    return jsonError(400, `Not a Stripe event: ${envelope.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    return jsonError(400, `Not a Stripe event: ${formatIssues(envelope.error, { root: "body" })}`);
   }
   const event = envelope.data;
   const handled = hasHandler("stripe", event.type);

@@ -1,7 +1,8 @@
 // user.signed_up → exactly one customer per app user id, its app identity, and the HubSpot contact.
 import { upsertAppCustomer } from "@/db/queries/identities";
-import { syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
+import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import type { AppPayload, Handler } from "@/lib/pipeline/engine/types";
+import { STEP } from "@/lib/pipeline/engine/step-names";
 
 type SignedUp = Extract<AppPayload, { type: "user.signed_up" }>;
 
@@ -9,7 +10,7 @@ export const userSignedUp: Handler<SignedUp> = {
   customerKey: (p) => `app:${p.data.userId}`,
   steps: [
     {
-      name: "resolve-identity",
+      name: STEP.resolveIdentity,
       run: async (ctx) => {
         const d = ctx.payload.data;
         const customer = await upsertAppCustomer(ctx.db, {

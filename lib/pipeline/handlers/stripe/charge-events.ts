@@ -1,9 +1,11 @@
 // charge.refunded → on the customer's timeline and in HubSpot; charge.dispute.created → also a billing alert.
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
-import { resolveStripeCustomer, syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
-import { raiseBillingAlert } from "@/lib/pipeline/steps/billing-alerts";
+import { resolveStripeCustomer } from "@/lib/pipeline/steps/resolve-identity";
+import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
+import { raiseBillingAlert } from "@/db/queries/alerts";
 import { customerIdOf, formatAmount, paymentNote } from "@/lib/integrations/stripe/shapes";
 import type { Handler, Step, StepContext, StripePayload } from "@/lib/pipeline/engine/types";
+import { STEP } from "@/lib/pipeline/engine/step-names";
 
 type Obj = Record<string, unknown>;
 const object = (p: StripePayload) => p.data.object as unknown as Obj;
@@ -21,7 +23,7 @@ async function chargeOf(ctx: StepContext<StripePayload>): Promise<Obj> {
 }
 
 const resolveChargeIdentity: Step<StripePayload> = {
-  name: "resolve-identity",
+  name: STEP.resolveIdentity,
   run: async (ctx) => {
     const customer = await resolveStripeCustomer(ctx, await chargeOf(ctx));
     await ctx.setCustomer(customer.customerId);
@@ -39,7 +41,7 @@ export const chargeDisputeCreated: Handler<StripePayload> = {
   steps: [
     {
       // Raised first: a dispute needs attention even if the customer cannot be identified.
-      name: "raise-billing-alert",
+      name: STEP.raiseBillingAlert,
       run: async (ctx) => {
         const d = object(ctx.payload);
         const id = await raiseBillingAlert(ctx.db, {

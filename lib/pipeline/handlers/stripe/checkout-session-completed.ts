@@ -1,6 +1,7 @@
 // checkout.session.completed → the Stripe customer linked to the app user, the entitlement from the
 // subscription as Stripe has it now, and HubSpot lifecycle customer + plan + billing status.
-import { resolveStripeIdentityStep, syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
+import { resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
+import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { changeFromSubscription, entitlementStep, fetchSubscription } from "@/lib/pipeline/steps/update-entitlement";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";

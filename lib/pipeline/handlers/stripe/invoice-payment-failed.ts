@@ -1,10 +1,12 @@
 // invoice.payment_failed → entitlement past_due (never grants access), exactly one billing alert per
 // Stripe event id, and the billing status in HubSpot.
-import { customerFrom, resolveStripeIdentityStep, syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
-import { raiseBillingAlert } from "@/lib/pipeline/steps/billing-alerts";
+import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
+import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
+import { raiseBillingAlert } from "@/db/queries/alerts";
 import { entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
 import { customerIdOf, formatAmount, invoiceSubscriptionId, paymentNote } from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";
+import { STEP } from "@/lib/pipeline/engine/step-names";
 
 type Obj = Record<string, unknown>;
 const invoice = (p: StripePayload) => p.data.object as unknown as Obj;
@@ -18,7 +20,7 @@ export const invoicePaymentFailed: Handler<StripePayload> = {
       return subscription ? { status: "past_due", stripeSubscriptionId: subscription } : null;
     }),
     {
-      name: "raise-billing-alert",
+      name: STEP.raiseBillingAlert,
       run: async (ctx) => {
         const inv = invoice(ctx.payload);
         const customer = customerFrom(ctx);

@@ -1,5 +1,6 @@
 // customer.subscription.created / .updated / .deleted → plan, status, period end, cancel-at-period-end.
-import { resolveStripeIdentityStep, syncCrmStep } from "@/lib/pipeline/steps/resolve-identity";
+import { resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
+import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { changeFromSubscription, entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";

@@ -5,24 +5,26 @@ import { getDb } from "@/db";
 import { isUuid } from "@/db/queries/events";
 import { withApiActor } from "@/lib/auth/access";
 import { replayEvent } from "@/lib/commands/replay";
+import { fail, failureResponse } from "@/lib/result";
+import { formatIssues } from "@/lib/schemas/issues";
 
 const body = z.object({ force: z.boolean().optional() }).strict();
 
 export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
   return withApiActor(req, "admin", async (actor) => {
     const { id } = await params;
-    if (!isUuid(id)) return Response.json({ error: "No such event (the id must be a UUID)." }, { status: 404 });
+    if (!isUuid(id)) return failureResponse(fail(404, "No such event (the id must be a UUID)."));
     const text = await req.text();
     let input: unknown = {};
     try {
       input = text.trim() ? JSON.parse(text) : {};
     } catch {
-      return Response.json({ error: "Body is not valid JSON." }, { status: 400 });
+      return failureResponse(fail(400, "Body is not valid JSON."));
     }
     const parsed = body.safeParse(input);
-    if (!parsed.success) return Response.json({ error: `Invalid body: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}` }, { status: 400 });
+    if (!parsed.success) return failureResponse(fail(400, `Invalid body: ${formatIssues(parsed.error, { root: "body" })}`));
     const result = await replayEvent(await getDb(), actor, id, parsed.data);
-    if (!result.ok) return Response.json({ error: result.error }, { status: result.status });
+    if (!result.ok) return failureResponse(result);
     return Response.json({ eventId: result.eventId, outcome: result.outcome });
   });
 }

@@ -1,21 +1,18 @@
 // Server start-up: validate the configuration (exit with a clear message), migrate the database, create
-// the owner, and on the inline driver start the sweeper that re-drives unfinished events and the
-// once-a-minute operations loop (alert rules, notifications, retention).
+// the owner, and start the job engine's background work (lib/jobs: on the inline driver, the sweeper that
+// re-drives unfinished events and the once-a-minute operations loop).
 import pRetry from "p-retry";
-import { env, EnvError } from "./env";
-import { isNetworkError } from "./integrations/errors";
-import { log } from "./log";
+import { env, EnvError } from "../env";
+import { isNetworkError } from "../integrations/errors";
+import { log } from "../log";
 
 export async function startServer(): Promise<void> {
   const handle = await openDatabaseOrExit();
-  const { ensureOwnerOnce } = await import("./auth/next-auth");
+  const { ensureOwnerOnce } = await import("../auth/next-auth");
   await ensureOwnerOnce();
-  if (env.JOBS_DRIVER === "inline") {
-    const { getInlineRunner } = await import("./jobs");
-    getInlineRunner().startSweeper();
-    startOpsTimer();
-  }
-  log.info("server.ready", { database: handle.driver, jobs: env.JOBS_DRIVER });
+  const { jobsDriver, startJobs } = await import("../jobs");
+  startJobs();
+  log.info("server.ready", { database: handle.driver, jobs: jobsDriver() });
 }
 
 /** A database still booting beside us: worth waiting out, as a network error is. */
@@ -79,16 +76,4 @@ export async function openDatabaseOrExit() {
     );
     process.exit(1);
   }
-}
-
-/** The inline driver's stand-in for the Inngest cron: the operations loop once a minute. */
-function startOpsTimer() {
-  const tick = async () => {
-    const { getDb } = await import("@/db");
-    const { runOpsTick } = await import("./monitoring/tick");
-    await runOpsTick(await getDb());
-  };
-  const run = () => void tick().catch((err) => log.error("ops.tick_failed", { error: err }));
-  setTimeout(run, 5_000).unref();
-  setInterval(run, 60_000).unref();
 }

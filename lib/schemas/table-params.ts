@@ -2,6 +2,8 @@
 // client table and the admin API. Pages parse leniently (a bad value falls back to its default);
 // the API parses strictly and answers 400 naming the parameter.
 import { z } from "zod";
+import { fail, failureResponse } from "@/lib/result";
+import { firstIssueMessage } from "@/lib/schemas/issues";
 
 export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 export type SortState<S extends string = string> = { id: S; desc: boolean };
@@ -98,7 +100,7 @@ export function parseTableParams<S extends string, F extends FilterSchemas>(
     if (raw === undefined) continue;
     const result = schema.safeParse(raw);
     if (result.success) filters[name] = result.data;
-    else if (strict) throw new TableParamsError(name, result.error.issues[0]?.message ?? "invalid value");
+    else if (strict) throw new TableParamsError(name, firstIssueMessage(result.error, "invalid value"));
   }
   return { ...parseTableState(input, config, { strict }), filters: filters as ParsedFilters<F> };
 }
@@ -162,7 +164,7 @@ export function parseRequestTableParams<S extends string, F extends FilterSchema
   try {
     return { params: parseTableParams(new URL(req.url).searchParams, config, { strict: true }) };
   } catch (err) {
-    if (err instanceof TableParamsError) return { error: Response.json({ error: err.message }, { status: 400 }) };
+    if (err instanceof TableParamsError) return { error: failureResponse(fail(400, err.message)) };
     throw err;
   }
 }
