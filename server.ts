@@ -40,13 +40,26 @@ async function main() {
       const { request } = await toWebRequest(req, MAX_WEBHOOK_BYTES);
       await sendWebResponse(res, await webhook(request));
     })().catch((err) => {
-      console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "webhook.unhandled", path, error: err instanceof Error ? err.message : String(err) }));
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal error: the event was not stored; retry." }));
+      console.error(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: "error",
+          msg: "webhook.unhandled",
+          path,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+      if (!res.headersSent)
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "Internal error: the event was not stored; retry." }));
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 65_000; // longer than the usual proxy's idle timeout, as next start does
-  server.listen(port, hostname, () => console.log(`▲ Founder-ops console on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+  server.listen(port, hostname, () =>
+    console.log(`▲ Founder-ops console on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),
+  );
 
   const stop = () => {
     server.close();

@@ -16,10 +16,13 @@ http
     const body = Buffer.concat(chunks).toString("utf8");
     try {
       const event = Stripe.webhooks.constructEvent(body, String(req.headers["stripe-signature"] ?? ""), secret!, 300);
-      const rows = await sql`insert into events (source, external_id, type, status, raw_body, correlation_id, occurred_at)
+      const rows =
+        await sql`insert into events (source, external_id, type, status, raw_body, correlation_id, occurred_at)
         values ('stripe', ${event.id}, ${event.type}, 'ignored', ${body}, ${"cor_" + randomUUID()}, to_timestamp(${event.created}))
         on conflict (source, external_id) do nothing returning id`;
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ received: true, duplicate: rows.length === 0 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ received: true, duplicate: rows.length === 0 }));
     } catch (err) {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: (err as Error).message }));
     }

@@ -33,7 +33,14 @@ async function count(dbUrl: string, query: ReturnType<typeof raw>): Promise<numb
   }
 }
 
-export async function burstAndReplay(opts: { baseUrl: string; dbUrl: string; hubspotUrl: string; appSecret: string; adminToken: string; size: number }): Promise<Row[]> {
+export async function burstAndReplay(opts: {
+  baseUrl: string;
+  dbUrl: string;
+  hubspotUrl: string;
+  appSecret: string;
+  adminToken: string;
+  size: number;
+}): Promise<Row[]> {
   const run = `burst${Date.now().toString(36)}`;
   let i = 0;
   const started = Date.now();
@@ -43,27 +50,52 @@ export async function burstAndReplay(opts: { baseUrl: string; dbUrl: string; hub
     amount: opts.size,
     request: () => {
       const n = i++;
-      const body = JSON.stringify({ id: `${run}_${n}`, type: "user.signed_up", created: new Date().toISOString(), data: { userId: `${run}_u${n}`, email: `${run}_u${n}@bench.test` } });
+      const body = JSON.stringify({
+        id: `${run}_${n}`,
+        type: "user.signed_up",
+        created: new Date().toISOString(),
+        data: { userId: `${run}_u${n}`, email: `${run}_u${n}@bench.test` },
+      });
       return { body, headers: { "app-signature": signAppPayload(body, opts.appSecret) } };
     },
   });
   const ingestMs = Date.now() - started;
   const pending = raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status in ('received', 'processing')`;
   const drainMs = (await waitUntil(opts.dbUrl, pending)) + ingestMs;
-  const succeeded = await count(opts.dbUrl, raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status = 'succeeded'`);
-  const contacts = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) => String(c.properties.app_user_id ?? "").startsWith(`${run}_u`));
+  const succeeded = await count(
+    opts.dbUrl,
+    raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status = 'succeeded'`,
+  );
+  const contacts = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) =>
+    String(c.properties.app_user_id ?? "").startsWith(`${run}_u`),
+  );
   const duplicates = contacts.length - new Set(contacts.map((c) => c.properties.app_user_id)).size;
   const rows: Row[] = [
-    { section: "burst", metric: `${opts.size} events ingested`, value: r.ok2xx, unit: `2xx in ${(ingestMs / 1000).toFixed(1)} s`, ok: r.ok2xx === opts.size && r.errors + r.non2xx === 0 },
+    {
+      section: "burst",
+      metric: `${opts.size} events ingested`,
+      value: r.ok2xx,
+      unit: `2xx in ${(ingestMs / 1000).toFixed(1)} s`,
+      ok: r.ok2xx === opts.size && r.errors + r.non2xx === 0,
+    },
     { section: "burst", metric: "ingest p50 / p99 while draining", value: `${r.p50} / ${r.p99}`, unit: "ms" },
     { section: "burst", metric: "time to drain the backlog", value: Number((drainMs / 1000).toFixed(1)), unit: "s" },
-    { section: "burst", metric: "processed once: succeeded, contacts, duplicates", value: `${succeeded}, ${contacts.length}, ${duplicates}`, ok: succeeded === opts.size && contacts.length === opts.size && duplicates === 0 },
+    {
+      section: "burst",
+      metric: "processed once: succeeded, contacts, duplicates",
+      value: `${succeeded}, ${contacts.length}, ${duplicates}`,
+      ok: succeeded === opts.size && contacts.length === opts.size && duplicates === 0,
+    },
   ];
 
   // Bulk replay: mark their CRM step and the events failed, then replay every failed signup of this run.
   const handle = await openDb({ url: opts.dbUrl });
-  await handle.db.execute(raw`update event_steps set status = 'failed', last_error = 'bench: marked failed' where step = 'sync-crm' and event_id in (select id from events where external_id like ${run + "_%"})`);
-  await handle.db.execute(raw`update events set status = 'failed', last_error = 'sync-crm: bench' where external_id like ${run + "_%"}`);
+  await handle.db.execute(
+    raw`update event_steps set status = 'failed', last_error = 'bench: marked failed' where step = 'sync-crm' and event_id in (select id from events where external_id like ${run + "_%"})`,
+  );
+  await handle.db.execute(
+    raw`update events set status = 'failed', last_error = 'sync-crm: bench' where external_id like ${run + "_%"}`,
+  );
   await handle.close();
   const t0 = Date.now();
   const res = await fetch(`${opts.baseUrl}/api/admin/events/replay`, {
@@ -75,11 +107,24 @@ export async function burstAndReplay(opts: { baseUrl: string; dbUrl: string; hub
   const enqueueMs = Date.now() - t0;
   const replayPending = raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status in ('failed', 'processing', 'received')`;
   const replayDrainMs = (await waitUntil(opts.dbUrl, replayPending)) + enqueueMs;
-  const after = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) => String(c.properties.app_user_id ?? "").startsWith(`${run}_u`));
+  const after = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) =>
+    String(c.properties.app_user_id ?? "").startsWith(`${run}_u`),
+  );
   rows.push(
-    { section: "bulk replay", metric: `${queued} failed events queued`, value: enqueueMs, unit: "ms to enqueue", ok: queued === opts.size },
+    {
+      section: "bulk replay",
+      metric: `${queued} failed events queued`,
+      value: enqueueMs,
+      unit: "ms to enqueue",
+      ok: queued === opts.size,
+    },
     { section: "bulk replay", metric: "time to drain", value: Number((replayDrainMs / 1000).toFixed(1)), unit: "s" },
-    { section: "bulk replay", metric: "contacts after replay (no duplicates)", value: after.length, ok: after.length === opts.size },
+    {
+      section: "bulk replay",
+      metric: "contacts after replay (no duplicates)",
+      value: after.length,
+      ok: after.length === opts.size,
+    },
   );
   return rows;
 }

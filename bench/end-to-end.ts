@@ -7,7 +7,13 @@ import { percentile, type Row } from "./lib/stats";
 
 type RecordedWrite = { at: string; durationMs: number; body: { inputs?: Array<{ id: string }> } };
 
-export async function endToEnd(opts: { baseUrl: string; hubspotUrl: string; secret: string; count: number; perSecond: number }): Promise<Row[]> {
+export async function endToEnd(opts: {
+  baseUrl: string;
+  hubspotUrl: string;
+  secret: string;
+  count: number;
+  perSecond: number;
+}): Promise<Row[]> {
   await control.reset(opts.hubspotUrl);
   const sentAt = new Map<string, number>();
   const run = Date.now().toString(36);
@@ -17,9 +23,18 @@ export async function endToEnd(opts: { baseUrl: string; hubspotUrl: string; secr
     await new Promise((r) => setTimeout(r, Math.max(0, started + (i * 1000) / opts.perSecond - Date.now())));
     {
       const userId = `bench_${run}_${i}`;
-      const body = JSON.stringify({ id: `bench_e2e_${run}_${i}`, type: "user.signed_up", created: new Date().toISOString(), data: { userId, email: `${userId}@bench.test` } });
+      const body = JSON.stringify({
+        id: `bench_e2e_${run}_${i}`,
+        type: "user.signed_up",
+        created: new Date().toISOString(),
+        data: { userId, email: `${userId}@bench.test` },
+      });
       sentAt.set(userId, Date.now());
-      const res = await fetch(`${opts.baseUrl}/api/webhooks/app`, { method: "POST", headers: { "content-type": "application/json", "app-signature": signAppPayload(body, opts.secret) }, body });
+      const res = await fetch(`${opts.baseUrl}/api/webhooks/app`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "app-signature": signAppPayload(body, opts.secret) },
+        body,
+      });
       if (!res.ok) errors++;
       await res.arrayBuffer();
     }
@@ -28,7 +43,9 @@ export async function endToEnd(opts: { baseUrl: string; hubspotUrl: string; secr
   const latencies: number[] = [];
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const writes = (await control.requests(opts.hubspotUrl, { path: "/crm/v3/objects/contacts/batch/upsert" })) as unknown as RecordedWrite[];
+    const writes = (await control.requests(opts.hubspotUrl, {
+      path: "/crm/v3/objects/contacts/batch/upsert",
+    })) as unknown as RecordedWrite[];
     latencies.length = 0;
     for (const w of writes) {
       const id = w.body?.inputs?.[0]?.id;
@@ -40,8 +57,21 @@ export async function endToEnd(opts: { baseUrl: string; hubspotUrl: string; secr
   }
   const p95 = percentile(latencies, 95);
   return [
-    { section: "end to end", metric: `events at ${opts.perSecond}/s`, value: latencies.length, unit: `of ${opts.count}`, ok: latencies.length === opts.count && errors === 0 },
+    {
+      section: "end to end",
+      metric: `events at ${opts.perSecond}/s`,
+      value: latencies.length,
+      unit: `of ${opts.count}`,
+      ok: latencies.length === opts.count && errors === 0,
+    },
     { section: "end to end", metric: "webhook → HubSpot p50", value: percentile(latencies, 50), unit: "ms" },
-    { section: "end to end", metric: "webhook → HubSpot p95", value: p95, unit: "ms", target: "≤ 1000 ms", ok: p95 <= 1000 },
+    {
+      section: "end to end",
+      metric: "webhook → HubSpot p95",
+      value: p95,
+      unit: "ms",
+      target: "≤ 1000 ms",
+      ok: p95 <= 1000,
+    },
   ];
 }

@@ -13,7 +13,9 @@ type Target = { name: string; url: string; signed: boolean };
 async function countStripeRows(dbUrl: string): Promise<number> {
   const handle = await openDb({ url: dbUrl });
   try {
-    const result = (await handle.db.execute(raw`select count(*)::int as n from events where source = 'stripe' and external_id like 'evt_bench_%'`)) as unknown as Array<{ n: number }>;
+    const result = (await handle.db.execute(
+      raw`select count(*)::int as n from events where source = 'stripe' and external_id like 'evt_bench_%'`,
+    )) as unknown as Array<{ n: number }>;
     return result[0]!.n;
   } finally {
     await handle.close();
@@ -21,7 +23,10 @@ async function countStripeRows(dbUrl: string): Promise<number> {
 }
 
 export async function startBareServer(port: number, dbUrl: string, secret: string): Promise<ChildProcess> {
-  const child = fork("bench/bare-server.ts", [String(port), dbUrl, secret], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const child = fork("bench/bare-server.ts", [String(port), dbUrl, secret], {
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
   await new Promise<void>((resolve, reject) => {
     child.once("message", () => resolve());
     child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
@@ -56,7 +61,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * them), in interleaved rounds (floor, route, ceiling, floor, route, …) so that a noisy neighbour or a
  * database checkpoint hits all three alike; each figure is the median over the rounds.
  */
-export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: string; secret: string; seconds: number; rounds: number; connections: number[]; serverPid: number; sampleMemory: () => void }): Promise<Row[]> {
+export async function ingest(opts: {
+  baseUrl: string;
+  bareUrl: string;
+  dbUrl: string;
+  secret: string;
+  seconds: number;
+  rounds: number;
+  connections: number[];
+  serverPid: number;
+  sampleMemory: () => void;
+}): Promise<Row[]> {
   const targets: Target[] = [
     { name: "framework floor (/api/ping)", url: `${opts.baseUrl}/api/ping`, signed: true },
     { name: "webhook route", url: `${opts.baseUrl}/api/webhooks/stripe`, signed: true },
@@ -87,7 +102,11 @@ export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: st
           routeOk += r.ok2xx;
           await new Promise((done) => setTimeout(done, 1_000)); // requests still in flight when the clock stopped
           const stored = (await countStripeRows(opts.dbUrl)) - before;
-          lossCheck = { ok2xx: lossCheck.ok2xx + r.ok2xx, stored: lossCheck.stored + stored, sent: lossCheck.sent + generated() - sentBefore };
+          lossCheck = {
+            ok2xx: lossCheck.ok2xx + r.ok2xx,
+            stored: lossCheck.stored + stored,
+            sent: lossCheck.sent + generated() - sentBefore,
+          };
         }
       }
     }
@@ -99,14 +118,41 @@ export async function ingest(opts: { baseUrl: string; bareUrl: string; dbUrl: st
       const p99 = median(runs.map((r) => r.p99));
       const errors = runs.reduce((n, r) => n + r.errors + r.non2xx, 0);
       rows.push({ section, metric: `${t.name} req/s`, value: Math.round(rps(t.name)) });
-      rows.push({ section, metric: `${t.name} p50 / p99`, value: `${median(runs.map((r) => r.p50))} / ${p99}`, unit: "ms", ...(isRoute && connections === 16 ? { target: "p99 ≤ 50 ms", ok: p99 <= 50 } : {}) });
-      rows.push({ section, metric: `${t.name} errors`, value: errors, ...(isRoute ? { target: "0", ok: errors === 0 } : {}) });
+      rows.push({
+        section,
+        metric: `${t.name} p50 / p99`,
+        value: `${median(runs.map((r) => r.p50))} / ${p99}`,
+        unit: "ms",
+        ...(isRoute && connections === 16 ? { target: "p99 ≤ 50 ms", ok: p99 <= 50 } : {}),
+      });
+      rows.push({
+        section,
+        metric: `${t.name} errors`,
+        value: errors,
+        ...(isRoute ? { target: "0", ok: errors === 0 } : {}),
+      });
     }
     // Nothing answered 2xx is lost (stored ≥ 2xx); requests cut off by the end of a round may add a few rows.
-    rows.push({ section, metric: "2xx answers ≤ rows stored ≤ requests sent", value: `${lossCheck.ok2xx} ≤ ${lossCheck.stored} ≤ ${lossCheck.sent}`, ok: lossCheck.ok2xx <= lossCheck.stored && lossCheck.stored <= lossCheck.sent });
-    rows.push({ section, metric: "webhook route server CPU per request", value: (routeCpuMs / Math.max(1, routeOk)).toFixed(2), unit: "ms" });
+    rows.push({
+      section,
+      metric: "2xx answers ≤ rows stored ≤ requests sent",
+      value: `${lossCheck.ok2xx} ≤ ${lossCheck.stored} ≤ ${lossCheck.sent}`,
+      ok: lossCheck.ok2xx <= lossCheck.stored && lossCheck.stored <= lossCheck.sent,
+    });
+    rows.push({
+      section,
+      metric: "webhook route server CPU per request",
+      value: (routeCpuMs / Math.max(1, routeOk)).toFixed(2),
+      unit: "ms",
+    });
     const [floor, route, ceiling] = targets.map((t) => rps(t.name)) as [number, number, number];
-    rows.push({ section, metric: "route / framework floor", value: (route / floor).toFixed(2), target: "≥ 0.85", ok: route / floor >= 0.85 });
+    rows.push({
+      section,
+      metric: "route / framework floor",
+      value: (route / floor).toFixed(2),
+      target: "≥ 0.85",
+      ok: route / floor >= 0.85,
+    });
     rows.push({ section, metric: "route / bare ceiling", value: (route / ceiling).toFixed(2) });
   }
   return rows;

@@ -16,7 +16,10 @@ import { startPostgres } from "./lib/postgres";
 import { printTable, type Row } from "./lib/stats";
 
 const quick = process.argv.includes("--quick");
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 const want = (name: string) => !only || only.includes(name);
 
 function freePort(): Promise<number> {
@@ -59,19 +62,64 @@ async function main() {
       try {
         rows.push(...(await fn()));
       } catch (err) {
-        rows.push({ section: name, metric: `failed: ${err instanceof Error ? err.message : err}`, value: "-", ok: false });
+        rows.push({
+          section: name,
+          metric: `failed: ${err instanceof Error ? err.message : err}`,
+          value: "-",
+          ok: false,
+        });
       }
     };
-    await section("e2e", () => endToEnd({ baseUrl, hubspotUrl: sandbox.hubspot.url, secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, count: quick ? 100 : 1000, perSecond: 20 }));
-    await section("ingest", () =>
-      ingest({ baseUrl, bareUrl: `http://127.0.0.1:${barePort}/`, dbUrl: pg.url, secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET, seconds: quick ? 3 : 5, rounds: quick ? 1 : 4, connections: [16, 64], serverPid: server.pid!, sampleMemory: () => memory.sample() }),
+    await section("e2e", () =>
+      endToEnd({
+        baseUrl,
+        hubspotUrl: sandbox.hubspot.url,
+        secret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET,
+        count: quick ? 100 : 1000,
+        perSecond: 20,
+      }),
     );
-    await section("burst", () => burstAndReplay({ baseUrl, dbUrl: pg.url, hubspotUrl: sandbox.hubspot.url, appSecret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET, adminToken: DEMO_DEFAULTS.ADMIN_API_TOKEN, size: quick ? 500 : 10_000 }));
+    await section("ingest", () =>
+      ingest({
+        baseUrl,
+        bareUrl: `http://127.0.0.1:${barePort}/`,
+        dbUrl: pg.url,
+        secret: DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET,
+        seconds: quick ? 3 : 5,
+        rounds: quick ? 1 : 4,
+        connections: [16, 64],
+        serverPid: server.pid!,
+        sampleMemory: () => memory.sample(),
+      }),
+    );
+    await section("burst", () =>
+      burstAndReplay({
+        baseUrl,
+        dbUrl: pg.url,
+        hubspotUrl: sandbox.hubspot.url,
+        appSecret: DEMO_DEFAULTS.APP_WEBHOOK_SECRET,
+        adminToken: DEMO_DEFAULTS.ADMIN_API_TOKEN,
+        size: quick ? 500 : 10_000,
+      }),
+    );
     await section("scale", () =>
-      consoleAtScale({ dbUrl: pg.url, baseUrl, authSecret: DEMO_DEFAULTS.AUTH_SECRET, adminEmail: DEMO_DEFAULTS.ADMIN_EMAIL, events: quick ? 10_000 : 1_000_000, customers: quick ? 1_000 : 100_000, runs: quick ? 5 : 30 }),
+      consoleAtScale({
+        dbUrl: pg.url,
+        baseUrl,
+        authSecret: DEMO_DEFAULTS.AUTH_SECRET,
+        adminEmail: DEMO_DEFAULTS.ADMIN_EMAIL,
+        events: quick ? 10_000 : 1_000_000,
+        customers: quick ? 1_000 : 100_000,
+        runs: quick ? 5 : 30,
+      }),
     );
     memory.sample();
-    rows.push({ section: "memory", metric: "peak server RSS (npm start server, under ingest load)", value: memory.peakMiB(), unit: "MiB" });
+    rows.push({
+      section: "memory",
+      metric: "peak server RSS (npm start server, under ingest load)",
+      value: memory.peakMiB(),
+      unit: "MiB",
+    });
   } finally {
     bare.kill("SIGTERM");
     server.kill("SIGTERM");
@@ -79,8 +127,16 @@ async function main() {
     pg.stop();
   }
   printTable(rows);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  fs.writeFileSync("bench/results.json", JSON.stringify({ at: new Date().toISOString(), quick, machine, rows }, null, 2));
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  fs.writeFileSync(
+    "bench/results.json",
+    JSON.stringify({ at: new Date().toISOString(), quick, machine, rows }, null, 2),
+  );
   console.log(`\nWritten to bench/results.json (${machine.cpus} cores, ${machine.cpuModel}, Node ${machine.node}).`);
   const missed = rows.filter((r) => r.ok === false);
   if (missed.length) console.log(`Targets missed: ${missed.map((r) => `${r.section} / ${r.metric}`).join("; ")}`);

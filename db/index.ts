@@ -54,7 +54,9 @@ function lockDataDir(dataDir: string): () => void {
   try {
     const holder = Number(fs.readFileSync(lockFile, "utf8"));
     if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`The embedded database in ${dataDir} is in use by process ${holder} (is the console or npm run demo already running?). Stop it, or set DATABASE_URL.`);
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${holder} (is the console or npm run demo already running?). Stop it, or set DATABASE_URL.`,
+      );
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

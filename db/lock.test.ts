@@ -11,7 +11,10 @@ describe("embedded database lock", () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ops-lock-")), "pglite");
     const first = await openDb({ dataDir: dir });
     const script = `import("./db/index.ts").then((m) => m.openDb({ dataDir: ${JSON.stringify(dir)} })).then(async (h) => { await h.close(); console.log("opened"); }, (e) => { console.error(e.message); process.exit(3); })`;
-    const second = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    const second = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(second.status).toBe(3);
     expect(second.stderr).toContain(`is in use by process ${process.pid}`);
     await first.close();

@@ -20,23 +20,38 @@ for (const { path, heading } of PAGES) {
     page.on("pageerror", (err) => errors.push(err.message));
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-    await page.screenshot({ path: `e2e/screenshots/${heading.toLowerCase().replace(/\s+/g, "-")}.png`, fullPage: true });
+    await page.screenshot({
+      path: `e2e/screenshots/${heading.toLowerCase().replace(/\s+/g, "-")}.png`,
+      fullPage: true,
+    });
     expect(errors).toEqual([]);
   });
 }
 
-test("the health endpoint reports the database, migrations, jobs driver and backlog without secrets", async ({ request }) => {
+test("the health endpoint reports the database, migrations, jobs driver and backlog without secrets", async ({
+  request,
+}) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
   const body = await res.json();
-  expect(body).toMatchObject({ status: "ok", database: { ok: true, driver: "pglite" }, migrations: { current: true }, jobs: { driver: "inline" } });
+  expect(body).toMatchObject({
+    status: "ok",
+    database: { ok: true, driver: "pglite" },
+    migrations: { current: true },
+    jobs: { driver: "inline" },
+  });
   expect(body.backlog).toMatchObject({ received: expect.any(Number), processing: expect.any(Number) });
   expect(JSON.stringify(body)).not.toMatch(/sk_test|whsec_|pat-|demo-password|token/i);
 });
 
 test("the admin API answers 401 JSON without a session or token", async ({ playwright, baseURL }) => {
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  for (const path of ["/api/admin/customers", "/api/admin/events", "/api/admin/customers/u_1", "/api/admin/events/00000000-0000-0000-0000-000000000000"]) {
+  for (const path of [
+    "/api/admin/customers",
+    "/api/admin/events",
+    "/api/admin/customers/u_1",
+    "/api/admin/events/00000000-0000-0000-0000-000000000000",
+  ]) {
     const res = await anonymous.get(path);
     expect(res.status(), path).toBe(401);
     expect(await res.json()).toMatchObject({ error: expect.any(String) });

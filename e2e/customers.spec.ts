@@ -29,7 +29,9 @@ async function openCustomerFromList(page: Page, email: string) {
   await expect(page.getByRole("heading", { level: 1, name: "Grace Hopper" })).toBeVisible();
 }
 
-test("owner: search a customer by email and see them in all four systems, with the ticket reference", async ({ page }) => {
+test("owner: search a customer by email and see them in all four systems, with the ticket reference", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(err.message));
   const seeded = await seedCustomer();
@@ -42,12 +44,17 @@ test("owner: search a customer by email and see them in all four systems, with t
   for (const [system, id] of Object.entries(ids)) {
     await expect(identity.locator(`tr[data-system="${system}"]`)).toContainText(id);
   }
-  await expect(identity.getByRole("link", { name: new RegExp(seeded.stripeCustomerId) })).toHaveAttribute("href", `https://dashboard.stripe.com/test/customers/${seeded.stripeCustomerId}`);
+  await expect(identity.getByRole("link", { name: new RegExp(seeded.stripeCustomerId) })).toHaveAttribute(
+    "href",
+    `https://dashboard.stripe.com/test/customers/${seeded.stripeCustomerId}`,
+  );
   // The requester was made by the pipeline with our app user id: linked by our id, nothing to confirm.
   await expect(identity.locator('tr[data-system="zendesk"]')).toContainText("By our id");
   await expect(page.getByRole("region", { name: "Support tickets" })).toContainText(seeded.reference);
   await expect(page.getByRole("region", { name: "Entitlement" })).toContainText("Active");
-  await expect(page.getByRole("region", { name: /Timeline/ }).getByRole("link", { name: /checkout\.session\.completed/ })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: /Timeline/ }).getByRole("link", { name: /checkout\.session\.completed/ }),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Re-sync to CRM" })).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/customer-detail.png", fullPage: true });
 
@@ -62,10 +69,16 @@ test("an unknown app user id says so and leads back to the search", async ({ pag
   await expect(page.getByRole("link", { name: "Search customers" })).toBeVisible();
 });
 
-test("a viewer made on the Users page sees no actions, and the server refuses their replay with 403", async ({ page, browser, baseURL }) => {
+test("a viewer made on the Users page sees no actions, and the server refuses their replay with 403", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const seeded = await seedCustomer();
   await linkedEverywhere(page.request, seeded.appUserId);
-  const events = (await (await page.request.get(`/api/admin/events?customer=${seeded.appUserId}`)).json()) as { rows: { id: string }[] };
+  const events = (await (await page.request.get(`/api/admin/events?customer=${seeded.appUserId}`)).json()) as {
+    rows: { id: string }[];
+  };
   const eventId = events.rows[0]!.id;
 
   const viewer = { email: `${uniqueId("viewer")}@example.com`.toLowerCase(), password: "viewer-temporary-pw" };
@@ -92,7 +105,8 @@ test("a viewer made on the Users page sees no actions, and the server refuses th
   await openCustomerFromList(asViewer, seeded.email);
   await expect(asViewer.getByRole("table", { name: /Linked identities/ })).toContainText(seeded.stripeCustomerId);
   await expect(asViewer.getByText("You have read-only access")).toBeVisible();
-  for (const name of [/Re-sync/, /Confirm/, /Unlink/, /^Link$/]) await expect(asViewer.getByRole("button", { name })).toHaveCount(0);
+  for (const name of [/Re-sync/, /Confirm/, /Unlink/, /^Link$/])
+    await expect(asViewer.getByRole("button", { name })).toHaveCount(0);
   await expect(asViewer.getByLabel("External id")).toHaveCount(0);
 
   const replay = await context.request.post(`/api/admin/events/${eventId}/replay`, { data: {} });

@@ -30,29 +30,53 @@ test("the Readiness page shows the doctor's checks, grouped, with a summary and 
   await expect(summary).toContainText(/\d+ to fix before launch/);
   await expect(summary.getByRole("link", { name: "Demo mode off" })).toHaveAttribute("href", "#config.demo-mode");
 
-  for (const group of ["Configuration", "Database", "Integrations", "Background jobs", "Webhook freshness", "Public URL", "Email domain"])
+  for (const group of [
+    "Configuration",
+    "Database",
+    "Integrations",
+    "Background jobs",
+    "Webhook freshness",
+    "Public URL",
+    "Email domain",
+  ])
     await expect(page.getByRole("heading", { level: 2, name: group })).toBeVisible();
 
   const row = (id: string) => page.locator(`[data-check="${id}"]`);
   await expect(row("config.demo-mode")).toHaveAttribute("data-status", "fail");
   await expect(row("config.demo-mode")).toContainText("DEMO_MODE=1 with NODE_ENV=production");
   await expect(row("config.demo-mode")).toContainText("Fix: Unset DEMO_MODE");
-  for (const id of ["config.stripe-key", "config.webhook-secrets", "config.auth-secret", "config.admin", "config.other", "database.connection", "database.migrations", "jobs.engine"])
+  for (const id of [
+    "config.stripe-key",
+    "config.webhook-secrets",
+    "config.auth-secret",
+    "config.admin",
+    "config.other",
+    "database.connection",
+    "database.migrations",
+    "jobs.engine",
+  ])
     await expect(row(id), id).toHaveAttribute("data-status", "pass");
   await expect(row("database.connection")).toContainText("Embedded PGlite");
   // Each integration is checked through the sandbox base URL this server was given.
-  for (const [id, url] of [["integrations.stripe", process.env.SANDBOX_STRIPE_URL], ["integrations.hubspot", process.env.SANDBOX_HUBSPOT_URL]])
+  for (const [id, url] of [
+    ["integrations.stripe", process.env.SANDBOX_STRIPE_URL],
+    ["integrations.hubspot", process.env.SANDBOX_HUBSPOT_URL],
+  ])
     await expect(row(id!), id!).toContainText(url!);
   await expect(row("public-url.app-url")).toHaveAttribute("data-status", "warn");
 
   // The same checks as the terminal, with the same results (the database rows differ: the doctor must not
   // open the embedded database this server holds open, and says so).
   const doctor = doctorChecks();
-  const onPage = await page.locator("[data-check]").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-check"), r.getAttribute("data-status")]));
+  const onPage = await page
+    .locator("[data-check]")
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-check"), r.getAttribute("data-status")]));
   expect(onPage.map(([id]) => id)).toEqual(doctor.map((c) => c.id));
   const comparable = (list: string[][]) => list.filter(([id]) => !/^(database|webhooks)\./.test(id));
   expect(comparable(onPage as string[][])).toEqual(comparable(doctor.map((c) => [c.id, c.status])));
-  expect(doctor.find((c) => c.id === "database.connection")?.detail).toContain("is the demo server running? stop it or set DATABASE_URL");
+  expect(doctor.find((c) => c.id === "database.connection")?.detail).toContain(
+    "is the demo server running? stop it or set DATABASE_URL",
+  );
 
   const html = await page.content();
   expect(html).not.toMatch(/demo-password|sk_test_demo|pat-demo|whsec_demo|zendesk-demo-token|appsec_demo/);

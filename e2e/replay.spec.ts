@@ -24,7 +24,9 @@ async function failedSignups(page: Page, n: number) {
       const userId = uniqueId("bulk");
       expect((await postApp("user.signed_up", { userId, email: `${userId}@example.com` })).status).toBe(200);
     }
-    await eventually(async () => expect((await eventsApi(page, { status: "failed", type: "user.signed_up", from })).total).toBe(n));
+    await eventually(async () =>
+      expect((await eventsApi(page, { status: "failed", type: "user.signed_up", from })).total).toBe(n),
+    );
   } finally {
     await healHubspot();
   }
@@ -50,8 +52,13 @@ test("a failed event: the detail shows the service's error, and Replay failed st
   await expect(step).toContainText("HubSpot answered HTTP 400");
   await expect(step).toContainText(INJECTED);
   await expect(page.locator('[data-step="resolve-identity"]')).toHaveAttribute("data-status", "succeeded");
-  await expect(page.getByRole("alert").filter({ hasText: "This event stopped at step sync-crm — HubSpot answered HTTP 400" })).toContainText(INJECTED);
-  await expect(page.getByRole("link", { name: /Grace Hopper/ })).toHaveAttribute("href", `/customers/${customer.appUserId}`);
+  await expect(
+    page.getByRole("alert").filter({ hasText: "This event stopped at step sync-crm — HubSpot answered HTTP 400" }),
+  ).toContainText(INJECTED);
+  await expect(page.getByRole("link", { name: /Grace Hopper/ })).toHaveAttribute(
+    "href",
+    `/customers/${customer.appUserId}`,
+  );
   await expect(page.getByRole("region", { name: /Payload of/ })).toContainText(customer.appUserId);
   await page.screenshot({ path: "e2e/screenshots/event-detail.png", fullPage: true });
 
@@ -87,7 +94,9 @@ test("the whole event replays only after a confirmation that Escape dismisses", 
   await expect(page.getByText("Processing attempts").locator("..")).toContainText("2");
 });
 
-test("bulk replay of everything failed matching the filters: the confirmation's count, then progress to done", async ({ page }) => {
+test("bulk replay of everything failed matching the filters: the confirmation's count, then progress to done", async ({
+  page,
+}) => {
   const from = await failedSignups(page, 3);
   await page.goto(`/events?status=failed&type=user.signed_up&from=${encodeURIComponent(from)}`);
   await expect(page.getByRole("table", { name: "Events" }).getByRole("row")).toHaveCount(4); // header + 3
@@ -98,7 +107,9 @@ test("bulk replay of everything failed matching the filters: the confirmation's 
   await page.screenshot({ path: "e2e/screenshots/events-bulk-replay-confirm.png" });
   await dialog.getByRole("button", { name: "Replay 3 failed events" }).click();
 
-  await expect(page.getByTestId("bulk-replay-progress")).toHaveText("Replay finished: 3 of 3 done, 0 failed", { timeout: 30_000 });
+  await expect(page.getByTestId("bulk-replay-progress")).toHaveText("Replay finished: 3 of 3 done, 0 failed", {
+    timeout: 30_000,
+  });
   await expect(page.getByText("Bulk replay finished: 3 events replayed, all succeeded")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/events-bulk-replay-done.png" });
   expect((await eventsApi(page, { status: "succeeded", type: "user.signed_up", from })).total).toBe(3);
@@ -116,7 +127,9 @@ test("bulk replay of selected rows replays only those", async ({ page }) => {
   const dialog = page.getByRole("dialog", { name: "Replay the selected events?" });
   await expect(dialog.getByTestId("bulk-replay-count")).toHaveText("1 failed event will be replayed.");
   await dialog.getByRole("button", { name: "Replay 1 failed event" }).click();
-  await expect(page.getByTestId("bulk-replay-progress")).toHaveText("Replay finished: 1 of 1 done, 0 failed", { timeout: 30_000 });
+  await expect(page.getByTestId("bulk-replay-progress")).toHaveText("Replay finished: 1 of 1 done, 0 failed", {
+    timeout: 30_000,
+  });
   expect((await eventsApi(page, { status: "failed", type: "user.signed_up", from })).total).toBe(1);
   expect((await eventsApi(page, { status: "succeeded", type: "user.signed_up", from })).total).toBe(1);
 });

@@ -8,7 +8,15 @@ test.use({ storageState: OWNER_STATE });
 
 test("a billing alert is acknowledged, then resolved, with a toast each time", async ({ page }) => {
   const customer = await seedCustomer();
-  const invoice = { id: uniqueId("in"), object: "invoice", number: "E2E-0001", customer: customer.stripeCustomerId, amount_due: 1900, currency: "usd", attempt_count: 1 };
+  const invoice = {
+    id: uniqueId("in"),
+    object: "invoice",
+    number: "E2E-0001",
+    customer: customer.stripeCustomerId,
+    amount_due: 1900,
+    currency: "usd",
+    attempt_count: 1,
+  };
   expect((await postStripe("invoice.payment_failed", invoice)).status).toBe(200);
   const title = `Payment failed for ${customer.email}`;
 

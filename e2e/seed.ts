@@ -18,16 +18,36 @@ export async function postApp(type: string, data: Record<string, unknown>, id = 
   const body = JSON.stringify({ id, type, created: new Date().toISOString(), data });
   const res = await fetch(`${base()}/api/webhooks/app`, {
     method: "POST",
-    headers: { "content-type": "application/json", "app-signature": signAppPayload(body, process.env.APP_WEBHOOK_SECRET ?? DEMO_DEFAULTS.APP_WEBHOOK_SECRET) },
+    headers: {
+      "content-type": "application/json",
+      "app-signature": signAppPayload(body, process.env.APP_WEBHOOK_SECRET ?? DEMO_DEFAULTS.APP_WEBHOOK_SECRET),
+    },
     body,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-export async function postStripe(type: string, object: Record<string, unknown>, opts: { id?: string; created?: number } = {}) {
-  const body = JSON.stringify({ id: opts.id ?? uniqueId("evt"), object: "event", created: opts.created ?? Math.floor(Date.now() / 1000), type, data: { object } });
-  const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: process.env.STRIPE_WEBHOOK_SECRET ?? DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET });
-  const res = await fetch(`${base()}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body });
+export async function postStripe(
+  type: string,
+  object: Record<string, unknown>,
+  opts: { id?: string; created?: number } = {},
+) {
+  const body = JSON.stringify({
+    id: opts.id ?? uniqueId("evt"),
+    object: "event",
+    created: opts.created ?? Math.floor(Date.now() / 1000),
+    type,
+    data: { object },
+  });
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: process.env.STRIPE_WEBHOOK_SECRET ?? DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET,
+  });
+  const res = await fetch(`${base()}/api/webhooks/stripe`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": header },
+    body,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -40,17 +60,48 @@ export async function seedCustomer(opts: { appUserId?: string; plan?: string } =
   const urls = sandboxUrls();
   await control.seed(urls.stripe, [
     { object: "customer", id: cus, email, metadata: { app_user_id: appUserId } },
-    { object: "subscription", id: sub, customer: cus, status: "active", price: { id: "price_pro", lookup_key: opts.plan ?? "pro" }, current_period_end: Math.floor(Date.now() / 1000) + 30 * 86400 },
+    {
+      object: "subscription",
+      id: sub,
+      customer: cus,
+      status: "active",
+      price: { id: "price_pro", lookup_key: opts.plan ?? "pro" },
+      current_period_end: Math.floor(Date.now() / 1000) + 30 * 86400,
+    },
   ]);
   await postApp("user.signed_up", { userId: appUserId, email, name: "Grace Hopper" });
-  await postStripe("checkout.session.completed", { id: uniqueId("cs"), object: "checkout.session", mode: "subscription", customer: cus, subscription: sub, client_reference_id: appUserId, payment_status: "paid" });
-  const support = await postApp("support.requested", { requestId: uniqueId("req"), userId: appUserId, email, subject: "Cannot restore purchase", message: "Restore does nothing", context: { platform: "ios", appVersion: "2.4.1" } });
+  await postStripe("checkout.session.completed", {
+    id: uniqueId("cs"),
+    object: "checkout.session",
+    mode: "subscription",
+    customer: cus,
+    subscription: sub,
+    client_reference_id: appUserId,
+    payment_status: "paid",
+  });
+  const support = await postApp("support.requested", {
+    requestId: uniqueId("req"),
+    userId: appUserId,
+    email,
+    subject: "Cannot restore purchase",
+    message: "Restore does nothing",
+    context: { platform: "ios", appVersion: "2.4.1" },
+  });
   return { appUserId, email, stripeCustomerId: cus, subscriptionId: sub, reference: support.body.reference as string };
 }
 
 /** Makes the next `times` HubSpot upserts fail permanently (400), so events fail and can be replayed. */
 export async function failHubspot(times: number | "always" = 1) {
-  await control.fault(sandboxUrls().hubspot, { path: "/crm/v3/objects/contacts/batch/upsert", status: 400, times, body: { status: "error", category: "VALIDATION_ERROR", message: "Property values were not valid (injected by the test)" } });
+  await control.fault(sandboxUrls().hubspot, {
+    path: "/crm/v3/objects/contacts/batch/upsert",
+    status: 400,
+    times,
+    body: {
+      status: "error",
+      category: "VALIDATION_ERROR",
+      message: "Property values were not valid (injected by the test)",
+    },
+  });
 }
 
 export async function healHubspot() {

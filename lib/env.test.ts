@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DEMO_DEFAULTS, EnvError, parseEnv, type EnvSource } from "./env";
 import { PRODUCTION_ENV as PRODUCTION } from "@/test/production-env";
 
-
 function problemsOf(source: EnvSource): string[] {
   try {
     parseEnv(source);
@@ -29,15 +28,19 @@ describe("parseEnv", () => {
     expect(env.ZENDESK_BASE_URL).toBe("http://127.0.0.1:12113");
   });
 
-  it.each(["AUTH_SECRET", "ADMIN_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "HUBSPOT_ACCESS_TOKEN", "APP_WEBHOOK_SECRET"])(
-    "names %s when it is missing in production",
-    (key) => {
-      const problems = problemsOf({ ...PRODUCTION, [key]: undefined });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toContain(key);
-      expect(problems[0]).toContain("required when NODE_ENV=production");
-    },
-  );
+  it.each([
+    "AUTH_SECRET",
+    "ADMIN_PASSWORD",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "HUBSPOT_ACCESS_TOKEN",
+    "APP_WEBHOOK_SECRET",
+  ])("names %s when it is missing in production", (key) => {
+    const problems = problemsOf({ ...PRODUCTION, [key]: undefined });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(key);
+    expect(problems[0]).toContain("required when NODE_ENV=production");
+  });
 
   it("treats an empty value as missing", () => {
     expect(problemsOf({ ...PRODUCTION, AUTH_SECRET: "  " })[0]).toContain("AUTH_SECRET is required");
@@ -53,10 +56,14 @@ describe("parseEnv", () => {
   });
 
   it("refuses the demo admin password, a short password and a short AUTH_SECRET in production", () => {
-    expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: DEMO_DEFAULTS.ADMIN_PASSWORD })[0]).toContain("ADMIN_PASSWORD is the demo password");
+    expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: DEMO_DEFAULTS.ADMIN_PASSWORD })[0]).toContain(
+      "ADMIN_PASSWORD is the demo password",
+    );
     expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: "short" })[0]).toContain("ADMIN_PASSWORD is too short");
     expect(problemsOf({ ...PRODUCTION, AUTH_SECRET: "short" })[0]).toContain("AUTH_SECRET is too short");
-    expect(problemsOf({ ...PRODUCTION, ADMIN_API_TOKEN: DEMO_DEFAULTS.ADMIN_API_TOKEN })[0]).toContain("ADMIN_API_TOKEN");
+    expect(problemsOf({ ...PRODUCTION, ADMIN_API_TOKEN: DEMO_DEFAULTS.ADMIN_API_TOKEN })[0]).toContain(
+      "ADMIN_API_TOKEN",
+    );
   });
 
   it("allows sandbox keys in a production build only with DEMO_MODE=1", () => {
@@ -76,7 +83,9 @@ describe("parseEnv", () => {
   });
 
   it("accepts base URL origins and trims a trailing slash", () => {
-    expect(parseEnv({ NODE_ENV: "development", STRIPE_API_BASE: "http://127.0.0.1:4010/" }).STRIPE_API_BASE).toBe("http://127.0.0.1:4010");
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_API_BASE: "http://127.0.0.1:4010/" }).STRIPE_API_BASE).toBe(
+      "http://127.0.0.1:4010",
+    );
   });
 
   it.each([
@@ -92,15 +101,21 @@ describe("parseEnv", () => {
   });
 
   it("needs Inngest keys for JOBS_DRIVER=inngest and picks inngest when keys are given", () => {
-    expect(problemsOf({ NODE_ENV: "development", JOBS_DRIVER: "inngest" })[0]).toContain("INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY");
-    expect(parseEnv({ NODE_ENV: "development", INNGEST_EVENT_KEY: "k", INNGEST_SIGNING_KEY: "s" }).JOBS_DRIVER).toBe("inngest");
+    expect(problemsOf({ NODE_ENV: "development", JOBS_DRIVER: "inngest" })[0]).toContain(
+      "INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY",
+    );
+    expect(parseEnv({ NODE_ENV: "development", INNGEST_EVENT_KEY: "k", INNGEST_SIGNING_KEY: "s" }).JOBS_DRIVER).toBe(
+      "inngest",
+    );
     expect(parseEnv({ NODE_ENV: "development", INNGEST_DEV: "1" }).JOBS_DRIVER).toBe("inngest");
   });
 
   it("reads the inline driver's processing lease (JOBS_STALE_AFTER_SECONDS, default 120)", () => {
     expect(parseEnv({ NODE_ENV: "development" }).JOBS_STALE_AFTER_SECONDS).toBe(120);
     expect(parseEnv({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "10" }).JOBS_STALE_AFTER_SECONDS).toBe(10);
-    expect(problemsOf({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "0" }).join("\n")).toContain("JOBS_STALE_AFTER_SECONDS must be a whole number ≥ 1");
+    expect(problemsOf({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "0" }).join("\n")).toContain(
+      "JOBS_STALE_AFTER_SECONDS must be a whole number ≥ 1",
+    );
   });
 
   it("lists every problem at once", () => {

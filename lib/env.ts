@@ -40,7 +40,11 @@ const origin = (name: string) =>
       (v) => {
         try {
           const u = new URL(v);
-          return (u.protocol === "http:" || u.protocol === "https:") && (u.pathname === "/" || u.pathname === "") && !u.search;
+          return (
+            (u.protocol === "http:" || u.protocol === "https:") &&
+            (u.pathname === "/" || u.pathname === "") &&
+            !u.search
+          );
         } catch {
           return false;
         }
@@ -55,9 +59,16 @@ const num = (name: string, fallback: number, o: { min?: number; max?: number; in
     blankToUndefined,
     z.coerce
       .number({ message: `${name} must be a number` })
-      .refine((n) => Number.isFinite(n) && (!o.int || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max), {
-        message: `${name} must be ${o.int ? "a whole number" : "a number"}${o.min !== undefined ? ` ≥ ${o.min}` : ""}${o.max !== undefined ? ` and ≤ ${o.max}` : ""}`,
-      })
+      .refine(
+        (n) =>
+          Number.isFinite(n) &&
+          (!o.int || Number.isInteger(n)) &&
+          (o.min === undefined || n >= o.min) &&
+          (o.max === undefined || n <= o.max),
+        {
+          message: `${name} must be ${o.int ? "a whole number" : "a number"}${o.min !== undefined ? ` ≥ ${o.min}` : ""}${o.max !== undefined ? ` and ≤ ${o.max}` : ""}`,
+        },
+      )
       .default(fallback),
   );
 
@@ -73,16 +84,32 @@ const raw = z.object({
   ADMIN_PASSWORD: opt(z.string()),
   ADMIN_API_TOKEN: opt(z.string()),
   STRIPE_SECRET_KEY: opt(
-    z.string().regex(/^(sk|rk)_(test|live)_/, "STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_"),
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, "STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_"),
   ),
-  STRIPE_WEBHOOK_SECRET: opt(z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_ (copy it from the Stripe webhook endpoint)")),
+  STRIPE_WEBHOOK_SECRET: opt(
+    z
+      .string()
+      .startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must start with whsec_ (copy it from the Stripe webhook endpoint)"),
+  ),
   STRIPE_API_BASE: origin("STRIPE_API_BASE"),
   HUBSPOT_ACCESS_TOKEN: opt(z.string()),
   HUBSPOT_BASE_URL: origin("HUBSPOT_BASE_URL"),
   HUBSPOT_PORTAL_ID: opt(
-    z.string().trim().regex(/^\d+$/, "HUBSPOT_PORTAL_ID must be the numeric HubSpot account id (Settings → Account details, e.g. 12345678); leave it unset to show contact ids without links"),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^\d+$/,
+        "HUBSPOT_PORTAL_ID must be the numeric HubSpot account id (Settings → Account details, e.g. 12345678); leave it unset to show contact ids without links",
+      ),
   ),
-  ZENDESK_SUBDOMAIN: opt(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, "ZENDESK_SUBDOMAIN must be the subdomain only (acme for acme.zendesk.com)")),
+  ZENDESK_SUBDOMAIN: opt(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/i, "ZENDESK_SUBDOMAIN must be the subdomain only (acme for acme.zendesk.com)"),
+  ),
   ZENDESK_EMAIL: opt(z.email("ZENDESK_EMAIL must be the email address of the Zendesk agent that owns the API token")),
   ZENDESK_API_TOKEN: opt(z.string()),
   ZENDESK_BASE_URL: origin("ZENDESK_BASE_URL"),
@@ -94,16 +121,23 @@ const raw = z.object({
   INNGEST_DEV: opt(z.string()),
   APP_URL: opt(z.url("APP_URL must be the public URL of the console, e.g. https://ops.example.com")),
   EMAIL_DOMAIN: opt(
-    z.string().trim().toLowerCase().regex(
-      /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-      "EMAIL_DOMAIN must be the domain your customer email is sent from, e.g. example.com (no @, no scheme)",
-    ),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(
+        /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "EMAIL_DOMAIN must be the domain your customer email is sent from, e.g. example.com (no @, no scheme)",
+      ),
   ),
   DKIM_SELECTOR: opt(
-    z.string().trim().regex(
-      /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/i,
-      "DKIM_SELECTOR must be the selector of your DKIM record (the part before ._domainkey), e.g. zendesk1 or google",
-    ),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/i,
+        "DKIM_SELECTOR must be the selector of your DKIM record (the part before ._domainkey), e.g. zendesk1 or google",
+      ),
   ),
   ALERT_FAILURE_RATE_PERCENT: num("ALERT_FAILURE_RATE_PERCENT", 1, { min: 0, max: 100 }),
   ALERT_FAILED_WEBHOOKS: num("ALERT_FAILED_WEBHOOKS", 3, { min: 1, int: true }),
@@ -138,27 +172,43 @@ function check(r: z.infer<typeof raw>): string[] {
   const strict = r.NODE_ENV === "production" && !r.DEMO_MODE;
   if (strict) {
     for (const key of REQUIRED_IN_PRODUCTION) {
-      if (!r[key]) problems.push(`${key} is required when NODE_ENV=production (set it in the environment; see README "Production").`);
+      if (!r[key])
+        problems.push(
+          `${key} is required when NODE_ENV=production (set it in the environment; see README "Production").`,
+        );
     }
     if (r.AUTH_SECRET && r.AUTH_SECRET.length < 32)
-      problems.push("AUTH_SECRET is too short for production: use at least 32 random characters (openssl rand -base64 32).");
-    if (r.AUTH_SECRET === DEMO_DEFAULTS.AUTH_SECRET) problems.push("AUTH_SECRET is the demo value: generate your own (openssl rand -base64 32).");
+      problems.push(
+        "AUTH_SECRET is too short for production: use at least 32 random characters (openssl rand -base64 32).",
+      );
+    if (r.AUTH_SECRET === DEMO_DEFAULTS.AUTH_SECRET)
+      problems.push("AUTH_SECRET is the demo value: generate your own (openssl rand -base64 32).");
     if (r.ADMIN_PASSWORD && r.ADMIN_PASSWORD === DEMO_DEFAULTS.ADMIN_PASSWORD)
       problems.push("ADMIN_PASSWORD is the demo password: choose your own for production.");
     else if (r.ADMIN_PASSWORD && r.ADMIN_PASSWORD.length < 12)
       problems.push("ADMIN_PASSWORD is too short for production: use at least 12 characters.");
     if (r.ADMIN_API_TOKEN && (r.ADMIN_API_TOKEN === DEMO_DEFAULTS.ADMIN_API_TOKEN || r.ADMIN_API_TOKEN.length < 24))
-      problems.push("ADMIN_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).");
+      problems.push(
+        "ADMIN_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).",
+      );
     if (r.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(r.STRIPE_SECRET_KEY))
-      problems.push("STRIPE_SECRET_KEY is a test-mode key (sk_test_) but NODE_ENV=production: use the live key, or set DEMO_MODE=1 for a sandboxed demo.");
+      problems.push(
+        "STRIPE_SECRET_KEY is a test-mode key (sk_test_) but NODE_ENV=production: use the live key, or set DEMO_MODE=1 for a sandboxed demo.",
+      );
   } else if (r.STRIPE_SECRET_KEY && /^(sk|rk)_live_/.test(r.STRIPE_SECRET_KEY) && r.NODE_ENV !== "production") {
-    problems.push("STRIPE_SECRET_KEY is a live key (sk_live_) outside production: use a test-mode key for development and demos.");
+    problems.push(
+      "STRIPE_SECRET_KEY is a live key (sk_live_) outside production: use a test-mode key for development and demos.",
+    );
   }
   const hasInngestKeys = Boolean(r.INNGEST_EVENT_KEY && r.INNGEST_SIGNING_KEY);
   if (r.JOBS_DRIVER === "inngest" && !hasInngestKeys && !r.INNGEST_DEV)
-    problems.push("JOBS_DRIVER=inngest needs INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY (or INNGEST_DEV=1 with an Inngest dev server).");
+    problems.push(
+      "JOBS_DRIVER=inngest needs INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY (or INNGEST_DEV=1 with an Inngest dev server).",
+    );
   if (r.INNGEST_EVENT_KEY && !r.INNGEST_SIGNING_KEY && !r.INNGEST_DEV)
-    problems.push("INNGEST_EVENT_KEY is set without INNGEST_SIGNING_KEY: set both (from the Inngest dashboard) or neither.");
+    problems.push(
+      "INNGEST_EVENT_KEY is set without INNGEST_SIGNING_KEY: set both (from the Inngest dashboard) or neither.",
+    );
   return problems;
 }
 

@@ -10,7 +10,8 @@ const SECRET_KEYS = /secret|token|password|authorization|api[_-]?key|card|cvc|si
 
 function scrub(fields: Fields): Fields {
   const out: Fields = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEYS.test(k) ? "[redacted]" : v instanceof Error ? v.message : v;
+  for (const [k, v] of Object.entries(fields))
+    out[k] = SECRET_KEYS.test(k) ? "[redacted]" : v instanceof Error ? v.message : v;
   return out;
 }
 

@@ -14,7 +14,14 @@ import { ensureUser, mintedSession, signIn } from "./lib/session";
 import { deliver, send, signup, supportRequest, type Reply } from "./lib/webhooks";
 import { SECRET_NAMES, SECRETS } from "./lib/config";
 
-type Sample = { appUserId: string; email: string; name: string; eventId: string; reference: string; correlationId: string };
+type Sample = {
+  appUserId: string;
+  email: string;
+  name: string;
+  eventId: string;
+  reference: string;
+  correlationId: string;
+};
 
 /** Routes that answer without a session on purpose, and what they must answer. */
 const PUBLIC: Record<string, { method: string; path?: string; expect: (status: number) => boolean; why: string }[]> = {
@@ -56,18 +63,28 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
   const c = new Checks("Access");
   const base = ctx.server.url;
   const sample = await makeSample(ctx);
-  const leaks = (text: string) => [sample.email, sample.name, sample.reference, sample.correlationId, ...SECRET_NAMES.map((k) => SECRETS[k])].filter((m) => text.includes(m));
-  const manifest = JSON.parse(fs.readFileSync(path.join(ctx.distDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
-  const entries = Object.entries(manifest).map(([file, route]) => ({ kind: file.endsWith("/route") ? ("api" as const) : ("page" as const), route }));
+  const leaks = (text: string) =>
+    [sample.email, sample.name, sample.reference, sample.correlationId, ...SECRET_NAMES.map((k) => SECRETS[k])].filter(
+      (m) => text.includes(m),
+    );
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ctx.distDir, "app-path-routes-manifest.json"), "utf8"),
+  ) as Record<string, string>;
+  const entries = Object.entries(manifest).map(([file, route]) => ({
+    kind: file.endsWith("/route") ? ("api" as const) : ("page" as const),
+    route,
+  }));
   const forged = await mintedSession("00000000-0000-4000-8000-000000000000", "not-the-auth-secret-not-the-auth-secret");
   let requests = 0;
   const req = async (method: string, url: string, headers: Record<string, string> = {}, body?: string) => {
     requests += 1;
     return send(`${base}${url}`, { method, headers: { "x-forwarded-for": ip(), ...headers }, body });
   };
-  const isSignInRedirect = (r: Reply) => r.status >= 300 && r.status < 400 && new URL(r.headers?.get("location") ?? "/", base).pathname === "/sign-in";
+  const isSignInRedirect = (r: Reply) =>
+    r.status >= 300 && r.status < 400 && new URL(r.headers?.get("location") ?? "/", base).pathname === "/sign-in";
   /** A page render that redirects after streaming started: 200 with the redirect in the payload, no data. */
-  const isStreamedSignInRedirect = (r: Reply) => r.status === 200 && /NEXT_REDIRECT[^"]*\/sign-in|http-equiv="refresh" content="\d+;url=\/sign-in/.test(r.text);
+  const isStreamedSignInRedirect = (r: Reply) =>
+    r.status === 200 && /NEXT_REDIRECT[^"]*\/sign-in|http-equiv="refresh" content="\d+;url=\/sign-in/.test(r.text);
 
   // 1. Every route without a session, and with a forged session cookie.
   let pages = 0;
@@ -77,8 +94,16 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     const pub = PUBLIC[route];
     if (pub) {
       for (const p of pub) {
-        const r = await req(p.method, p.path ?? url, p.method === "POST" ? { "content-type": "application/json" } : {}, p.method === "POST" ? "{}" : undefined);
-        c.check(p.expect(r.status) && leaks(r.text).length === 0, `public ${p.method} ${p.path ?? url} → ${r.status} (${p.why})${leaks(r.text).length ? ` LEAKS ${leaks(r.text).join(", ")}` : ""}`);
+        const r = await req(
+          p.method,
+          p.path ?? url,
+          p.method === "POST" ? { "content-type": "application/json" } : {},
+          p.method === "POST" ? "{}" : undefined,
+        );
+        c.check(
+          p.expect(r.status) && leaks(r.text).length === 0,
+          `public ${p.method} ${p.path ?? url} → ${r.status} (${p.why})${leaks(r.text).length ? ` LEAKS ${leaks(r.text).join(", ")}` : ""}`,
+        );
       }
       continue;
     }
@@ -86,11 +111,15 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
       pages += 1;
       const anon = await req("GET", url);
       const withForged = await req("GET", url, { cookie: forged });
-      c.check(isSignInRedirect(anon) && leaks(anon.text).length === 0, `page ${url} without a session → ${anon.status} ${anon.headers?.get("location") ?? ""}`);
+      c.check(
+        isSignInRedirect(anon) && leaks(anon.text).length === 0,
+        `page ${url} without a session → ${anon.status} ${anon.headers?.get("location") ?? ""}`,
+      );
       // Next's own error pages have no data to protect: with any cookie they answer their error status.
       const internal = FRAMEWORK_PAGES.has(route) && withForged.status >= 400;
       c.check(
-        (internal || isSignInRedirect(withForged) || isStreamedSignInRedirect(withForged)) && leaks(withForged.text).length === 0,
+        (internal || isSignInRedirect(withForged) || isStreamedSignInRedirect(withForged)) &&
+          leaks(withForged.text).length === 0,
         `page ${url} with a forged session cookie → ${withForged.status}${internal ? " (framework error page)" : " to /sign-in"}, no data`,
       );
       continue;
@@ -105,8 +134,15 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
         ["forged cookie", { cookie: forged }],
         ["wrong token", { authorization: "Bearer not-the-admin-api-token-000000" }],
       ] as const) {
-        const r = await req(method, url, { ...headers, ...(method === "GET" ? {} : { "content-type": "application/json" }) }, method === "GET" ? undefined : JSON.stringify({ ids: [sample.eventId] }));
-        const refused = (r.status === 401 && typeof r.json?.error === "string" && Object.keys(r.json).length === 1) || r.status === 405;
+        const r = await req(
+          method,
+          url,
+          { ...headers, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
+          method === "GET" ? undefined : JSON.stringify({ ids: [sample.eventId] }),
+        );
+        const refused =
+          (r.status === 401 && typeof r.json?.error === "string" && Object.keys(r.json).length === 1) ||
+          r.status === 405;
         if (r.status === 401) any401 = true;
         if (!refused || leaks(r.text).length) {
           refusedAll = false;
@@ -114,7 +150,10 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
         }
       }
     }
-    c.check(refusedAll && any401, `api ${url}: every method without a session, with a forged cookie or a wrong token → 401 JSON (or 405)${answers.length ? `; ${answers.join("; ")}` : ""}`);
+    c.check(
+      refusedAll && any401,
+      `api ${url}: every method without a session, with a forged cookie or a wrong token → 401 JSON (or 405)${answers.length ? `; ${answers.join("; ")}` : ""}`,
+    );
   }
   const absent = Object.keys(PUBLIC).filter((r) => !entries.some((e) => e.route === r));
   if (absent.length) c.note(`public routes listed in this suite but not in the build: ${absent.join(", ")}`);
@@ -130,9 +169,14 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     c.check(false, `viewer sign-in through the credentials flow: ${(err as Error).message}`);
     viewer = await mintedSession(viewerId, SECRETS.AUTH_SECRET);
   }
-  const ownerId = (await ctx.sql<{ id: string }[]>`select id from users where email = ${SECRETS.ADMIN_EMAIL}`)[0]?.id ?? "00000000-0000-4000-8000-000000000001";
+  const ownerId =
+    (await ctx.sql<{ id: string }[]>`select id from users where email = ${SECRETS.ADMIN_EMAIL}`)[0]?.id ??
+    "00000000-0000-4000-8000-000000000001";
   const read = await req("GET", `/api/admin/customers/${encodeURIComponent(sample.appUserId)}`, { cookie: viewer });
-  c.check(read.status === 200 && read.text.includes(sample.email), `viewer reads GET /api/admin/customers/:appUserId → ${read.status}`);
+  c.check(
+    read.status === 200 && read.text.includes(sample.email),
+    `viewer reads GET /api/admin/customers/:appUserId → ${read.status}`,
+  );
 
   const before = await tableCounts(ctx.sql);
   const eventBefore = await eventState(ctx, sample.eventId);
@@ -144,17 +188,29 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
   ];
   for (const [method, url, body] of writes) {
     const r = await req(method, url, { cookie: viewer, "content-type": "application/json" }, JSON.stringify(body));
-    c.check(r.status === 403 && typeof r.json?.error === "string" && leaks(r.text).length === 0, `viewer ${method} ${url} ${JSON.stringify(body)} → ${r.status} ${String(r.json?.error ?? r.text).slice(0, 70)}`);
+    c.check(
+      r.status === 403 && typeof r.json?.error === "string" && leaks(r.text).length === 0,
+      `viewer ${method} ${url} ${JSON.stringify(body)} → ${r.status} ${String(r.json?.error ?? r.text).slice(0, 70)}`,
+    );
   }
   // Every other write method on every admin route: never 2xx for a viewer.
   const loose: string[] = [];
   for (const { route } of entries.filter((e) => e.kind === "api" && e.route.startsWith("/api/admin/"))) {
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
-      const r = await req(method, concrete(route, sample), { cookie: viewer, "content-type": "application/json" }, JSON.stringify({ force: true }));
-      if (!(r.status === 403 || r.status === 405) || leaks(r.text).length) loose.push(`${method} ${route} → ${r.status}`);
+      const r = await req(
+        method,
+        concrete(route, sample),
+        { cookie: viewer, "content-type": "application/json" },
+        JSON.stringify({ force: true }),
+      );
+      if (!(r.status === 403 || r.status === 405) || leaks(r.text).length)
+        loose.push(`${method} ${route} → ${r.status}`);
     }
   }
-  c.check(loose.length === 0, `viewer: every write method on every /api/admin route → 403 or 405${loose.length ? `: ${loose.join("; ")}` : ""}`);
+  c.check(
+    loose.length === 0,
+    `viewer: every write method on every /api/admin route → 403 or 405${loose.length ? `: ${loose.join("; ")}` : ""}`,
+  );
 
   // Server actions of the build, called as the browser calls them (Next-Action header, React's reply encoding).
   const actions = serverActions(ctx.distDir);
@@ -167,7 +223,10 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     confirmIdentityAction: () => [{ appUserId: sample.appUserId, system: "hubspot" }],
     unlinkIdentityAction: () => [{ appUserId: sample.appUserId, system: "zendesk" }],
     linkIdentityAction: () => [{}, form({ appUserId: sample.appUserId, system: "stripe", externalId: "cus_attacker" })],
-    addUserAction: () => [{}, form({ email: `intruder-${ctx.runId}@evil.test`, password: "intruder-password-123", role: "owner" })],
+    addUserAction: () => [
+      {},
+      form({ email: `intruder-${ctx.runId}@evil.test`, password: "intruder-password-123", role: "owner" }),
+    ],
     changeRoleAction: () => [{ userId: viewerId, role: "owner" }],
     removeUserAction: () => [{ userId: ownerId }],
     acknowledgeAlertAction: () => ["00000000-0000-4000-8000-000000000002"],
@@ -180,26 +239,41 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     const page = concrete(a.page, sample);
     const asViewer = await callAction(base, page, a.id, args[a.name]?.() ?? [], viewer, ip());
     const refused = /"ok":false/.test(asViewer.text) && /"status":403/.test(asViewer.text);
-    if (!refused || leaks(asViewer.text).length) actionFailures.push(`${a.name} as viewer → ${asViewer.status} ${asViewer.text.replace(/\s+/g, " ").slice(-160)}`);
+    if (!refused || leaks(asViewer.text).length)
+      actionFailures.push(`${a.name} as viewer → ${asViewer.status} ${asViewer.text.replace(/\s+/g, " ").slice(-160)}`);
     const anon = await callAction(base, page, a.id, args[a.name]?.() ?? [], undefined, ip());
     const anonRefused = isSignInRedirect(anon) || (/"ok":false/.test(anon.text) && /"status":401/.test(anon.text));
     if (!anonRefused || leaks(anon.text).length) actionFailures.push(`${a.name} without a session → ${anon.status}`);
-    if (!args[a.name]) c.note(`server action ${a.name} is new to this suite: called without arguments (add realistic ones in reliability/access.ts)`);
+    if (!args[a.name])
+      c.note(
+        `server action ${a.name} is new to this suite: called without arguments (add realistic ones in reliability/access.ts)`,
+      );
   }
-  c.check(actionsTried > 0 && actionFailures.length === 0, `${actionsTried} server actions: viewer → {ok:false,status:403}, no session → redirect or 401${actionFailures.length ? `: ${actionFailures.join(" | ")}` : ""}`);
+  c.check(
+    actionsTried > 0 && actionFailures.length === 0,
+    `${actionsTried} server actions: viewer → {ok:false,status:403}, no session → redirect or 401${actionFailures.length ? `: ${actionFailures.join(" | ")}` : ""}`,
+  );
 
   const after = await tableCounts(ctx.sql);
   c.equal(diffCounts(before, after), {}, "table changes from the refused writes");
-  c.equal(await eventState(ctx, sample.eventId), eventBefore, "sample event (status, attempts) after the refused replays");
+  c.equal(
+    await eventState(ctx, sample.eventId),
+    eventBefore,
+    "sample event (status, attempts) after the refused replays",
+  );
   const [roles] = await ctx.sql<{ viewer: string; owner: number }[]>`
     select (select role::text from users where id = ${viewerId}) as viewer, (select count(*)::int from users where role = 'owner') as owner`;
   c.equal([roles!.viewer, roles!.owner], ["viewer", 1], "viewer still viewer, one owner");
 
-  return c.result(`${entries.length} routes (${pages} pages, ${apis} API guarded, ${entries.length - pages - apis} public); ${requests} requests; ${writes.length} admin writes + ${actionsTried} server actions refused for a viewer; ${c.failures.length} failing checks`);
+  return c.result(
+    `${entries.length} routes (${pages} pages, ${apis} API guarded, ${entries.length - pages - apis} public); ${requests} requests; ${writes.length} admin writes + ${actionsTried} server actions refused for a viewer; ${c.failures.length} failing checks`,
+  );
 }
 
 async function eventState(ctx: Context, id: string) {
-  const [row] = await ctx.sql<{ status: string; attempts: number }[]>`select status::text as status, attempts from events where id = ${id}`;
+  const [row] = await ctx.sql<
+    { status: string; attempts: number }[]
+  >`select status::text as status, attempts from events where id = ${id}`;
   return row;
 }
 
@@ -214,6 +288,15 @@ async function makeSample(ctx: Context): Promise<Sample> {
   const t = await deliver(ctx.server.url, supportRequest(`${p}support`, `${p}req`, appUserId, email), opts);
   if (s.status !== 200 || t.status !== 200) throw new Error(`sample webhooks answered ${s.status}/${t.status}`);
   await settle(ctx.sql, p, 60_000);
-  const [row] = await ctx.sql<{ correlation_id: string }[]>`select correlation_id from events where id = ${String(s.json!.id)}`;
-  return { appUserId, email, name, eventId: String(s.json!.id), reference: String(t.json!.reference), correlationId: row!.correlation_id };
+  const [row] = await ctx.sql<
+    { correlation_id: string }[]
+  >`select correlation_id from events where id = ${String(s.json!.id)}`;
+  return {
+    appUserId,
+    email,
+    name,
+    eventId: String(s.json!.id),
+    reference: String(t.json!.reference),
+    correlationId: row!.correlation_id,
+  };
 }

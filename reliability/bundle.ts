@@ -48,19 +48,40 @@ function containsIn(dir: string, text: string): boolean {
 export async function bundle(ctx: Context): Promise<ScenarioResult> {
   const c = new Checks("Bundle");
   const staticDir = path.join(ctx.distDir, "static");
-  const contents = [...files(staticDir)].map((file) => ({ file: path.relative(ctx.distDir, file), text: fs.readFileSync(file, "latin1") }));
+  const contents = [...files(staticDir)].map((file) => ({
+    file: path.relative(ctx.distDir, file),
+    text: fs.readFileSync(file, "latin1"),
+  }));
   const bytes = contents.reduce((n, f) => n + f.text.length, 0);
-  c.check(contents.filter((f) => f.file.endsWith(".js")).length > 0, `${contents.length} files (${Math.round(bytes / 1024)} KiB) under ${path.join(ctx.distDir, "static")}`);
+  c.check(
+    contents.filter((f) => f.file.endsWith(".js")).length > 0,
+    `${contents.length} files (${Math.round(bytes / 1024)} KiB) under ${path.join(ctx.distDir, "static")}`,
+  );
   const where = (text: string) => contents.filter((f) => f.text.includes(text)).map((f) => f.file);
 
   let foundInBundle = 0;
   for (const name of SECRET_NAMES) {
     const found = where(SECRETS[name]);
     if (found.length) foundInBundle += 1;
-    c.check(found.length === 0, `${name} value not in the client bundle${found.length ? `: found in ${found.join(", ")}` : ""}`);
+    c.check(
+      found.length === 0,
+      `${name} value not in the client bundle${found.length ? `: found in ${found.join(", ")}` : ""}`,
+    );
   }
-  const demoSecrets = (["AUTH_SECRET", "ADMIN_PASSWORD", "ADMIN_API_TOKEN", "STRIPE_WEBHOOK_SECRET", "APP_WEBHOOK_SECRET", "ZENDESK_API_TOKEN"] as const).filter((k) => where(DEMO_DEFAULTS[k]).length);
-  c.check(demoSecrets.length === 0, `no demo default secret in the client bundle${demoSecrets.length ? `: ${demoSecrets.join(", ")}` : ""}`);
+  const demoSecrets = (
+    [
+      "AUTH_SECRET",
+      "ADMIN_PASSWORD",
+      "ADMIN_API_TOKEN",
+      "STRIPE_WEBHOOK_SECRET",
+      "APP_WEBHOOK_SECRET",
+      "ZENDESK_API_TOKEN",
+    ] as const
+  ).filter((k) => where(DEMO_DEFAULTS[k]).length);
+  c.check(
+    demoSecrets.length === 0,
+    `no demo default secret in the client bundle${demoSecrets.length ? `: ${demoSecrets.join(", ")}` : ""}`,
+  );
 
   let proven = 0;
   for (const m of markers(ctx.distDir)) {
@@ -69,18 +90,25 @@ export async function bundle(ctx: Context): Promise<ScenarioResult> {
     else c.note(`marker "${m.text}" for ${m.module} not found in ${m.provenIn}: not counted (update the marker)`);
     const found = where(m.text);
     if (found.length) foundInBundle += 1;
-    c.check(found.length === 0, `${m.module} not in the client bundle${found.length ? `: "${m.text}" in ${found.join(", ")}` : ""}`);
+    c.check(
+      found.length === 0,
+      `${m.module} not in the client bundle${found.length ? `: "${m.text}" in ${found.join(", ")}` : ""}`,
+    );
   }
   c.check(proven >= 8, `${proven} module markers proven in their modules`);
 
   // What a signed-in owner is sent: every page's HTML and RSC payload.
-  const manifest = JSON.parse(fs.readFileSync(path.join(ctx.distDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ctx.distDir, "app-path-routes-manifest.json"), "utf8"),
+  ) as Record<string, string>;
   // Console pages: not the sign-in page (it sends a signed-in user on) nor Next's own error pages.
   const pages = Object.entries(manifest)
     .filter(([file, route]) => file.endsWith("/page") && route !== "/sign-in" && !route.startsWith("/_"))
     .map(([, route]) => route);
   const p = `bundle-${ctx.runId}-`;
-  const made = await deliver(ctx.server.url, signup(`${p}signup`, `${p}user`, `${p}user@bundle.test`), { secret: SECRETS.APP_WEBHOOK_SECRET });
+  const made = await deliver(ctx.server.url, signup(`${p}signup`, `${p}user`, `${p}user@bundle.test`), {
+    secret: SECRETS.APP_WEBHOOK_SECRET,
+  });
   await settle(ctx.sql, p, 60_000);
   const sample = { id: String(made.json?.id), app_user_id: `${p}user` };
   const owner = await signIn(ctx.server.url, SECRETS.ADMIN_EMAIL, SECRETS.ADMIN_PASSWORD, "10.78.0.1");
@@ -91,13 +119,21 @@ export async function bundle(ctx: Context): Promise<ScenarioResult> {
     const url = route.replace("[appUserId]", encodeURIComponent(sample.app_user_id)).replace("[id]", sample.id);
     for (const rsc of [false, true]) {
       // An RSC request is redirected to its cache-busting `_rsc` URL first: follow it.
-      const r = await send(`${ctx.server.url}${url}`, { method: "GET", redirect: rsc ? "follow" : "manual", headers: { cookie: owner, ...(rsc ? { rsc: "1" } : {}) } });
+      const r = await send(`${ctx.server.url}${url}`, {
+        method: "GET",
+        redirect: rsc ? "follow" : "manual",
+        headers: { cookie: owner, ...(rsc ? { rsc: "1" } : {}) },
+      });
       if (r.status === 200) rendered += 1;
       else notRendered.push(`${url}${rsc ? " (RSC)" : ""} → ${r.status}`);
-      for (const name of SECRET_NAMES) if (r.text.includes(SECRETS[name])) leaked.push(`${name} in ${url}${rsc ? " (RSC)" : ""}`);
+      for (const name of SECRET_NAMES)
+        if (r.text.includes(SECRETS[name])) leaked.push(`${name} in ${url}${rsc ? " (RSC)" : ""}`);
     }
   }
-  c.check(rendered === 2 * pages.length, `${rendered} page renders as the owner (HTML and RSC) scanned${notRendered.length ? `; not 200: ${notRendered.join(", ")}` : ""}`);
+  c.check(
+    rendered === 2 * pages.length,
+    `${rendered} page renders as the owner (HTML and RSC) scanned${notRendered.length ? `; not 200: ${notRendered.join(", ")}` : ""}`,
+  );
   c.check(leaked.length === 0, `no secret in any rendered page${leaked.length ? `: ${leaked.join(", ")}` : ""}`);
 
   return c.result(

@@ -15,16 +15,29 @@ const OTHER = "198.51.100.7";
 
 export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
   const c = new Checks("Rate limits");
-  const server = new AppServer(await freePort(), { ...ctx.serverEnv, WEBHOOK_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE) }, path.join(ctx.logDir, "rate-limit-server.log"));
+  const server = new AppServer(
+    await freePort(),
+    { ...ctx.serverEnv, WEBHOOK_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE) },
+    path.join(ctx.logDir, "rate-limit-server.log"),
+  );
   await server.start();
   try {
     const p = `flood-${ctx.runId}-`;
-    const flood = Array.from({ length: ctx.sizes.rateLimitFlood }, (_, i) => appEvent(`${p}${i}`, "reliability.flood", { i }));
+    const flood = Array.from({ length: ctx.sizes.rateLimitFlood }, (_, i) =>
+      appEvent(`${p}${i}`, "reliability.flood", { i }),
+    );
     const others = Array.from({ length: 10 }, (_, i) => appEvent(`${p}other-${i}`, "reliability.flood", { i }));
     const opts = (forwardedFor: string) => ({ secret: SECRETS.APP_WEBHOOK_SECRET, forwardedFor });
     // The other source's requests are spread through the flood.
     const every = Math.max(1, Math.floor(flood.length / others.length));
-    const mixed = flood.flatMap((d, i) => (i % every === 0 && others[i / every] ? [{ d, from: FLOODER }, { d: others[i / every]!, from: OTHER }] : [{ d, from: FLOODER }]));
+    const mixed = flood.flatMap((d, i) =>
+      i % every === 0 && others[i / every]
+        ? [
+            { d, from: FLOODER },
+            { d: others[i / every]!, from: OTHER },
+          ]
+        : [{ d, from: FLOODER }],
+    );
     const replies = await pool(mixed, 4, ({ d, from }) => deliver(server.url, d, opts(from)));
     const fromFlooder = replies.filter((_, i) => mixed[i]!.from === FLOODER) as Reply[];
     const fromOther = replies.filter((_, i) => mixed[i]!.from === OTHER) as Reply[];
@@ -32,34 +45,79 @@ export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
     const limited = fromFlooder.filter((r) => r.status === 429);
     c.equal(ok, RATE_LIMIT_PER_MINUTE, `flood from ${FLOODER}: answered 200 (the limit per minute)`);
     c.equal(limited.length, flood.length - RATE_LIMIT_PER_MINUTE, `flood from ${FLOODER}: answered 429`);
-    c.check(limited.every((r) => Number(r.headers?.get("retry-after")) >= 1), "every 429 carries Retry-After");
-    c.equal(fromOther.filter((r) => r.status === 200).length, fromOther.length, `other source ${OTHER} served during the flood (of ${fromOther.length})`);
-    const stripeFlooder = await deliver(server.url, stripeEvent(`evt_${p}stripe-1`, "reliability.flood", { id: "x" }), { secret: SECRETS.STRIPE_WEBHOOK_SECRET, forwardedFor: FLOODER });
-    const stripeOther = await deliver(server.url, stripeEvent(`evt_${p}stripe-2`, "reliability.flood", { id: "x" }), { secret: SECRETS.STRIPE_WEBHOOK_SECRET, forwardedFor: OTHER });
-    c.equal([stripeFlooder.status, stripeOther.status], [429, 200], "Stripe route: the flooder still limited, the other source served");
+    c.check(
+      limited.every((r) => Number(r.headers?.get("retry-after")) >= 1),
+      "every 429 carries Retry-After",
+    );
+    c.equal(
+      fromOther.filter((r) => r.status === 200).length,
+      fromOther.length,
+      `other source ${OTHER} served during the flood (of ${fromOther.length})`,
+    );
+    const stripeFlooder = await deliver(server.url, stripeEvent(`evt_${p}stripe-1`, "reliability.flood", { id: "x" }), {
+      secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+      forwardedFor: FLOODER,
+    });
+    const stripeOther = await deliver(server.url, stripeEvent(`evt_${p}stripe-2`, "reliability.flood", { id: "x" }), {
+      secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+      forwardedFor: OTHER,
+    });
+    c.equal(
+      [stripeFlooder.status, stripeOther.status],
+      [429, 200],
+      "Stripe route: the flooder still limited, the other source served",
+    );
     await settle(ctx.sql, p, 30_000);
     const rows = await statusCounts(ctx.sql, p);
     c.equal(rows.total, ok + fromOther.length, "rows stored (only the answered ones; a 429 stores nothing)");
 
     // /api/health: 600 per minute per source.
-    const health = await pool(Array.from({ length: 650 }, (_, i) => i), 8, () => send(`${server.url}/api/health`, { method: "GET", headers: { "x-forwarded-for": "203.0.113.10" } }));
+    const health = await pool(
+      Array.from({ length: 650 }, (_, i) => i),
+      8,
+      () => send(`${server.url}/api/health`, { method: "GET", headers: { "x-forwarded-for": "203.0.113.10" } }),
+    );
     const healthLimited = health.filter((r) => r?.status === 429).length;
-    const healthOther = await send(`${server.url}/api/health`, { method: "GET", headers: { "x-forwarded-for": OTHER } });
-    c.equal([healthLimited, healthOther.status], [50, 200], "/api/health: 650 from one source → 50 limited; another source → 200");
+    const healthOther = await send(`${server.url}/api/health`, {
+      method: "GET",
+      headers: { "x-forwarded-for": OTHER },
+    });
+    c.equal(
+      [healthLimited, healthOther.status],
+      [50, 200],
+      "/api/health: 650 from one source → 50 limited; another source → 200",
+    );
 
     // Failed admin-API authentications: 30 per 5 minutes per source, then even the right token waits.
-    const bad = await pool(Array.from({ length: 35 }, (_, i) => i), 4, () =>
-      send(`${server.url}/api/admin/customers`, { method: "GET", headers: { "x-forwarded-for": "203.0.113.11", authorization: "Bearer wrong-token-wrong-token-wrong" } }),
+    const bad = await pool(
+      Array.from({ length: 35 }, (_, i) => i),
+      4,
+      () =>
+        send(`${server.url}/api/admin/customers`, {
+          method: "GET",
+          headers: { "x-forwarded-for": "203.0.113.11", authorization: "Bearer wrong-token-wrong-token-wrong" },
+        }),
     );
-    const right = (from: string) => send(`${server.url}/api/admin/customers`, { method: "GET", headers: { "x-forwarded-for": from, authorization: `Bearer ${SECRETS.ADMIN_API_TOKEN}` } });
+    const right = (from: string) =>
+      send(`${server.url}/api/admin/customers`, {
+        method: "GET",
+        headers: { "x-forwarded-for": from, authorization: `Bearer ${SECRETS.ADMIN_API_TOKEN}` },
+      });
     const [blocked, served] = [await right("203.0.113.11"), await right(OTHER)];
     c.equal(
-      [bad.filter((r) => r?.status === 401).length, bad.filter((r) => r?.status === 429).length, blocked.status, served.status],
+      [
+        bad.filter((r) => r?.status === 401).length,
+        bad.filter((r) => r?.status === 429).length,
+        blocked.status,
+        served.status,
+      ],
       [30, 5, 429, 200],
       "admin API: 35 wrong tokens → 30×401 then 429; the right token from that source → 429, from another → 200",
     );
 
-    return c.result(`webhook flood ${flood.length} → ${ok} served, ${limited.length}×429, other source ${fromOther.filter((r) => r.status === 200).length}/${fromOther.length} served; health ${healthLimited}×429 of 650; admin auth blocked after 30 failures`);
+    return c.result(
+      `webhook flood ${flood.length} → ${ok} served, ${limited.length}×429, other source ${fromOther.filter((r) => r.status === 200).length}/${fromOther.length} served; health ${healthLimited}×429 of 650; admin auth blocked after 30 failures`,
+    );
   } finally {
     await server.stop();
   }

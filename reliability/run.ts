@@ -35,7 +35,11 @@ const quick = argv.includes("--quick");
 /** For working on the suite itself: use the existing build folder even when sources changed since. */
 const reuseBuild = argv.includes("--reuse-build");
 const onlyArg = argv.find((a) => a.startsWith("--only"));
-const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1]! : argv[argv.indexOf(onlyArg) + 1] ?? "").split(",").filter(Boolean) : [];
+const only = onlyArg
+  ? (onlyArg.includes("=") ? onlyArg.split("=")[1]! : (argv[argv.indexOf(onlyArg) + 1] ?? ""))
+      .split(",")
+      .filter(Boolean)
+  : [];
 
 /** `next build` adds its folder's generated types to tsconfig.json; this build folder is the suite's own, so take them out again. */
 function buildWithoutTouchingTsconfig(env: NodeJS.ProcessEnv): number {
@@ -54,7 +58,8 @@ function buildWithoutTouchingTsconfig(env: NodeJS.ProcessEnv): number {
 
 async function main(): Promise<number> {
   const unknown = only.filter((name) => !SCENARIOS.some(([n]) => n === name));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}: choose from ${SCENARIOS.map(([n]) => n).join(", ")}`);
+  if (unknown.length)
+    throw new Error(`unknown scenario ${unknown.join(", ")}: choose from ${SCENARIOS.map(([n]) => n).join(", ")}`);
   process.env.NEXT_DIST_DIR = DIST_DIR; // ensureBuild's freshness check reads it
   const suiteStarted = Date.now();
   const runId = Date.now().toString(36).slice(-6);
@@ -106,13 +111,26 @@ async function main(): Promise<number> {
       WEBHOOK_RATE_LIMIT_PER_MINUTE: "10000000",
       JOBS_STALE_AFTER_SECONDS: String(LEASE_SECONDS),
     };
-    if (reuseBuild && fs.existsSync(path.join(DIST_DIR, "BUILD_ID"))) log(`reusing ${DIST_DIR} as built (--reuse-build)`);
+    if (reuseBuild && fs.existsSync(path.join(DIST_DIR, "BUILD_ID")))
+      log(`reusing ${DIST_DIR} as built (--reuse-build)`);
     else log(`build ${DIST_DIR}: ${seconds(buildWithoutTouchingTsconfig(env))}`);
     server = new AppServer(await freePort(), env, path.join(logDir, "server.log"));
     log(`server ready in ${seconds(await server.start())} on ${server.url}; PostgreSQL ${pg.url}; logs in ${logDir}`);
     sql = connect(pg.url);
     const sizes = quick ? QUICK : FULL;
-    const ctx: Context = { quick, sizes, runId, server, serverEnv: env, pgUrl: pg.url, sql, sandbox, distDir: DIST_DIR, logDir, log };
+    const ctx: Context = {
+      quick,
+      sizes,
+      runId,
+      server,
+      serverEnv: env,
+      pgUrl: pg.url,
+      sql,
+      sandbox,
+      distDir: DIST_DIR,
+      logDir,
+      log,
+    };
 
     for (const [name, run] of SCENARIOS) {
       if (only.length && !only.includes(name)) continue;
@@ -126,7 +144,12 @@ async function main(): Promise<number> {
       try {
         result = await run(ctx);
       } catch (err) {
-        result = { name, ok: false, summary: `crashed: ${(err as Error).message.split("\n")[0]}`, details: [String((err as Error).stack ?? err)] };
+        result = {
+          name,
+          ok: false,
+          summary: `crashed: ${(err as Error).message.split("\n")[0]}`,
+          details: [String((err as Error).stack ?? err)],
+        };
       }
       result.durationMs = Date.now() - started;
       results.push(result);
@@ -138,10 +161,15 @@ async function main(): Promise<number> {
     await cleanup();
   }
 
-  printTable(results, `Reliability suite (${quick ? "--quick" : "full"}), ${os.cpus().length} cores, Node ${process.version}, ${seconds(Date.now() - suiteStarted)} in all`);
+  printTable(
+    results,
+    `Reliability suite (${quick ? "--quick" : "full"}), ${os.cpus().length} cores, Node ${process.version}, ${seconds(Date.now() - suiteStarted)} in all`,
+  );
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    console.log(`\n${failed.length} scenario${failed.length === 1 ? "" : "s"} failed: ${failed.map((r) => r.name).join(", ")}. Server log: ${path.join(logDir, "server.log")}`);
+    console.log(
+      `\n${failed.length} scenario${failed.length === 1 ? "" : "s"} failed: ${failed.map((r) => r.name).join(", ")}. Server log: ${path.join(logDir, "server.log")}`,
+    );
     return 1;
   }
   fs.rmSync(logDir, { recursive: true, force: true });

@@ -71,7 +71,10 @@ export async function state<T extends SandboxState = SandboxState>(server: Serve
   return call<T>(server, "GET", "state");
 }
 
-export async function requests(server: ServerRef, filter: { path?: string; since?: number } = {}): Promise<RecordedRequest[]> {
+export async function requests(
+  server: ServerRef,
+  filter: { path?: string; since?: number } = {},
+): Promise<RecordedRequest[]> {
   const query = new URLSearchParams();
   if (filter.path) query.set("path", filter.path);
   if (filter.since) query.set("since", String(filter.since));

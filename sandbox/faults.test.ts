@@ -9,7 +9,8 @@ import { parseForm } from "./util";
 let sandbox: Sandbox;
 const TOKEN = "pat-faults-suite";
 const auth = { authorization: `Bearer ${TOKEN}` };
-const get = (path: string, init: RequestInit = {}) => fetch(`${sandbox.hubspot.url}${path}`, { ...init, headers: { ...auth, ...init.headers } });
+const get = (path: string, init: RequestInit = {}) =>
+  fetch(`${sandbox.hubspot.url}${path}`, { ...init, headers: { ...auth, ...init.headers } });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ hubspotToken: TOKEN });
@@ -25,11 +26,20 @@ describe("fault injector", () => {
     expect((await get("/crm/v3/properties/contacts")).status).toBe(503);
     expect((await get("/crm/v3/properties/contacts")).status).toBe(200);
     const recorded = await control.requests(sandbox.hubspot, { path: "/crm/v3/properties" });
-    expect(recorded.map((r) => [r.status, r.fault?.kind ?? null])).toEqual([[503, "error"], [503, "error"], [200, null]]);
+    expect(recorded.map((r) => [r.status, r.fault?.kind ?? null])).toEqual([
+      [503, "error"],
+      [503, "error"],
+      [200, null],
+    ]);
   });
 
   it("keeps an 'always' fault until cleared, with custom body and headers", async () => {
-    await control.fault(sandbox.hubspot, { status: 500, times: "always", body: { custom: true }, headers: { "x-extra": "1" } });
+    await control.fault(sandbox.hubspot, {
+      status: 500,
+      times: "always",
+      body: { custom: true },
+      headers: { "x-extra": "1" },
+    });
     for (let i = 0; i < 3; i++) {
       const res = await get("/crm/v3/objects/contacts");
       expect(res.status).toBe(500);
@@ -49,7 +59,9 @@ describe("fault injector", () => {
 
   it("hangs (the client must time out) and resets connections", async () => {
     await control.fault(sandbox.hubspot, [{ kind: "hang" }, { kind: "reset" }]);
-    const hung = await get("/crm/v3/objects/contacts", { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e as Error);
+    const hung = await get("/crm/v3/objects/contacts", { signal: AbortSignal.timeout(150) }).catch(
+      (e: unknown) => e as Error,
+    );
     expect((hung as Error).name).toBe("TimeoutError");
     const reset = await get("/crm/v3/objects/contacts").catch((e: unknown) => e as Error);
     expect(reset).toBeInstanceOf(TypeError); // fetch failed: socket hang up
@@ -65,7 +77,9 @@ describe("fault injector", () => {
   });
 
   it("rejects an invalid fault spec with 400 and queues nothing", async () => {
-    await expect(control.fault(sandbox.hubspot, [{ status: 429 }, { kind: "explode" as never }])).rejects.toThrow(/400/);
+    await expect(control.fault(sandbox.hubspot, [{ status: 429 }, { kind: "explode" as never }])).rejects.toThrow(
+      /400/,
+    );
     expect((await control.state(sandbox.hubspot)).faults).toEqual([]);
   });
 
@@ -108,7 +122,11 @@ describe("probabilistic faults", () => {
 
 describe("parseForm", () => {
   it("turns Stripe bracket notation into nested objects and arrays", () => {
-    expect(parseForm("email=a%40b.c&metadata[app_user_id]=u1&items[0][price]=p1&items[1][price]=p2&expand[]=customer&__proto__[x]=1")).toEqual({
+    expect(
+      parseForm(
+        "email=a%40b.c&metadata[app_user_id]=u1&items[0][price]=p1&items[1][price]=p2&expand[]=customer&__proto__[x]=1",
+      ),
+    ).toEqual({
       email: "a@b.c",
       metadata: { app_user_id: "u1" },
       items: [{ price: "p1" }, { price: "p2" }],

@@ -59,7 +59,9 @@ export class FaultInjector {
 
   /** The first queued fault matching this request, consumed by one use. */
   take(method: string, path: string): ActiveFault | undefined {
-    const index = this.queue.findIndex((f) => matches(f, method, path) && (f.probability === undefined || this.random() < f.probability));
+    const index = this.queue.findIndex(
+      (f) => matches(f, method, path) && (f.probability === undefined || this.random() < f.probability),
+    );
     if (index < 0) return undefined;
     const fault = this.queue[index];
     fault.applied += 1;
@@ -88,7 +90,10 @@ export function validateFault(spec: FaultSpec): void {
     throw new Error("status must be an HTTP status code");
   }
   if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new Error("latencyMs must be >= 0");
-  if (spec.probability !== undefined && !(typeof spec.probability === "number" && spec.probability > 0 && spec.probability <= 1)) {
+  if (
+    spec.probability !== undefined &&
+    !(typeof spec.probability === "number" && spec.probability > 0 && spec.probability <= 1)
+  ) {
     throw new Error("probability must be a number > 0 and ≤ 1");
   }
   if (kind === "latency" && spec.latencyMs === undefined) throw new Error("latency faults need latencyMs");

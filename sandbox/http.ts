@@ -59,7 +59,10 @@ export type RunningServer = {
 
 const MAX_BODY_BYTES = 1_000_000;
 
-export async function startServer(service: Service, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  service: Service,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const faults = new FaultInjector();
   const log = new RequestLog();

@@ -22,7 +22,11 @@ describe("ContactStore unique lookups", () => {
 
   it("an upsert by email of 2,000 contacts, then again: no duplicate, every one found", () => {
     const store = new ContactStore();
-    const inputs = Array.from({ length: 2000 }, (_, i) => ({ id: `u${i}@example.com`, idProperty: "email", properties: { firstname: `U${i}` } }));
+    const inputs = Array.from({ length: 2000 }, (_, i) => ({
+      id: `u${i}@example.com`,
+      idProperty: "email",
+      properties: { firstname: `U${i}` },
+    }));
     for (let i = 0; i < inputs.length; i += 100) store.upsert(inputs.slice(i, i + 100));
     const again = store.upsert(inputs.slice(0, 100).map((x) => ({ ...x, properties: { firstname: "Again" } })));
     expect(again.every((r) => !r.isNew)).toBe(true);

@@ -86,7 +86,8 @@ export class ContactStore {
 
   /** Batch upsert: validates every input first (all or nothing), then creates or updates each. */
   upsert(inputs: unknown): { contact: Contact; isNew: boolean }[] {
-    if (!Array.isArray(inputs) || inputs.length === 0) throw new HubspotError(400, "VALIDATION_ERROR", "inputs must be a non-empty array");
+    if (!Array.isArray(inputs) || inputs.length === 0)
+      throw new HubspotError(400, "VALIDATION_ERROR", "inputs must be a non-empty array");
     if (inputs.length > 100) throw new HubspotError(400, "VALIDATION_ERROR", "Batch input is limited to 100 inputs");
     const seen = new Set<string>();
     const plans = inputs.map((raw) => {
@@ -96,19 +97,28 @@ export class ContactStore {
       const input = raw as UpsertInput;
       this.checkIdProperty(input.idProperty);
       const key = `${input.idProperty}:${input.idProperty === "email" ? input.id.toLowerCase() : input.id}`;
-      if (seen.has(key)) throw new HubspotError(400, "VALIDATION_ERROR", `Duplicate IDs found in batch input: [${input.id}]`);
+      if (seen.has(key))
+        throw new HubspotError(400, "VALIDATION_ERROR", `Duplicate IDs found in batch input: [${input.id}]`);
       seen.add(key);
-      const props = { ...validateValues(input.properties, this.properties), ...validateValues({ [input.idProperty]: input.id }, this.properties) };
+      const props = {
+        ...validateValues(input.properties, this.properties),
+        ...validateValues({ [input.idProperty]: input.id }, this.properties),
+      };
       const existing = this.findBy(input.idProperty, input.id);
       this.checkUnique(props, existing?.id);
       return { existing, props };
     });
     return plans.map(({ existing, props }) =>
-      existing ? { contact: this.update(existing, props), isNew: false } : { contact: this.create(props), isNew: true });
+      existing ? { contact: this.update(existing, props), isNew: false } : { contact: this.create(props), isNew: true },
+    );
   }
 
   /** POST /search: filterGroups (OR of ANDs), sorts, query, properties, limit, after. */
-  search(body: unknown): { total: number; results: { contact: Contact; properties: Record<string, string> }[]; after?: string } {
+  search(body: unknown): {
+    total: number;
+    results: { contact: Contact; properties: Record<string, string> }[];
+    after?: string;
+  } {
     const req = isRecord(body) ? body : {};
     const horizon = Date.now() - this.searchLagMs;
     const visible = [...this.contacts.values()].flatMap((contact) => {
@@ -118,15 +128,27 @@ export class ContactStore {
     const groups = Array.isArray(req.filterGroups) ? req.filterGroups.filter(isRecord) : [];
     const text = typeof req.query === "string" ? req.query.toLowerCase() : "";
     const matched = visible.filter(({ properties }) => {
-      if (text && !["email", "firstname", "lastname", "phone", "company"].some((p) => (properties[p] ?? "").toLowerCase().includes(text))) return false;
+      if (
+        text &&
+        !["email", "firstname", "lastname", "phone", "company"].some((p) =>
+          (properties[p] ?? "").toLowerCase().includes(text),
+        )
+      )
+        return false;
       if (groups.length === 0) return true;
-      return groups.some((g) => (Array.isArray(g.filters) ? g.filters.filter(isRecord) : []).every((f) => matchFilter(properties, f)));
+      return groups.some((g) =>
+        (Array.isArray(g.filters) ? g.filters.filter(isRecord) : []).every((f) => matchFilter(properties, f)),
+      );
     });
     sortRows(matched, req.sorts);
     const limit = Math.min(Math.max(Number(req.limit ?? 10) || 10, 1), 200);
     const offset = Number(req.after ?? 0) || 0;
     const page = matched.slice(offset, offset + limit);
-    return { total: matched.length, results: page, after: offset + limit < matched.length ? String(offset + limit) : undefined };
+    return {
+      total: matched.length,
+      results: page,
+      after: offset + limit < matched.length ? String(offset + limit) : undefined,
+    };
   }
 
   /** The API view of a contact: requested properties (plus the system ones), else the default set. */
@@ -139,7 +161,13 @@ export class ContactStore {
 
   /** After a write: every property the contact has (what create/update/upsert answer). */
   written(contact: Contact): Record<string, unknown> {
-    return { id: contact.id, properties: { ...contact.properties }, createdAt: contact.createdAt, updatedAt: contact.updatedAt, archived: false };
+    return {
+      id: contact.id,
+      properties: { ...contact.properties },
+      createdAt: contact.createdAt,
+      updatedAt: contact.updatedAt,
+      archived: false,
+    };
   }
 
   private findBy(prop: string, value: string): Contact | undefined {
@@ -159,7 +187,8 @@ export class ContactStore {
   }
 
   private indexContact(contact: Contact): void {
-    for (const [prop, index] of this.unique) if (contact.properties[prop]) index.set(contact.properties[prop], contact.id);
+    for (const [prop, index] of this.unique)
+      if (contact.properties[prop]) index.set(contact.properties[prop], contact.id);
   }
 
   private unindexContact(contact: Contact): void {
@@ -173,7 +202,11 @@ export class ContactStore {
     const def = this.properties.get(idProperty);
     if (!def) throw new HubspotError(400, "VALIDATION_ERROR", `Property "${idProperty}" does not exist`);
     if (idProperty !== "email" && !def.hasUniqueValue) {
-      throw new HubspotError(400, "VALIDATION_ERROR", `Property "${idProperty}" is not a unique identifier property (hasUniqueValue is false)`);
+      throw new HubspotError(
+        400,
+        "VALIDATION_ERROR",
+        `Property "${idProperty}" is not a unique identifier property (hasUniqueValue is false)`,
+      );
     }
   }
 
@@ -182,9 +215,10 @@ export class ContactStore {
       if (value === "" || (name !== "email" && !this.properties.get(name)?.hasUniqueValue)) continue;
       const other = this.findBy(name, value);
       if (!other || other.id === selfId) continue;
-      const message = name === "email"
-        ? `Contact already exists. Existing ID: ${other.id}`
-        : `A contact with ${name} "${value}" already exists. Existing ID: ${other.id}`;
+      const message =
+        name === "email"
+          ? `Contact already exists. Existing ID: ${other.id}`
+          : `A contact with ${name} "${value}" already exists. Existing ID: ${other.id}`;
       throw new HubspotError(409, "CONFLICT", message);
     }
   }
@@ -203,18 +237,32 @@ function matchFilter(props: Record<string, string>, filter: Record<string, unkno
   const target = String(filter.value ?? "").toLowerCase();
   const values = Array.isArray(filter.values) ? filter.values.map((v) => String(v).toLowerCase()) : [];
   switch (String(filter.operator ?? "EQ")) {
-    case "EQ": return value === target;
-    case "NEQ": return value !== target;
-    case "LT": return compare(value, target) < 0;
-    case "LTE": return compare(value, target) <= 0;
-    case "GT": return compare(value, target) > 0;
-    case "GTE": return compare(value, target) >= 0;
-    case "HAS_PROPERTY": return value !== "";
-    case "NOT_HAS_PROPERTY": return value === "";
-    case "IN": return values.includes(value);
-    case "NOT_IN": return !values.includes(value);
-    case "CONTAINS_TOKEN": return new RegExp(`^${target.split("*").map(escapeRe).join(".*")}$`).test(value) || value.split(/\W+/).includes(target);
-    default: throw new HubspotError(400, "VALIDATION_ERROR", `Unsupported filter operator ${String(filter.operator)}`);
+    case "EQ":
+      return value === target;
+    case "NEQ":
+      return value !== target;
+    case "LT":
+      return compare(value, target) < 0;
+    case "LTE":
+      return compare(value, target) <= 0;
+    case "GT":
+      return compare(value, target) > 0;
+    case "GTE":
+      return compare(value, target) >= 0;
+    case "HAS_PROPERTY":
+      return value !== "";
+    case "NOT_HAS_PROPERTY":
+      return value === "";
+    case "IN":
+      return values.includes(value);
+    case "NOT_IN":
+      return !values.includes(value);
+    case "CONTAINS_TOKEN":
+      return (
+        new RegExp(`^${target.split("*").map(escapeRe).join(".*")}$`).test(value) || value.split(/\W+/).includes(target)
+      );
+    default:
+      throw new HubspotError(400, "VALIDATION_ERROR", `Unsupported filter operator ${String(filter.operator)}`);
   }
 }
 

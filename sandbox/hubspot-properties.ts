@@ -12,7 +12,13 @@ export class HubspotError extends Error {
   }
 }
 
-export type PropertyOption = { label: string; value: string; description?: string; displayOrder: number; hidden: boolean };
+export type PropertyOption = {
+  label: string;
+  value: string;
+  description?: string;
+  displayOrder: number;
+  hidden: boolean;
+};
 
 export type PropertyDef = {
   name: string;
@@ -35,18 +41,57 @@ export type PropertyDef = {
 export type PropertyGroup = { name: string; label: string; displayOrder: number; archived: boolean };
 
 const TYPES = ["string", "number", "date", "datetime", "enumeration", "bool", "phone_number"];
-const FIELD_TYPES = ["textarea", "text", "date", "file", "number", "select", "radio", "checkbox", "booleancheckbox",
-  "calculation_equation", "html", "phonenumber"];
+const FIELD_TYPES = [
+  "textarea",
+  "text",
+  "date",
+  "file",
+  "number",
+  "select",
+  "radio",
+  "checkbox",
+  "booleancheckbox",
+  "calculation_equation",
+  "html",
+  "phonenumber",
+];
 
-const LIFECYCLE = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer",
-  "evangelist", "other"];
+const LIFECYCLE = [
+  "subscriber",
+  "lead",
+  "marketingqualifiedlead",
+  "salesqualifiedlead",
+  "opportunity",
+  "customer",
+  "evangelist",
+  "other",
+];
 
-function builtIn(name: string, label: string, type: string, fieldType: string, extra: Partial<PropertyDef> = {}): PropertyDef {
+function builtIn(
+  name: string,
+  label: string,
+  type: string,
+  fieldType: string,
+  extra: Partial<PropertyDef> = {},
+): PropertyDef {
   const at = "2019-08-06T02:41:52.000Z";
   return {
-    name, label, type, fieldType, groupName: "contactinformation", description: "", options: [], displayOrder: -1,
-    hasUniqueValue: false, hidden: false, formField: true, hubspotDefined: true, readOnlyValue: false,
-    createdAt: at, updatedAt: at, ...extra,
+    name,
+    label,
+    type,
+    fieldType,
+    groupName: "contactinformation",
+    description: "",
+    options: [],
+    displayOrder: -1,
+    hasUniqueValue: false,
+    hidden: false,
+    formField: true,
+    hubspotDefined: true,
+    readOnlyValue: false,
+    createdAt: at,
+    updatedAt: at,
+    ...extra,
   };
 }
 
@@ -90,17 +135,24 @@ function validation(message: string): HubspotError {
 }
 
 /** Builds a custom property from a PropertyCreate body, or throws the 400 HubSpot would answer. */
-export function newProperty(body: unknown, groups: Map<string, PropertyGroup>, exists: (name: string) => boolean): PropertyDef {
+export function newProperty(
+  body: unknown,
+  groups: Map<string, PropertyGroup>,
+  exists: (name: string) => boolean,
+): PropertyDef {
   if (!isRecord(body)) throw validation("Invalid input JSON: expected a PropertyCreate object");
   for (const field of ["name", "label", "type", "fieldType", "groupName"]) {
     if (typeof body[field] !== "string" || body[field] === "") throw validation(`Missing required field "${field}"`);
   }
   const name = String(body.name);
   if (!/^[a-z][a-z0-9_]*$/.test(name)) {
-    throw validation(`Property name "${name}" is invalid: use lower-case letters, digits and underscores, starting with a letter`);
+    throw validation(
+      `Property name "${name}" is invalid: use lower-case letters, digits and underscores, starting with a letter`,
+    );
   }
   if (exists(name)) throw new HubspotError(409, "OBJECT_ALREADY_EXISTS", `Property named '${name}' already exists.`);
-  if (!TYPES.includes(String(body.type))) throw validation(`Invalid type "${body.type}"; expected one of ${TYPES.join(", ")}`);
+  if (!TYPES.includes(String(body.type)))
+    throw validation(`Invalid type "${body.type}"; expected one of ${TYPES.join(", ")}`);
   if (!FIELD_TYPES.includes(String(body.fieldType))) throw validation(`Invalid fieldType "${body.fieldType}"`);
   if (!groups.has(String(body.groupName))) throw validation(`Property group ${body.groupName} does not exist.`);
   const options = Array.isArray(body.options) ? body.options.filter(isRecord) : [];
@@ -141,14 +193,19 @@ function valueError(name: string, error: string, message: string): ValueError {
 
 function checkValue(def: PropertyDef, value: string): ValueError | undefined {
   if (value === "") return undefined; // "" clears a value
-  if (def.name === "email" && !isEmail(value)) return valueError(def.name, "INVALID_EMAIL", `Email address ${value} is invalid`);
+  if (def.name === "email" && !isEmail(value))
+    return valueError(def.name, "INVALID_EMAIL", `Email address ${value} is invalid`);
   if (def.type === "number" && !Number.isFinite(Number(value))) {
     return valueError(def.name, "INVALID_LONG", `${value} was not a valid number.`);
   }
   if (def.type === "bool" && value !== "true" && value !== "false") {
     return valueError(def.name, "INVALID_BOOLEAN", `${value} was not a valid boolean (true/false).`);
   }
-  if ((def.type === "date" || def.type === "datetime") && Number.isNaN(Number(value)) && Number.isNaN(Date.parse(value))) {
+  if (
+    (def.type === "date" || def.type === "datetime") &&
+    Number.isNaN(Number(value)) &&
+    Number.isNaN(Date.parse(value))
+  ) {
     return valueError(def.name, "INVALID_DATE", `${value} was not a valid date or timestamp.`);
   }
   if (def.type === "enumeration") {
@@ -156,7 +213,11 @@ function checkValue(def: PropertyDef, value: string): ValueError | undefined {
     const values = def.fieldType === "checkbox" ? value.split(";") : [value];
     const bad = values.find((v) => !allowed.includes(v));
     if (bad !== undefined) {
-      return valueError(def.name, "INVALID_OPTION", `${bad} was not one of the allowed options: [${allowed.join(", ")}]`);
+      return valueError(
+        def.name,
+        "INVALID_OPTION",
+        `${bad} was not one of the allowed options: [${allowed.join(", ")}]`,
+      );
     }
   }
   return undefined;
@@ -175,7 +236,9 @@ export function validateValues(input: unknown, defs: Map<string, PropertyDef>): 
       continue;
     }
     if (def.readOnlyValue) {
-      errors.push(valueError(name, "READ_ONLY_VALUE", `Property "${name}" is a read only property; its value cannot be set.`));
+      errors.push(
+        valueError(name, "READ_ONLY_VALUE", `Property "${name}" is a read only property; its value cannot be set.`),
+      );
       continue;
     }
     const bad = checkValue(def, value);

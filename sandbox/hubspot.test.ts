@@ -10,18 +10,39 @@ const TOKEN = "pat-sandbox-suite";
 let sandbox: Sandbox;
 let hubspot: Client;
 
-type ApiError = { code: number; body: { message: string; category: string; errors?: { code: string }[] }; headers: Record<string, string> };
-const caught = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as ApiError);
+type ApiError = {
+  code: number;
+  body: { message: string; category: string; errors?: { code: string }[] };
+  headers: Record<string, string>;
+};
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e as ApiError,
+  );
 
 async function ensureAppProperties(client: Client) {
   await client.crm.properties.groupsApi.create("contacts", { name: "founder_ops", label: "Founder ops" });
   await client.crm.properties.coreApi.create("contacts", {
-    name: "app_user_id", label: "App user id", type: "string" as never, fieldType: "text" as never,
-    groupName: "founder_ops", hasUniqueValue: true,
+    name: "app_user_id",
+    label: "App user id",
+    type: "string" as never,
+    fieldType: "text" as never,
+    groupName: "founder_ops",
+    hasUniqueValue: true,
   });
   await client.crm.properties.coreApi.create("contacts", {
-    name: "plan", label: "Plan", type: "enumeration" as never, fieldType: "select" as never, groupName: "founder_ops",
-    options: [{ label: "Free", value: "free", hidden: false }, { label: "Pro", value: "pro", hidden: false }],
+    name: "plan",
+    label: "Plan",
+    type: "enumeration" as never,
+    fieldType: "select" as never,
+    groupName: "founder_ops",
+    options: [
+      { label: "Free", value: "free", hidden: false },
+      { label: "Pro", value: "pro", hidden: false },
+    ],
   });
 }
 
@@ -34,24 +55,47 @@ beforeEach(() => sandbox.reset());
 
 describe("hubspot sandbox", () => {
   it("creates a contact, then answers 409 CONFLICT with the existing id for the same email", async () => {
-    const created = await hubspot.crm.contacts.basicApi.create({ properties: { email: "Ada@Example.com", firstname: "Ada" }, associations: [] });
+    const created = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "Ada@Example.com", firstname: "Ada" },
+      associations: [],
+    });
     expect(created.id).toMatch(/^\d+$/);
     expect(created.properties.email).toBe("ada@example.com");
     expect(created.createdAt).toBeInstanceOf(Date);
 
-    const error = await caught(hubspot.crm.contacts.basicApi.create({ properties: { email: "ada@example.com" }, associations: [] }));
+    const error = await caught(
+      hubspot.crm.contacts.basicApi.create({ properties: { email: "ada@example.com" }, associations: [] }),
+    );
     expect(error.code).toBe(409);
     expect(error.body.category).toBe("CONFLICT");
     expect(error.body.message).toBe(`Contact already exists. Existing ID: ${created.id}`);
   });
 
   it("reads and updates by id or by idProperty=email, and 404s on a missing contact", async () => {
-    const created = await hubspot.crm.contacts.basicApi.create({ properties: { email: "grace@example.com" }, associations: [] });
-    const byEmail = await hubspot.crm.contacts.basicApi.getById("grace@example.com", ["email", "lifecyclestage"], undefined, undefined, false, "email");
+    const created = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "grace@example.com" },
+      associations: [],
+    });
+    const byEmail = await hubspot.crm.contacts.basicApi.getById(
+      "grace@example.com",
+      ["email", "lifecyclestage"],
+      undefined,
+      undefined,
+      false,
+      "email",
+    );
     expect(byEmail.id).toBe(created.id);
-    expect(byEmail.properties).toMatchObject({ email: "grace@example.com", lifecyclestage: null, hs_object_id: created.id });
+    expect(byEmail.properties).toMatchObject({
+      email: "grace@example.com",
+      lifecyclestage: null,
+      hs_object_id: created.id,
+    });
 
-    const updated = await hubspot.crm.contacts.basicApi.update("grace@example.com", { properties: { lifecyclestage: "customer" } }, "email");
+    const updated = await hubspot.crm.contacts.basicApi.update(
+      "grace@example.com",
+      { properties: { lifecyclestage: "customer" } },
+      "email",
+    );
     expect(updated.properties.lifecyclestage).toBe("customer");
 
     const missing = await caught(hubspot.crm.contacts.basicApi.getById("999999"));
@@ -75,8 +119,12 @@ describe("hubspot sandbox", () => {
 
   it("rejects an undefined property with 400 PROPERTY_DOESNT_EXIST until the property is created", async () => {
     const write = () =>
-      hubspot.crm.contacts.batchApi.upsert({ inputs: [{ id: "u_42", idProperty: "app_user_id", properties: { email: "u42@example.com", plan: "pro" } }] });
-    const error = await caught(hubspot.crm.contacts.basicApi.create({ properties: { email: "x@example.com", plan: "pro" }, associations: [] }));
+      hubspot.crm.contacts.batchApi.upsert({
+        inputs: [{ id: "u_42", idProperty: "app_user_id", properties: { email: "u42@example.com", plan: "pro" } }],
+      });
+    const error = await caught(
+      hubspot.crm.contacts.basicApi.create({ properties: { email: "x@example.com", plan: "pro" }, associations: [] }),
+    );
     expect(error.code).toBe(400);
     expect(error.body.category).toBe("VALIDATION_ERROR");
     expect(error.body.message).toContain('Property \\"plan\\" does not exist');
@@ -87,9 +135,15 @@ describe("hubspot sandbox", () => {
     await ensureAppProperties(hubspot);
     const property = await hubspot.crm.properties.coreApi.getByName("contacts", "app_user_id");
     expect(property.hasUniqueValue).toBe(true);
-    const duplicate = await caught(hubspot.crm.properties.coreApi.create("contacts", {
-      name: "plan", label: "Plan", type: "string" as never, fieldType: "text" as never, groupName: "founder_ops",
-    }));
+    const duplicate = await caught(
+      hubspot.crm.properties.coreApi.create("contacts", {
+        name: "plan",
+        label: "Plan",
+        type: "string" as never,
+        fieldType: "text" as never,
+        groupName: "founder_ops",
+      }),
+    );
     expect(duplicate.code).toBe(409);
 
     const result = await write();
@@ -98,9 +152,13 @@ describe("hubspot sandbox", () => {
     expect(again.results[0]._new).toBe(false);
     expect((await control.state<HubspotState>(sandbox.hubspot)).contacts).toHaveLength(1);
 
-    const badOption = await caught(hubspot.crm.contacts.basicApi.update(result.results[0].id, { properties: { plan: "platinum" } }));
+    const badOption = await caught(
+      hubspot.crm.contacts.basicApi.update(result.results[0].id, { properties: { plan: "platinum" } }),
+    );
     expect(badOption.body.message).toContain("INVALID_OPTION");
-    const notUnique = await caught(hubspot.crm.contacts.batchApi.upsert({ inputs: [{ id: "pro", idProperty: "plan", properties: {} }] }));
+    const notUnique = await caught(
+      hubspot.crm.contacts.batchApi.upsert({ inputs: [{ id: "pro", idProperty: "plan", properties: {} }] }),
+    );
     expect(notUnique.code).toBe(400);
   });
 
@@ -110,7 +168,10 @@ describe("hubspot sandbox", () => {
     const search = () =>
       hubspot.crm.contacts.searchApi.doSearch({
         filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ" as never, value: "late@example.com" }] }],
-        properties: ["email"], limit: 10, after: "0", sorts: [],
+        properties: ["email"],
+        limit: 10,
+        after: "0",
+        sorts: [],
       });
     expect((await search()).total).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 350));
@@ -121,12 +182,16 @@ describe("hubspot sandbox", () => {
 
   it("surfaces an injected 429 as code 429 with the rate-limit headers", async () => {
     await control.fault(sandbox.hubspot, { path: "/crm/v3/objects/contacts", status: 429, retryAfter: 2 });
-    const error = await caught(hubspot.crm.contacts.basicApi.create({ properties: { email: "busy@example.com" }, associations: [] }));
+    const error = await caught(
+      hubspot.crm.contacts.basicApi.create({ properties: { email: "busy@example.com" }, associations: [] }),
+    );
     expect(error.code).toBe(429);
     expect(error.body.category).toBe("RATE_LIMITS");
     expect(error.headers["x-hubspot-ratelimit-remaining"]).toBe("0");
     expect(error.headers["retry-after"]).toBe("2");
-    await expect(hubspot.crm.contacts.basicApi.create({ properties: { email: "busy@example.com" }, associations: [] })).resolves.toBeTruthy();
+    await expect(
+      hubspot.crm.contacts.basicApi.create({ properties: { email: "busy@example.com" }, associations: [] }),
+    ).resolves.toBeTruthy();
   });
 
   it("answers 401 INVALID_AUTHENTICATION to a wrong token", async () => {

@@ -17,19 +17,31 @@ const CATEGORY: Record<number, string> = {
   429: "RATE_LIMITS",
 };
 
-export function hubspotError(status: number, category: string, message: string, extra: Record<string, unknown> = {}): SandboxResponse {
+export function hubspotError(
+  status: number,
+  category: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): SandboxResponse {
   return { status, body: { status: "error", message, correlationId: uuid(), category, ...extra } };
 }
 
 const notFound = () => hubspotError(404, "OBJECT_NOT_FOUND", "resource not found");
 
-export function createHubspotService(options: { accessToken: string; searchLagMs?: number }): Service & { store: ContactStore } {
+export function createHubspotService(options: {
+  accessToken: string;
+  searchLagMs?: number;
+}): Service & { store: ContactStore } {
   const initial: HubspotConfig = { accessToken: options.accessToken, searchLagMs: options.searchLagMs ?? 0 };
   let config: HubspotConfig = { ...initial };
   const store = new ContactStore(config.searchLagMs);
 
   const requested = (req: SandboxRequest) =>
-    req.query.getAll("properties").flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
+    req.query
+      .getAll("properties")
+      .flatMap((p) => p.split(","))
+      .map((p) => p.trim())
+      .filter(Boolean);
   const idProperty = (req: SandboxRequest) => req.query.get("idProperty") ?? undefined;
   const bodyOf = (req: SandboxRequest) => (isRecord(req.body) ? req.body : {});
 
@@ -37,11 +49,13 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
   const PROPS = "/crm/v3/properties/contacts";
   const routes: Route[] = [
     {
-      method: "POST", pattern: /^\/crm\/v3\/objects\/contacts$/,
+      method: "POST",
+      pattern: /^\/crm\/v3\/objects\/contacts$/,
       run: (_m, req) => ({ status: 201, body: store.written(store.create(bodyOf(req).properties ?? {})) }),
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/objects\/contacts$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/objects\/contacts$/,
       run: (_m, req) => {
         const all = [...store.contacts.values()];
         const limit = Math.min(Number(req.query.get("limit") ?? 10) || 10, 100);
@@ -52,15 +66,19 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "POST", pattern: /^\/crm\/v3\/objects\/contacts\/batch\/upsert$/,
+      method: "POST",
+      pattern: /^\/crm\/v3\/objects\/contacts\/batch\/upsert$/,
       run: (_m, req) => {
         const startedAt = isoNow();
-        const results = store.upsert(bodyOf(req).inputs).map(({ contact, isNew }) => ({ ...store.written(contact), new: isNew }));
+        const results = store
+          .upsert(bodyOf(req).inputs)
+          .map(({ contact, isNew }) => ({ ...store.written(contact), new: isNew }));
         return { status: 200, body: { status: "COMPLETE", results, startedAt, completedAt: isoNow() } };
       },
     },
     {
-      method: "POST", pattern: /^\/crm\/v3\/objects\/contacts\/search$/,
+      method: "POST",
+      pattern: /^\/crm\/v3\/objects\/contacts\/search$/,
       run: (_m, req) => {
         const body = bodyOf(req);
         const props = Array.isArray(body.properties) ? body.properties.map(String) : undefined;
@@ -71,14 +89,16 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
       run: ([, id], req) => {
         const contact = store.find(decodeURIComponent(id), idProperty(req));
         return contact ? { status: 200, body: store.view(contact, requested(req)) } : notFound();
       },
     },
     {
-      method: "PATCH", pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
+      method: "PATCH",
+      pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
       run: ([, id], req) => {
         const contact = store.find(decodeURIComponent(id), idProperty(req));
         if (!contact) return notFound();
@@ -86,7 +106,8 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "DELETE", pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
+      method: "DELETE",
+      pattern: /^\/crm\/v3\/objects\/contacts\/([^/]+)$/,
       run: ([, id]) => {
         const contact = store.find(decodeURIComponent(id));
         if (contact) store.archive(contact);
@@ -94,11 +115,13 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/properties\/contacts$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/properties\/contacts$/,
       run: () => ({ status: 200, body: { results: [...store.properties.values()].map(toProperty) } }),
     },
     {
-      method: "POST", pattern: /^\/crm\/v3\/properties\/contacts$/,
+      method: "POST",
+      pattern: /^\/crm\/v3\/properties\/contacts$/,
       run: (_m, req) => {
         const def = newProperty(req.body, store.groups, (name) => store.properties.has(name));
         store.properties.set(def.name, def);
@@ -106,11 +129,13 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
       run: () => ({ status: 200, body: { results: [...store.groups.values()] } }),
     },
     {
-      method: "POST", pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
+      method: "POST",
+      pattern: /^\/crm\/v3\/properties\/contacts\/groups$/,
       run: (_m, req) => {
         const body = bodyOf(req);
         if (typeof body.name !== "string" || typeof body.label !== "string" || !/^[a-z][a-z0-9_]*$/.test(body.name)) {
@@ -119,31 +144,44 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
         if (store.groups.has(body.name)) {
           return hubspotError(409, "OBJECT_ALREADY_EXISTS", `Property group named '${body.name}' already exists.`);
         }
-        const group = { name: body.name, label: body.label, displayOrder: Number(body.displayOrder ?? -1), archived: false };
+        const group = {
+          name: body.name,
+          label: body.label,
+          displayOrder: Number(body.displayOrder ?? -1),
+          archived: false,
+        };
         store.groups.set(group.name, group);
         return { status: 201, body: group };
       },
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/properties\/contacts\/groups\/([^/]+)$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/properties\/contacts\/groups\/([^/]+)$/,
       run: ([, name]) => {
         const group = store.groups.get(decodeURIComponent(name));
-        return group ? { status: 200, body: group } : hubspotError(404, "OBJECT_NOT_FOUND", `Unable to find property group ${name}`);
+        return group
+          ? { status: 200, body: group }
+          : hubspotError(404, "OBJECT_NOT_FOUND", `Unable to find property group ${name}`);
       },
     },
     {
-      method: "GET", pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
+      method: "GET",
+      pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
       run: ([, name]) => {
         const def = store.properties.get(decodeURIComponent(name));
-        return def ? { status: 200, body: toProperty(def) } : hubspotError(404, "OBJECT_NOT_FOUND", `Property ${name} does not exist`);
+        return def
+          ? { status: 200, body: toProperty(def) }
+          : hubspotError(404, "OBJECT_NOT_FOUND", `Property ${name} does not exist`);
       },
     },
     {
-      method: "PATCH", pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
+      method: "PATCH",
+      pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
       run: ([, name], req) => {
         const def = store.properties.get(decodeURIComponent(name));
         if (!def) return hubspotError(404, "OBJECT_NOT_FOUND", `Property ${name} does not exist`);
-        if (def.hubspotDefined) return hubspotError(400, "VALIDATION_ERROR", `Property ${name} is HubSpot-defined and read-only`);
+        if (def.hubspotDefined)
+          return hubspotError(400, "VALIDATION_ERROR", `Property ${name} is HubSpot-defined and read-only`);
         const patch = newProperty({ ...toProperty(def), ...bodyOf(req), name: def.name }, store.groups, () => false);
         const updated = { ...patch, createdAt: def.createdAt, updatedAt: isoNow() };
         store.properties.set(def.name, updated);
@@ -151,11 +189,13 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       },
     },
     {
-      method: "DELETE", pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
+      method: "DELETE",
+      pattern: /^\/crm\/v3\/properties\/contacts\/([^/]+)$/,
       run: ([, name]) => {
         const def = store.properties.get(decodeURIComponent(name));
         if (!def) return hubspotError(404, "OBJECT_NOT_FOUND", `Property ${name} does not exist`);
-        if (def.hubspotDefined) return hubspotError(400, "VALIDATION_ERROR", `Property ${name} is HubSpot-defined and cannot be archived`);
+        if (def.hubspotDefined)
+          return hubspotError(400, "VALIDATION_ERROR", `Property ${name} is HubSpot-defined and cannot be archived`);
         store.properties.delete(def.name);
         return { status: 204 };
       },
@@ -170,12 +210,15 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       try {
         return r.run([...match], req);
       } catch (error) {
-        if (error instanceof HubspotError) return hubspotError(error.status, error.category, error.message, error.extra);
+        if (error instanceof HubspotError)
+          return hubspotError(error.status, error.category, error.message, error.extra);
         throw error;
       }
     }
     const known = req.path.startsWith(CONTACTS) || req.path.startsWith(PROPS);
-    return known ? hubspotError(405, "VALIDATION_ERROR", `Method ${req.method} not allowed on ${req.path}`) : notFound();
+    return known
+      ? hubspotError(405, "VALIDATION_ERROR", `Method ${req.method} not allowed on ${req.path}`)
+      : notFound();
   }
 
   function seedOne(input: unknown): Record<string, unknown> {
@@ -186,7 +229,12 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
       return toProperty(def);
     }
     if (input.object === "group") {
-      const group = { name: String(input.name), label: String(input.label ?? input.name), displayOrder: -1, archived: false };
+      const group = {
+        name: String(input.name),
+        label: String(input.label ?? input.name),
+        displayOrder: -1,
+        archived: false,
+      };
       store.groups.set(group.name, group);
       return group;
     }
@@ -199,15 +247,25 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
     store,
     authenticate(req) {
       if (header(req.headers, "authorization") === `Bearer ${config.accessToken}`) return undefined;
-      return hubspotError(401, "INVALID_AUTHENTICATION",
-        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
+      return hubspotError(
+        401,
+        "INVALID_AUTHENTICATION",
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+      );
     },
     handle: route,
     faultResponse(status) {
       if (status === 429) {
         return {
-          ...hubspotError(429, "RATE_LIMITS", "You have reached your secondly limit.", { errorType: "RATE_LIMIT", policyName: "SECONDLY" }),
-          headers: { "x-hubspot-ratelimit-max": "190", "x-hubspot-ratelimit-remaining": "0", "x-hubspot-ratelimit-interval-milliseconds": "10000" },
+          ...hubspotError(429, "RATE_LIMITS", "You have reached your secondly limit.", {
+            errorType: "RATE_LIMIT",
+            policyName: "SECONDLY",
+          }),
+          headers: {
+            "x-hubspot-ratelimit-max": "190",
+            "x-hubspot-ratelimit-remaining": "0",
+            "x-hubspot-ratelimit-interval-milliseconds": "10000",
+          },
         };
       }
       const category = CATEGORY[status] ?? (status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR");
@@ -249,7 +307,8 @@ export function createHubspotService(options: { accessToken: string; searchLagMs
         const list = Array.isArray(input) ? input : [input];
         return { status: 201, body: { objects: list.map(seedOne) } };
       } catch (error) {
-        if (error instanceof HubspotError) return hubspotError(error.status, error.category, error.message, error.extra);
+        if (error instanceof HubspotError)
+          return hubspotError(error.status, error.category, error.message, error.extra);
         throw error;
       }
     },

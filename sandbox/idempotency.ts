@@ -3,10 +3,7 @@ import type { SandboxResponse } from "./http";
 
 type Entry = { fingerprint: string; response: SandboxResponse; storedAt: number };
 
-export type IdempotencyLookup =
-  | { kind: "miss" }
-  | { kind: "hit"; response: SandboxResponse }
-  | { kind: "mismatch" };
+export type IdempotencyLookup = { kind: "miss" } | { kind: "hit"; response: SandboxResponse } | { kind: "mismatch" };
 
 export class IdempotencyStore {
   private entries = new Map<string, Entry>();

@@ -53,9 +53,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return server as RunningServer & { service: S };
   };
   try {
-    const stripe = await start(createStripeService({ apiKey: options.stripeKey ?? DEMO_CREDENTIALS.stripeKey }), options.stripePort);
+    const stripe = await start(
+      createStripeService({ apiKey: options.stripeKey ?? DEMO_CREDENTIALS.stripeKey }),
+      options.stripePort,
+    );
     const hubspot = await start(
-      createHubspotService({ accessToken: options.hubspotToken ?? DEMO_CREDENTIALS.hubspotToken, searchLagMs: options.hubspotSearchLagMs }),
+      createHubspotService({
+        accessToken: options.hubspotToken ?? DEMO_CREDENTIALS.hubspotToken,
+        searchLagMs: options.hubspotSearchLagMs,
+      }),
       options.hubspotPort,
     );
     const zendesk = await start(createZendeskService(zendeskCreds), options.zendeskPort);

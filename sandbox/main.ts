@@ -30,7 +30,9 @@ const sandbox = await startSandbox({
 });
 
 console.log(`[sandbox] stripe  ${sandbox.stripe.url}  (STRIPE_API_BASE; control at /__sandbox/state)`);
-console.log(`[sandbox] hubspot ${sandbox.hubspot.url}  (HUBSPOT_BASE_URL; search lag ${sandbox.hubspot.service.store.searchLagMs} ms)`);
+console.log(
+  `[sandbox] hubspot ${sandbox.hubspot.url}  (HUBSPOT_BASE_URL; search lag ${sandbox.hubspot.service.store.searchLagMs} ms)`,
+);
 console.log(`[sandbox] zendesk ${sandbox.zendesk.url}  (ZENDESK_BASE_URL; API at ${sandbox.zendesk.endpointUri})`);
 
 let stopping = false;

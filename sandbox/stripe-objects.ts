@@ -21,10 +21,29 @@ export function newId(object: string): string {
 type Params = Record<string, unknown>;
 
 export const CUSTOMER_PARAMS = [
-  "address", "balance", "business_name", "cash_balance", "description", "email", "expand",
-  "individual_name", "invoice_prefix", "invoice_settings", "metadata", "name", "next_invoice_sequence",
-  "payment_method", "phone", "preferred_locales", "shipping", "source", "tax", "tax_exempt",
-  "tax_id_data", "test_clock", "default_source",
+  "address",
+  "balance",
+  "business_name",
+  "cash_balance",
+  "description",
+  "email",
+  "expand",
+  "individual_name",
+  "invoice_prefix",
+  "invoice_settings",
+  "metadata",
+  "name",
+  "next_invoice_sequence",
+  "payment_method",
+  "phone",
+  "preferred_locales",
+  "shipping",
+  "source",
+  "tax",
+  "tax_exempt",
+  "tax_id_data",
+  "test_clock",
+  "default_source",
 ];
 
 export function buildCustomer(params: Params, id = newId("customer")): StripeObject {
@@ -156,8 +175,13 @@ export function buildSubscription(input: Params, existing?: StripeObject): Strip
     trial_start: null,
   };
   const sub: StripeObject = { ...base, ...rest, id, object: "subscription" };
-  const touchesItems = price !== undefined || quantity !== undefined || current_period_start !== undefined ||
-    current_period_end !== undefined || items !== undefined || !existing;
+  const touchesItems =
+    price !== undefined ||
+    quantity !== undefined ||
+    current_period_start !== undefined ||
+    current_period_end !== undefined ||
+    items !== undefined ||
+    !existing;
   if (touchesItems) {
     const previous = firstItem(existing);
     const itemInputs = Array.isArray(items) ? items : [{}];
@@ -169,7 +193,9 @@ export function buildSubscription(input: Params, existing?: StripeObject): Strip
         object: "subscription_item",
         created: previous?.created ?? now,
         current_period_start: start,
-        current_period_end: Number(item.current_period_end ?? current_period_end ?? previous?.current_period_end ?? start + 30 * DAY),
+        current_period_end: Number(
+          item.current_period_end ?? current_period_end ?? previous?.current_period_end ?? start + 30 * DAY,
+        ),
         discounts: [],
         metadata: {},
         price: buildPrice(item.price ?? price ?? previous?.price),
@@ -178,7 +204,13 @@ export function buildSubscription(input: Params, existing?: StripeObject): Strip
         tax_rates: [],
       };
     });
-    sub.items = { object: "list", data, has_more: false, total_count: data.length, url: `/v1/subscription_items?subscription=${id}` };
+    sub.items = {
+      object: "list",
+      data,
+      has_more: false,
+      total_count: data.length,
+      url: `/v1/subscription_items?subscription=${id}`,
+    };
   }
   if (sub.status === "canceled" && !sub.ended_at) sub.ended_at = now;
   if (sub.status === "canceled" && !sub.canceled_at) sub.canceled_at = now;

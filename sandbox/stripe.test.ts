@@ -22,7 +22,11 @@ beforeEach(() => sandbox.reset());
 
 describe("stripe sandbox", () => {
   it("creates, retrieves, lists and updates customers with bracket-encoded metadata", async () => {
-    const created = await stripe.customers.create({ email: "ada@example.com", name: "Ada", metadata: { app_user_id: "u_1", plan: "pro" } });
+    const created = await stripe.customers.create({
+      email: "ada@example.com",
+      name: "Ada",
+      metadata: { app_user_id: "u_1", plan: "pro" },
+    });
     expect(created.id).toMatch(/^cus_/);
     expect(created.object).toBe("customer");
     expect(created.metadata).toEqual({ app_user_id: "u_1", plan: "pro" });
@@ -56,12 +60,16 @@ describe("stripe sandbox", () => {
 
   it("rejects the same Idempotency-Key with different parameters", async () => {
     await stripe.customers.create({ email: "one@example.com" }, { idempotencyKey: "k-mismatch" });
-    const error = await stripe.customers.create({ email: "two@example.com" }, { idempotencyKey: "k-mismatch" }).catch((e: unknown) => e);
+    const error = await stripe.customers
+      .create({ email: "two@example.com" }, { idempotencyKey: "k-mismatch" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
   it("answers 401 to a wrong key, which the SDK raises as StripeAuthenticationError", async () => {
-    const error = await client("sk_test_wrong_key_9999").balance.retrieve().catch((e: unknown) => e);
+    const error = await client("sk_test_wrong_key_9999")
+      .balance.retrieve()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect((error as Stripe.errors.StripeError).statusCode).toBe(401);
     expect((error as Error).message).toContain("Invalid API Key provided");
@@ -94,14 +102,24 @@ describe("stripe sandbox", () => {
     const customer = await impatient.customers.create({ email: "lost@example.com" }, { idempotencyKey: "lost-1" });
     const state = await control.state<StripeState>(sandbox.stripe);
     expect(state.customers.map((c) => c.id)).toEqual([customer.id]);
-    expect(state.requests.map((r) => [r.status, r.replayed ?? false])).toEqual([[null, false], [200, true]]);
+    expect(state.requests.map((r) => [r.status, r.replayed ?? false])).toEqual([
+      [null, false],
+      [200, true],
+    ]);
   });
 
   it("serves seeded subscriptions, invoices and checkout sessions, and lets tests change them", async () => {
     const periodEnd = Math.floor(Date.now() / 1000) + 86_400;
     await control.seed(sandbox.stripe, [
       { object: "customer", id: "cus_seeded", email: "seed@example.com" },
-      { object: "subscription", id: "sub_seeded", customer: "cus_seeded", status: "past_due", price: "price_pro", current_period_end: periodEnd },
+      {
+        object: "subscription",
+        id: "sub_seeded",
+        customer: "cus_seeded",
+        status: "past_due",
+        price: "price_pro",
+        current_period_end: periodEnd,
+      },
       { object: "invoice", id: "in_seeded", customer: "cus_seeded", subscription: "sub_seeded", status: "open" },
       { object: "checkout.session", id: "cs_test_seeded", customer: "cus_seeded", subscription: "sub_seeded" },
     ]);

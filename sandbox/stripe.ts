@@ -2,8 +2,15 @@
 import { IdempotencyStore } from "./idempotency";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import {
-  CUSTOMER_PARAMS, SEEDABLE, account, applyParams, balance, buildCheckoutSession, buildCustomer,
-  buildInvoice, buildSubscription,
+  CUSTOMER_PARAMS,
+  SEEDABLE,
+  account,
+  applyParams,
+  balance,
+  buildCheckoutSession,
+  buildCustomer,
+  buildInvoice,
+  buildSubscription,
 } from "./stripe-objects";
 import type { StripeObject } from "./stripe-objects";
 import { header, isRecord, nowSeconds, parseForm, randomToken, stableStringify } from "./util";
@@ -12,7 +19,11 @@ export type StripeConfig = { apiKey: string; idempotencyTtlMs: number };
 export const STRIPE_API_VERSION = "2026-10-28.endive";
 
 type Params = Record<string, unknown>;
-type Route = { method: string; pattern: RegExp; run: (params: Params, match: string[], req: SandboxRequest) => SandboxResponse };
+type Route = {
+  method: string;
+  pattern: RegExp;
+  run: (params: Params, match: string[], req: SandboxRequest) => SandboxResponse;
+};
 
 export function stripeError(status: number, type: string, message: string, extra: Params = {}): SandboxResponse {
   return { status, body: { error: { type, message, ...extra } } };
@@ -26,7 +37,10 @@ function missing(kind: string, id: string): SandboxResponse {
   });
 }
 
-export function createStripeService(options: { apiKey: string; accountEmail?: string }): Service & { objects: Map<string, StripeObject> } {
+export function createStripeService(options: {
+  apiKey: string;
+  accountEmail?: string;
+}): Service & { objects: Map<string, StripeObject> } {
   const initial: StripeConfig = { apiKey: options.apiKey, idempotencyTtlMs: 24 * 3600 * 1000 };
   let config: StripeConfig = { ...initial };
   const objects = new Map<string, StripeObject>();
@@ -83,25 +97,37 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       const [, field, metaKey, value] = m;
       tests.push((c) => (metaKey ? (c.metadata as Params)[metaKey] === value : c[field] === value));
     }
-    const data = ofType("customer").filter((c) => tests.every((t) => t(c))).reverse();
-    return { status: 200, body: { object: "search_result", data, has_more: false, next_page: null, url: "/v1/customers/search" } };
+    const data = ofType("customer")
+      .filter((c) => tests.every((t) => t(c)))
+      .reverse();
+    return {
+      status: 200,
+      body: { object: "search_result", data, has_more: false, next_page: null, url: "/v1/customers/search" },
+    };
   }
 
   const ID = "([A-Za-z0-9_]+)";
   const routes: Route[] = [
-    { method: "GET", pattern: /^\/v1\/account$/, run: () => ({ status: 200, body: account(options.accountEmail ?? "founder@sandbox.test") }) },
+    {
+      method: "GET",
+      pattern: /^\/v1\/account$/,
+      run: () => ({ status: 200, body: account(options.accountEmail ?? "founder@sandbox.test") }),
+    },
     { method: "GET", pattern: /^\/v1\/balance$/, run: () => ({ status: 200, body: balance() }) },
     {
-      method: "POST", pattern: /^\/v1\/customers$/,
+      method: "POST",
+      pattern: /^\/v1\/customers$/,
       run: (p) => unknownParam(p, CUSTOMER_PARAMS) ?? save(buildCustomer(p), true),
     },
     {
-      method: "GET", pattern: /^\/v1\/customers$/,
+      method: "GET",
+      pattern: /^\/v1\/customers$/,
       run: (p) => list("customer", "/v1/customers", p, (c) => p.email === undefined || c.email === p.email),
     },
     { method: "GET", pattern: /^\/v1\/customers\/search$/, run: (p) => searchCustomers(p) },
     {
-      method: "GET", pattern: new RegExp(`^/v1/customers/${ID}$`),
+      method: "GET",
+      pattern: new RegExp(`^/v1/customers/${ID}$`),
       run: (p, [, id]) => {
         const found = get("customer", id);
         if (!found) return missing("customer", id);
@@ -109,7 +135,8 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       },
     },
     {
-      method: "POST", pattern: new RegExp(`^/v1/customers/${ID}$`),
+      method: "POST",
+      pattern: new RegExp(`^/v1/customers/${ID}$`),
       run: (p, [, id]) => {
         const found = get("customer", id);
         if (!found || found.deleted) return missing("customer", id);
@@ -117,7 +144,8 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       },
     },
     {
-      method: "DELETE", pattern: new RegExp(`^/v1/customers/${ID}$`),
+      method: "DELETE",
+      pattern: new RegExp(`^/v1/customers/${ID}$`),
       run: (_p, [, id]) => {
         const found = get("customer", id);
         if (!found || found.deleted) return missing("customer", id);
@@ -126,25 +154,39 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       },
     },
     {
-      method: "GET", pattern: /^\/v1\/subscriptions$/,
+      method: "GET",
+      pattern: /^\/v1\/subscriptions$/,
       run: (p) =>
-        list("subscription", "/v1/subscriptions", p, (s) =>
-          (p.customer === undefined || s.customer === p.customer) &&
-          (p.status === "all" || (p.status === undefined ? s.status !== "canceled" : s.status === p.status))),
+        list(
+          "subscription",
+          "/v1/subscriptions",
+          p,
+          (s) =>
+            (p.customer === undefined || s.customer === p.customer) &&
+            (p.status === "all" || (p.status === undefined ? s.status !== "canceled" : s.status === p.status)),
+        ),
     },
     {
-      method: "GET", pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+      method: "GET",
+      pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
       run: (p, [, id]) => {
         const found = get("subscription", id);
         return found ? { status: 200, body: expand(found, p) } : missing("subscription", id);
       },
     },
     {
-      method: "POST", pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+      method: "POST",
+      pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
       run: (p, [, id]) => {
         const found = get("subscription", id);
         if (!found) return missing("subscription", id);
-        const bad = unknownParam(p, ["metadata", "cancel_at_period_end", "description", "expand", "default_payment_method"]);
+        const bad = unknownParam(p, [
+          "metadata",
+          "cancel_at_period_end",
+          "description",
+          "expand",
+          "default_payment_method",
+        ]);
         if (bad) return bad;
         const updated = applyParams(found, p);
         updated.cancel_at = updated.cancel_at_period_end ? currentPeriodEnd(updated) : null;
@@ -152,26 +194,33 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       },
     },
     {
-      method: "DELETE", pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
+      method: "DELETE",
+      pattern: new RegExp(`^/v1/subscriptions/${ID}$`),
       run: (_p, [, id]) => {
         const found = get("subscription", id);
         if (!found) return missing("subscription", id);
-        return save(buildSubscription({ status: "canceled", canceled_at: nowSeconds(), ended_at: nowSeconds() }, found), false);
+        return save(
+          buildSubscription({ status: "canceled", canceled_at: nowSeconds(), ended_at: nowSeconds() }, found),
+          false,
+        );
       },
     },
     {
-      method: "GET", pattern: /^\/v1\/invoices$/,
+      method: "GET",
+      pattern: /^\/v1\/invoices$/,
       run: (p) => list("invoice", "/v1/invoices", p, (i) => p.customer === undefined || i.customer === p.customer),
     },
     {
-      method: "GET", pattern: new RegExp(`^/v1/invoices/${ID}$`),
+      method: "GET",
+      pattern: new RegExp(`^/v1/invoices/${ID}$`),
       run: (p, [, id]) => {
         const found = get("invoice", id);
         return found ? { status: 200, body: expand(found, p) } : missing("invoice", id);
       },
     },
     {
-      method: "GET", pattern: new RegExp(`^/v1/checkout/sessions/${ID}$`),
+      method: "GET",
+      pattern: new RegExp(`^/v1/checkout/sessions/${ID}$`),
       run: (p, [, id]) => {
         const found = get("checkout.session", id);
         return found ? { status: 200, body: expand(found, p) } : missing("checkout.session", id);
@@ -185,8 +234,11 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       const match = r.method === req.method ? r.pattern.exec(req.path) : null;
       if (match) return r.run(params, [...match], req);
     }
-    return stripeError(404, "invalid_request_error",
-      `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
+    return stripeError(
+      404,
+      "invalid_request_error",
+      `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    );
   }
 
   function seedOne(input: unknown): StripeObject {
@@ -196,11 +248,15 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
     const id = typeof input.id === "string" && input.id ? input.id : undefined;
     const existing = id ? objects.get(id) : undefined;
     const obj: StripeObject =
-      input.object === "customer" ? ({ ...(existing ?? buildCustomer({}, id)), ...input } as StripeObject)
-      : input.object === "subscription" ? buildSubscription(input, existing)
-      : input.object === "invoice" ? buildInvoice(input, existing)
-      : buildCheckoutSession(input, existing);
-    if (obj.object === "subscription" && typeof obj.customer !== "string") throw new Error("a subscription needs a customer id");
+      input.object === "customer"
+        ? ({ ...(existing ?? buildCustomer({}, id)), ...input } as StripeObject)
+        : input.object === "subscription"
+          ? buildSubscription(input, existing)
+          : input.object === "invoice"
+            ? buildInvoice(input, existing)
+            : buildCheckoutSession(input, existing);
+    if (obj.object === "subscription" && typeof obj.customer !== "string")
+      throw new Error("a subscription needs a customer id");
     objects.set(obj.id, obj);
     return obj;
   }
@@ -213,8 +269,11 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       const [scheme, credential = ""] = auth.split(" ");
       const key = /^basic$/i.test(scheme) ? Buffer.from(credential, "base64").toString().split(":")[0] : credential;
       if (!key) {
-        return stripeError(401, "invalid_request_error",
-          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.");
+        return stripeError(
+          401,
+          "invalid_request_error",
+          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+        );
       }
       if (key === config.apiKey) return undefined;
       const masked = `${key.slice(0, key.indexOf("_", 3) + 1)}${"*".repeat(Math.max(key.length - 12, 4))}${key.slice(-4)}`;
@@ -226,31 +285,58 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
       const fingerprint = `${req.path} ${stableStringify(req.body ?? {})}`;
       const found = idempotency.lookup(key, fingerprint);
       if (found.kind === "mismatch") {
-        return stripeError(400, "idempotency_error",
-          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`);
+        return stripeError(
+          400,
+          "idempotency_error",
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        );
       }
       if (found.kind === "hit") {
         counters.replayed += 1;
-        return { ...found.response, headers: { ...found.response.headers, "idempotent-replayed": "true" }, replayed: true };
+        return {
+          ...found.response,
+          headers: { ...found.response.headers, "idempotent-replayed": "true" },
+          replayed: true,
+        };
       }
       const response = route(req);
       // Stripe saves a result once the endpoint ran; validation failures (4xx) are not saved.
       if (response.status < 400 || response.status >= 500) {
         const requestId = `req_${randomToken(14)}`;
-        idempotency.store(key, fingerprint, { ...response, headers: { ...response.headers, "original-request": requestId } });
+        idempotency.store(key, fingerprint, {
+          ...response,
+          headers: { ...response.headers, "original-request": requestId },
+        });
       }
       return response;
     },
     faultResponse(status) {
       if (status === 401) return stripeError(401, "invalid_request_error", "Invalid API Key provided: sk_test_****");
-      if (status === 402) return stripeError(402, "card_error", "Your card was declined.", { code: "card_declined", decline_code: "generic_decline" });
-      if (status === 404) return stripeError(404, "invalid_request_error", "No such object (sandbox fault)", { code: "resource_missing" });
-      if (status === 409) return stripeError(409, "idempotency_error", "There is currently another in-progress request using this Stripe API key (and idempotency key if you provided one). Please try again later.");
+      if (status === 402)
+        return stripeError(402, "card_error", "Your card was declined.", {
+          code: "card_declined",
+          decline_code: "generic_decline",
+        });
+      if (status === 404)
+        return stripeError(404, "invalid_request_error", "No such object (sandbox fault)", {
+          code: "resource_missing",
+        });
+      if (status === 409)
+        return stripeError(
+          409,
+          "idempotency_error",
+          "There is currently another in-progress request using this Stripe API key (and idempotency key if you provided one). Please try again later.",
+        );
       if (status === 429) {
-        return stripeError(429, "invalid_request_error",
-          "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.", { code: "rate_limit" });
+        return stripeError(
+          429,
+          "invalid_request_error",
+          "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+          { code: "rate_limit" },
+        );
       }
-      if (status >= 500) return stripeError(status, "api_error", "Something went wrong on Stripe's end. (sandbox fault)");
+      if (status >= 500)
+        return stripeError(status, "api_error", "Something went wrong on Stripe's end. (sandbox fault)");
       return stripeError(status, "invalid_request_error", `Sandbox injected status ${status}`);
     },
     commonHeaders(req) {
@@ -279,7 +365,8 @@ export function createStripeService(options: { apiKey: string; accountEmail?: st
     },
     configure(patch) {
       if (typeof patch.apiKey === "string") config.apiKey = patch.apiKey;
-      if (typeof patch.idempotencyTtlMs === "number") config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
+      if (typeof patch.idempotencyTtlMs === "number")
+        config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
       return { ...config, apiKey: `…${config.apiKey.slice(-4)}` };
     },
     seed(input) {

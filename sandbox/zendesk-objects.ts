@@ -2,9 +2,23 @@
 import type { SandboxResponse } from "./http";
 import { isEmail, isRecord, isoNow } from "./util";
 
-export type ZUser = Record<string, unknown> & { id: number; email: string | null; name: string; external_id: string | null };
+export type ZUser = Record<string, unknown> & {
+  id: number;
+  email: string | null;
+  name: string;
+  external_id: string | null;
+};
 export type ZTicket = Record<string, unknown> & { id: number; external_id: string | null; requester_id: number };
-export type ZComment = { id: number; type: "Comment"; author_id: number; body: string; html_body: string; plain_body: string; public: boolean; created_at: string };
+export type ZComment = {
+  id: number;
+  type: "Comment";
+  author_id: number;
+  body: string;
+  html_body: string;
+  plain_body: string;
+  public: boolean;
+  created_at: string;
+};
 
 export class ZendeskError extends Error {
   constructor(public response: SandboxResponse) {
@@ -12,13 +26,20 @@ export class ZendeskError extends Error {
   }
 }
 
-export function zendeskError(status: number, error: string, description?: string, details?: Record<string, unknown>): SandboxResponse {
+export function zendeskError(
+  status: number,
+  error: string,
+  description?: string,
+  details?: Record<string, unknown>,
+): SandboxResponse {
   return { status, body: { error, ...(description ? { description } : {}), ...(details ? { details } : {}) } };
 }
 
 /** 422 RecordInvalid with one field error, as Zendesk reports validation failures. */
 export function invalid(field: string, description: string, error = "InvalidValue"): ZendeskError {
-  return new ZendeskError(zendeskError(422, "RecordInvalid", "Record validation errors", { [field]: [{ description, error }] }));
+  return new ZendeskError(
+    zendeskError(422, "RecordInvalid", "Record validation errors", { [field]: [{ description, error }] }),
+  );
 }
 
 export function buildUser(base: string, id: number, input: Record<string, unknown>, role = "end-user"): ZUser {
@@ -68,7 +89,8 @@ export function updateUser(user: ZUser, input: Record<string, unknown>): ZUser {
   if (input.external_id !== undefined) next.external_id = input.external_id === null ? null : String(input.external_id);
   if (typeof input.phone === "string") next.phone = input.phone;
   if (input.tags !== undefined) next.tags = normalizeTags(input.tags);
-  if (isRecord(input.user_fields)) next.user_fields = { ...(user.user_fields as Record<string, unknown>), ...input.user_fields };
+  if (isRecord(input.user_fields))
+    next.user_fields = { ...(user.user_fields as Record<string, unknown>), ...input.user_fields };
   return next;
 }
 
@@ -94,14 +116,25 @@ const STATUSES = ["new", "open", "pending", "hold", "solved", "closed"];
 
 /** Checks the enumerated ticket fields; throws the 422 Zendesk answers. */
 export function checkTicketFields(t: Record<string, unknown>): void {
-  if (t.priority != null && !PRIORITIES.includes(String(t.priority))) throw invalid("priority", `Priority: ${t.priority} is not valid`);
+  if (t.priority != null && !PRIORITIES.includes(String(t.priority)))
+    throw invalid("priority", `Priority: ${t.priority} is not valid`);
   if (t.type != null && !TYPES.includes(String(t.type))) throw invalid("type", `Type: ${t.type} is not valid`);
-  if (t.status != null && !STATUSES.includes(String(t.status))) throw invalid("status", `Status: ${t.status} is not valid`);
+  if (t.status != null && !STATUSES.includes(String(t.status)))
+    throw invalid("status", `Status: ${t.status} is not valid`);
 }
 
-export function buildTicket(base: string, id: number, t: Record<string, unknown>, requesterId: number, submitterId: number, description: string): ZTicket {
+export function buildTicket(
+  base: string,
+  id: number,
+  t: Record<string, unknown>,
+  requesterId: number,
+  submitterId: number,
+  description: string,
+): ZTicket {
   const now = isoNow();
-  const customFields = Array.isArray(t.custom_fields) ? t.custom_fields.filter(isRecord).map((f) => ({ id: Number(f.id), value: f.value ?? null })) : [];
+  const customFields = Array.isArray(t.custom_fields)
+    ? t.custom_fields.filter(isRecord).map((f) => ({ id: Number(f.id), value: f.value ?? null }))
+    : [];
   return {
     url: `${base}/api/v2/tickets/${id}.json`,
     id,
@@ -150,6 +183,7 @@ export function buildTicket(base: string, id: number, t: Record<string, unknown>
 export function commentText(comment: unknown): string {
   if (typeof comment === "string") return comment;
   if (!isRecord(comment)) return "";
-  const text = typeof comment.body === "string" ? comment.body : typeof comment.html_body === "string" ? comment.html_body : "";
+  const text =
+    typeof comment.body === "string" ? comment.body : typeof comment.html_body === "string" ? comment.html_body : "";
   return text.trim() === "" ? "" : text;
 }

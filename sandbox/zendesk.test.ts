@@ -10,7 +10,14 @@ import type { Sandbox } from "./index";
 const CREDS = { email: "agent@sandbox.test", token: "zd-suite-token" };
 let sandbox: Sandbox;
 
-type Ticket = { id: number; external_id: string | null; requester_id: number; tags: string[]; subject: string; description: string };
+type Ticket = {
+  id: number;
+  external_id: string | null;
+  requester_id: number;
+  tags: string[];
+  subject: string;
+  description: string;
+};
 type ZError = Error & { statusCode?: number; result?: { error: string; description?: string } };
 /** node-zendesk types `response` as `object`; at runtime it is its fetch-response adapter. */
 type ZResponse = { status: number; headers: { get(name: string): string | null } };
@@ -18,7 +25,13 @@ const res = (reply: { response: object }) => reply.response as ZResponse;
 
 /** One client per call: node-zendesk only sends headers given at creation (customHeaders). */
 const client = (extra: Partial<ZendeskClientOptions> = {}) =>
-  zendesk.createClient({ username: CREDS.email, token: CREDS.token, endpointUri: sandbox.zendesk.endpointUri, throwOriginalException: true, ...extra });
+  zendesk.createClient({
+    username: CREDS.email,
+    token: CREDS.token,
+    endpointUri: sandbox.zendesk.endpointUri,
+    throwOriginalException: true,
+    ...extra,
+  });
 
 const ticketBody = (ref: string) => ({
   ticket: {
@@ -41,7 +54,9 @@ describe("zendesk sandbox", () => {
   it("checks credentials: users.me works, a wrong token gets 401", async () => {
     const me = await client().users.me();
     expect((me.result as { email: string }).email).toBe(CREDS.email);
-    const error = (await client({ token: "wrong" }).users.me().catch((e: unknown) => e)) as ZError;
+    const error = (await client({ token: "wrong" })
+      .users.me()
+      .catch((e: unknown) => e)) as ZError;
     expect(error.statusCode).toBe(401);
     expect(error.result?.error).toBe("Couldn't authenticate you");
   });
@@ -55,7 +70,9 @@ describe("zendesk sandbox", () => {
     expect(ticket.description).toBe("It crashes when I open the app.");
     expect(ticket.tags).toEqual(["mobile_app", "ios"]);
 
-    const users = (await client().users.search({ query: "email:ada@example.com" } as never)) as unknown as { id: number }[];
+    const users = (await client().users.search({ query: "email:ada@example.com" } as never)) as unknown as {
+      id: number;
+    }[];
     expect(users.map((u) => u.id)).toEqual([ticket.requester_id]);
 
     const second = (await client().tickets.create(ticketBody("SUP-2") as never)).result as unknown as Ticket;
@@ -82,15 +99,23 @@ describe("zendesk sandbox", () => {
     const state = await control.state<ZendeskState>(sandbox.zendesk);
     expect(state.tickets).toHaveLength(1);
     expect(state.counters.replayed).toBe(1);
-    expect(state.requests.map((r) => r.headers["idempotency-key"])).toEqual(["support-req-42", "support-req-42", "support-req-42"]);
+    expect(state.requests.map((r) => r.headers["idempotency-key"])).toEqual([
+      "support-req-42",
+      "support-req-42",
+      "support-req-42",
+    ]);
   });
 
   it("answers 422 RecordInvalid for a blank comment and for a new requester without a name", async () => {
-    const blank = (await client().tickets.create({ ticket: { subject: "x" } } as never).catch((e: unknown) => e)) as ZError;
+    const blank = (await client()
+      .tickets.create({ ticket: { subject: "x" } } as never)
+      .catch((e: unknown) => e)) as ZError;
     expect(blank.statusCode).toBe(422);
     expect(blank.result?.error).toBe("RecordInvalid");
     const body = { ticket: { comment: { body: "hi" }, requester: { email: "noname@example.com" } } };
-    const noName = (await client().tickets.create(body as never).catch((e: unknown) => e)) as ZError;
+    const noName = (await client()
+      .tickets.create(body as never)
+      .catch((e: unknown) => e)) as ZError;
     expect(noName.statusCode).toBe(422);
   });
 
@@ -105,9 +130,13 @@ describe("zendesk sandbox", () => {
   });
 
   it("creates or updates users by external_id/email", async () => {
-    const created = await client().users.createOrUpdate({ user: { email: "grace@example.com", name: "Grace", external_id: "u_7" } } as never);
+    const created = await client().users.createOrUpdate({
+      user: { email: "grace@example.com", name: "Grace", external_id: "u_7" },
+    } as never);
     expect(res(created).status).toBe(201);
-    const updated = await client().users.createOrUpdate({ user: { email: "grace@example.com", name: "Grace Hopper", external_id: "u_7" } } as never);
+    const updated = await client().users.createOrUpdate({
+      user: { email: "grace@example.com", name: "Grace Hopper", external_id: "u_7" },
+    } as never);
     expect(res(updated).status).toBe(200);
     expect((updated.result as unknown as { id: number }).id).toBe((created.result as unknown as { id: number }).id);
   });
@@ -116,8 +145,14 @@ describe("zendesk sandbox", () => {
     await control.fault(sandbox.zendesk, { kind: "hang", path: "/api/v2/users/me" });
     const timed = client({
       transportConfig: {
-        transportFn: (uri: string, options: RequestInit) => fetch(uri, { ...options, signal: AbortSignal.timeout(200) }),
-        responseAdapter: (res: Response) => ({ json: () => res.json(), status: res.status, headers: { get: (k: string) => res.headers.get(k) }, statusText: res.statusText }),
+        transportFn: (uri: string, options: RequestInit) =>
+          fetch(uri, { ...options, signal: AbortSignal.timeout(200) }),
+        responseAdapter: (res: Response) => ({
+          json: () => res.json(),
+          status: res.status,
+          headers: { get: (k: string) => res.headers.get(k) },
+          statusText: res.statusText,
+        }),
       },
     });
     const error = (await timed.users.me().catch((e: unknown) => e)) as Error;

@@ -2,8 +2,16 @@
 import { IdempotencyStore } from "./idempotency";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import {
-  ZendeskError, buildTicket, buildUser, checkTicketFields, checkUserInput, commentText, invalid, normalizeTags,
-  updateUser, zendeskError,
+  ZendeskError,
+  buildTicket,
+  buildUser,
+  checkTicketFields,
+  checkUserInput,
+  commentText,
+  invalid,
+  normalizeTags,
+  updateUser,
+  zendeskError,
 } from "./zendesk-objects";
 import type { ZComment, ZTicket, ZUser } from "./zendesk-objects";
 import { header, isEmail, isRecord, isoNow, randomToken, stableStringify } from "./util";
@@ -14,7 +22,10 @@ type Route = { method: string; pattern: RegExp; run: (match: string[], req: Sand
 
 const ME_ID = 1000;
 
-export function createZendeskService(options: { email: string; token: string }): Service & { tickets: Map<number, ZTicket>; users: Map<number, ZUser> } {
+export function createZendeskService(options: {
+  email: string;
+  token: string;
+}): Service & { tickets: Map<number, ZTicket>; users: Map<number, ZUser> } {
   const initial: ZendeskConfig = { email: options.email, token: options.token, idempotencyTtlMs: 2 * 3600 * 1000 };
   let config: ZendeskConfig = { ...initial };
   const users = new Map<number, ZUser>();
@@ -29,7 +40,8 @@ export function createZendeskService(options: { email: string; token: string }):
   const base = (req: SandboxRequest) => `http://${header(req.headers, "host") ?? "127.0.0.1"}`;
   const bodyOf = (req: SandboxRequest, root: string) => {
     const body = isRecord(req.body) ? req.body[root] : undefined;
-    if (!isRecord(body)) throw new ZendeskError(zendeskError(400, "InvalidEndpoint", `Request body must have a "${root}" object`));
+    if (!isRecord(body))
+      throw new ZendeskError(zendeskError(400, "InvalidEndpoint", `Request body must have a "${root}" object`));
     return body;
   };
   const byEmail = (email: string) => [...users.values()].find((u) => u.email === email.toLowerCase());
@@ -54,7 +66,8 @@ export function createZendeskService(options: { email: string; token: string }):
 
   function createOrUpdateUser(req: SandboxRequest): SandboxResponse {
     const input = bodyOf(req, "user");
-    const existing = (input.external_id != null ? byExternalId(String(input.external_id)) : undefined) ??
+    const existing =
+      (input.external_id != null ? byExternalId(String(input.external_id)) : undefined) ??
       (typeof input.email === "string" ? byEmail(input.email) : undefined);
     if (!existing) return { status: 201, body: { user: createUser(req, input) } };
     checkUserInput(input, false);
@@ -71,7 +84,8 @@ export function createZendeskService(options: { email: string; token: string }):
     }
     if (!isRecord(t.requester)) return ME_ID;
     const email = t.requester.email;
-    if (typeof email !== "string" || !isEmail(email)) throw invalid("requester", `Requester: Email ${String(email)} is not properly formatted`);
+    if (typeof email !== "string" || !isEmail(email))
+      throw invalid("requester", `Requester: Email ${String(email)} is not properly formatted`);
     const found = byEmail(email);
     if (found) return found.id;
     if (typeof t.requester.name !== "string" || !t.requester.name.trim()) {
@@ -90,13 +104,29 @@ export function createZendeskService(options: { email: string; token: string }):
     tickets.set(ticket.id, ticket);
     const isPublic = !(isRecord(t.comment) && t.comment.public === false);
     const comment: ZComment = {
-      id: nextCommentId++, type: "Comment", author_id: requesterId, body: text, html_body: `<p>${text}</p>`, plain_body: text,
-      public: isPublic, created_at: String(ticket.created_at),
+      id: nextCommentId++,
+      type: "Comment",
+      author_id: requesterId,
+      body: text,
+      html_body: `<p>${text}</p>`,
+      plain_body: text,
+      public: isPublic,
+      created_at: String(ticket.created_at),
     };
     comments.set(ticket.id, [comment]);
     counters.ticketsCreated += 1;
-    const audit = { id: nextCommentId++, ticket_id: ticket.id, created_at: ticket.created_at, author_id: ME_ID, events: [{ ...comment }] };
-    return { status: 201, body: { ticket, audit }, headers: { location: `${base(req)}/api/v2/tickets/${ticket.id}.json` } };
+    const audit = {
+      id: nextCommentId++,
+      ticket_id: ticket.id,
+      created_at: ticket.created_at,
+      author_id: ME_ID,
+      events: [{ ...comment }],
+    };
+    return {
+      status: 201,
+      body: { ticket, audit },
+      headers: { location: `${base(req)}/api/v2/tickets/${ticket.id}.json` },
+    };
   }
 
   function updateTicket(id: number, req: SandboxRequest): SandboxResponse {
@@ -105,13 +135,25 @@ export function createZendeskService(options: { email: string; token: string }):
     const t = bodyOf(req, "ticket");
     checkTicketFields(t);
     const next: ZTicket = { ...ticket, updated_at: isoNow() };
-    for (const field of ["subject", "status", "priority", "type", "external_id"]) if (t[field] !== undefined) next[field] = t[field];
+    for (const field of ["subject", "status", "priority", "type", "external_id"])
+      if (t[field] !== undefined) next[field] = t[field];
     if (t.tags !== undefined) next.tags = normalizeTags(t.tags);
     if (Array.isArray(t.custom_fields)) next.custom_fields = next.fields = t.custom_fields;
     const text = commentText(t.comment);
     if (text) {
       const isPublic = !(isRecord(t.comment) && t.comment.public === false);
-      comments.get(id)?.push({ id: nextCommentId++, type: "Comment", author_id: ME_ID, body: text, html_body: `<p>${text}</p>`, plain_body: text, public: isPublic, created_at: isoNow() });
+      comments
+        .get(id)
+        ?.push({
+          id: nextCommentId++,
+          type: "Comment",
+          author_id: ME_ID,
+          body: text,
+          html_body: `<p>${text}</p>`,
+          plain_body: text,
+          public: isPublic,
+          created_at: isoNow(),
+        });
     }
     tickets.set(id, next);
     return { status: 200, body: { ticket: next } };
@@ -119,7 +161,15 @@ export function createZendeskService(options: { email: string; token: string }):
 
   function listTickets(req: SandboxRequest, rows: ZTicket[]): SandboxResponse {
     const cursor = [...req.query.keys()].some((k) => k.startsWith("page[") || k.startsWith("page%5B"));
-    if (cursor) return { status: 200, body: { tickets: rows, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } } };
+    if (cursor)
+      return {
+        status: 200,
+        body: {
+          tickets: rows,
+          meta: { has_more: false, after_cursor: null, before_cursor: null },
+          links: { next: null, prev: null },
+        },
+      };
     return { status: 200, body: { tickets: rows, next_page: null, previous_page: null, count: rows.length } };
   }
 
@@ -140,14 +190,19 @@ export function createZendeskService(options: { email: string; token: string }):
   const routes: Route[] = [
     { method: "POST", pattern: /^\/api\/v2\/tickets\.json$/, run: (_m, req) => createTicket(req) },
     {
-      method: "GET", pattern: /^\/api\/v2\/tickets\.json$/,
+      method: "GET",
+      pattern: /^\/api\/v2\/tickets\.json$/,
       run: (_m, req) => {
         const externalId = req.query.get("external_id");
-        return listTickets(req, [...tickets.values()].filter((t) => externalId === null || t.external_id === externalId));
+        return listTickets(
+          req,
+          [...tickets.values()].filter((t) => externalId === null || t.external_id === externalId),
+        );
       },
     },
     {
-      method: "GET", pattern: TICKET_ID,
+      method: "GET",
+      pattern: TICKET_ID,
       run: ([, id]) => {
         const ticket = tickets.get(Number(id));
         return ticket ? { status: 200, body: { ticket } } : zendeskError(404, "RecordNotFound", "Not found");
@@ -155,18 +210,34 @@ export function createZendeskService(options: { email: string; token: string }):
     },
     { method: "PUT", pattern: TICKET_ID, run: ([, id], req) => updateTicket(Number(id), req) },
     {
-      method: "GET", pattern: /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/,
+      method: "GET",
+      pattern: /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/,
       run: ([, id]) => {
         const list = comments.get(Number(id));
-        return list ? { status: 200, body: { comments: list, next_page: null, previous_page: null, count: list.length } } : zendeskError(404, "RecordNotFound", "Not found");
+        return list
+          ? { status: 200, body: { comments: list, next_page: null, previous_page: null, count: list.length } }
+          : zendeskError(404, "RecordNotFound", "Not found");
       },
     },
-    { method: "GET", pattern: /^\/api\/v2\/users\/me\.json$/, run: () => ({ status: 200, body: { user: users.get(ME_ID) } }) },
-    { method: "GET", pattern: /^\/api\/v2\/users\/search\.json$/, run: (_m, req) => searchUsers(req) },
-    { method: "POST", pattern: /^\/api\/v2\/users\/create_or_update\.json$/, run: (_m, req) => createOrUpdateUser(req) },
-    { method: "POST", pattern: /^\/api\/v2\/users\.json$/, run: (_m, req) => ({ status: 201, body: { user: createUser(req, bodyOf(req, "user")) } }) },
     {
-      method: "GET", pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
+      method: "GET",
+      pattern: /^\/api\/v2\/users\/me\.json$/,
+      run: () => ({ status: 200, body: { user: users.get(ME_ID) } }),
+    },
+    { method: "GET", pattern: /^\/api\/v2\/users\/search\.json$/, run: (_m, req) => searchUsers(req) },
+    {
+      method: "POST",
+      pattern: /^\/api\/v2\/users\/create_or_update\.json$/,
+      run: (_m, req) => createOrUpdateUser(req),
+    },
+    {
+      method: "POST",
+      pattern: /^\/api\/v2\/users\.json$/,
+      run: (_m, req) => ({ status: 201, body: { user: createUser(req, bodyOf(req, "user")) } }),
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
       run: ([, id]) => {
         const user = users.get(Number(id));
         return user ? { status: 200, body: { user } } : zendeskError(404, "RecordNotFound", "Not found");
@@ -195,7 +266,9 @@ export function createZendeskService(options: { email: string; token: string }):
     users,
     authenticate(req) {
       const expected = `Basic ${Buffer.from(`${config.email}/token:${config.token}`).toString("base64")}`;
-      return header(req.headers, "authorization") === expected ? undefined : zendeskError(401, "Couldn't authenticate you");
+      return header(req.headers, "authorization") === expected
+        ? undefined
+        : zendeskError(401, "Couldn't authenticate you");
     },
     handle(req) {
       const key = header(req.headers, "idempotency-key");
@@ -203,11 +276,19 @@ export function createZendeskService(options: { email: string; token: string }):
       const fingerprint = stableStringify(req.body ?? null);
       const found = idempotency.lookup(key, fingerprint);
       if (found.kind === "mismatch") {
-        return zendeskError(400, "IdempotentRequestError", "Request parameters do not match the original request for this Idempotency-Key");
+        return zendeskError(
+          400,
+          "IdempotentRequestError",
+          "Request parameters do not match the original request for this Idempotency-Key",
+        );
       }
       if (found.kind === "hit") {
         counters.replayed += 1;
-        return { ...found.response, headers: { ...found.response.headers, "x-idempotency-lookup": "hit" }, replayed: true };
+        return {
+          ...found.response,
+          headers: { ...found.response.headers, "x-idempotency-lookup": "hit" },
+          replayed: true,
+        };
       }
       const response = route(req);
       if (response.status < 300) idempotency.store(key, fingerprint, response);
@@ -224,12 +305,18 @@ export function createZendeskService(options: { email: string; token: string }):
       if (status === 403) return zendeskError(403, "Forbidden", "You do not have access to this page.");
       if (status === 404) return zendeskError(404, "RecordNotFound", "Not found");
       if (status === 422) return zendeskError(422, "RecordInvalid", "Record validation errors", {});
-      if (status === 503) return zendeskError(503, "ServiceUnavailable", "Zendesk is temporarily unavailable (sandbox fault)");
+      if (status === 503)
+        return zendeskError(503, "ServiceUnavailable", "Zendesk is temporarily unavailable (sandbox fault)");
       if (status >= 500) return zendeskError(status, "InternalServerError", "Something went wrong (sandbox fault)");
       return zendeskError(status, "SandboxFault", `Sandbox injected status ${status}`);
     },
     commonHeaders() {
-      return { "x-zendesk-request-id": randomToken(16), "x-rate-limit": "700", "x-rate-limit-remaining": "699", "x-zendesk-api-version": "v2" };
+      return {
+        "x-zendesk-request-id": randomToken(16),
+        "x-rate-limit": "700",
+        "x-rate-limit-remaining": "699",
+        "x-zendesk-api-version": "v2",
+      };
     },
     reset() {
       config = { ...initial };
@@ -253,7 +340,8 @@ export function createZendeskService(options: { email: string; token: string }):
     configure(patch) {
       if (typeof patch.email === "string") config.email = patch.email;
       if (typeof patch.token === "string") config.token = patch.token;
-      if (typeof patch.idempotencyTtlMs === "number") config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
+      if (typeof patch.idempotencyTtlMs === "number")
+        config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
       return { email: config.email, token: `…${config.token.slice(-4)}`, idempotencyTtlMs: config.idempotencyTtlMs };
     },
     seed(input) {
@@ -261,7 +349,8 @@ export function createZendeskService(options: { email: string; token: string }):
       const fake = { headers: {}, query: new URLSearchParams() } as unknown as SandboxRequest;
       try {
         const objects = list.map((o) => {
-          if (!isRecord(o) || o.object !== "user") throw new ZendeskError(zendeskError(400, "InvalidValue", 'each object needs "object": "user"'));
+          if (!isRecord(o) || o.object !== "user")
+            throw new ZendeskError(zendeskError(400, "InvalidValue", 'each object needs "object": "user"'));
           return createUser(fake, o);
         });
         return { status: 201, body: { objects } };

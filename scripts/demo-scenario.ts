@@ -21,7 +21,11 @@ const email = (id: string) => `${id.slice(4)}@example.com`;
 const minutesAgo = (m: number) => Math.floor(Date.now() / 1000) - m * 60;
 
 async function post(ctx: Ctx, path: string, body: string, headers: Record<string, string>) {
-  const res = await fetch(`${ctx.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const res = await fetch(`${ctx.baseUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json as { id: string; duplicate?: boolean; reference?: string };
@@ -29,12 +33,25 @@ async function post(ctx: Ctx, path: string, body: string, headers: Record<string
 
 const app = (ctx: Ctx, id: string, type: string, data: Record<string, unknown>) => {
   const body = JSON.stringify({ id, type, created: new Date().toISOString(), data });
-  return post(ctx, "/api/webhooks/app", body, { "app-signature": signAppPayload(body, process.env.APP_WEBHOOK_SECRET ?? DEMO_DEFAULTS.APP_WEBHOOK_SECRET) });
+  return post(ctx, "/api/webhooks/app", body, {
+    "app-signature": signAppPayload(body, process.env.APP_WEBHOOK_SECRET ?? DEMO_DEFAULTS.APP_WEBHOOK_SECRET),
+  });
 };
 
 const stripe = (ctx: Ctx, id: string, type: string, object: Record<string, unknown>, created = minutesAgo(0)) => {
-  const body = JSON.stringify({ id, object: "event", api_version: "2026-10-28.endive", created, type, livemode: false, data: { object } });
-  const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: process.env.STRIPE_WEBHOOK_SECRET ?? DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET });
+  const body = JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created,
+    type,
+    livemode: false,
+    data: { object },
+  });
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: process.env.STRIPE_WEBHOOK_SECRET ?? DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET,
+  });
   return post(ctx, "/api/webhooks/stripe", body, { "stripe-signature": header });
 };
 
@@ -42,7 +59,9 @@ const stripe = (ctx: Ctx, id: string, type: string, object: Record<string, unkno
 async function settled(ctx: Ctx, eventId: string) {
   const token = process.env.ADMIN_API_TOKEN ?? DEMO_DEFAULTS.ADMIN_API_TOKEN;
   for (let i = 0; i < 120; i++) {
-    const res = await fetch(`${ctx.baseUrl}/api/admin/events/${eventId}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${ctx.baseUrl}/api/admin/events/${eventId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const { event } = (await res.json()) as { event?: { status: string } };
     if (event && event.status !== "received" && event.status !== "processing") return event.status;
     await new Promise((r) => setTimeout(r, 100));
@@ -51,44 +70,153 @@ async function settled(ctx: Ctx, eventId: string) {
 }
 
 export async function playScenario(ctx: Ctx): Promise<"played" | "already-played"> {
-  const first = await app(ctx, "demo_signup_usr_ada", "user.signed_up", { userId: "usr_ada", email: email("usr_ada"), name: "Ada Lovelace" });
+  const first = await app(ctx, "demo_signup_usr_ada", "user.signed_up", {
+    userId: "usr_ada",
+    email: email("usr_ada"),
+    name: "Ada Lovelace",
+  });
   if (first.duplicate) return "already-played";
   await settled(ctx, first.id);
-  for (const p of PEOPLE.slice(1)) await settled(ctx, (await app(ctx, `demo_signup_${p.id}`, "user.signed_up", { userId: p.id, email: email(p.id), name: p.name })).id);
+  for (const p of PEOPLE.slice(1))
+    await settled(
+      ctx,
+      (await app(ctx, `demo_signup_${p.id}`, "user.signed_up", { userId: p.id, email: email(p.id), name: p.name })).id,
+    );
 
   // Stripe knows the paying customers (our app user id in metadata, as the checkout code sets it).
   const payers = PEOPLE.filter((p) => p.plan);
   await control.seed(ctx.sandbox.stripe, [
-    ...payers.map((p) => ({ object: "customer", id: `cus_${p.id.slice(4)}`, email: email(p.id), name: p.name, metadata: { app_user_id: p.id } })),
-    ...payers.map((p) => ({ object: "subscription", id: `sub_${p.id.slice(4)}`, customer: `cus_${p.id.slice(4)}`, status: "active", price: { id: `price_${p.plan}`, lookup_key: p.plan }, current_period_end: minutesAgo(-30 * 24 * 60) })),
+    ...payers.map((p) => ({
+      object: "customer",
+      id: `cus_${p.id.slice(4)}`,
+      email: email(p.id),
+      name: p.name,
+      metadata: { app_user_id: p.id },
+    })),
+    ...payers.map((p) => ({
+      object: "subscription",
+      id: `sub_${p.id.slice(4)}`,
+      customer: `cus_${p.id.slice(4)}`,
+      status: "active",
+      price: { id: `price_${p.plan}`, lookup_key: p.plan },
+      current_period_end: minutesAgo(-30 * 24 * 60),
+    })),
     { object: "customer", id: "cus_linus_personal", email: email("usr_linus"), name: "Linus T." },
   ]);
   for (const [i, p] of payers.entries()) {
     const cus = `cus_${p.id.slice(4)}`;
-    const session = { id: `cs_demo_${p.id}`, object: "checkout.session", mode: "subscription", payment_status: "paid", customer: cus, subscription: `sub_${p.id.slice(4)}`, client_reference_id: p.id, customer_details: { email: email(p.id) } };
-    await settled(ctx, (await stripe(ctx, `evt_demo_checkout_${p.id}`, "checkout.session.completed", session, minutesAgo(50 - i))).id);
+    const session = {
+      id: `cs_demo_${p.id}`,
+      object: "checkout.session",
+      mode: "subscription",
+      payment_status: "paid",
+      customer: cus,
+      subscription: `sub_${p.id.slice(4)}`,
+      client_reference_id: p.id,
+      customer_details: { email: email(p.id) },
+    };
+    await settled(
+      ctx,
+      (await stripe(ctx, `evt_demo_checkout_${p.id}`, "checkout.session.completed", session, minutesAgo(50 - i))).id,
+    );
   }
   // A Stripe customer made outside the app: linked by email only, waiting for the founder to confirm.
-  const linus = { id: "sub_linus_personal", object: "subscription", customer: "cus_linus_personal", status: "trialing", items: { data: [{ price: { id: "price_pro", lookup_key: "pro" }, current_period_end: minutesAgo(-14 * 24 * 60) }] } };
-  await settled(ctx, (await stripe(ctx, "evt_demo_trial_linus", "customer.subscription.created", linus, minutesAgo(40))).id);
+  const linus = {
+    id: "sub_linus_personal",
+    object: "subscription",
+    customer: "cus_linus_personal",
+    status: "trialing",
+    items: { data: [{ price: { id: "price_pro", lookup_key: "pro" }, current_period_end: minutesAgo(-14 * 24 * 60) }] },
+  };
+  await settled(
+    ctx,
+    (await stripe(ctx, "evt_demo_trial_linus", "customer.subscription.created", linus, minutesAgo(40))).id,
+  );
 
   // Katherine's renewal fails: past_due and a billing alert.
-  const invoice = { id: "in_demo_katherine", object: "invoice", number: "DEMO-0042", customer: "cus_katherine", amount_due: 1900, currency: "usd", attempt_count: 1, parent: { type: "subscription_details", subscription_details: { subscription: "sub_katherine" } } };
-  await settled(ctx, (await stripe(ctx, "evt_demo_payment_failed_katherine", "invoice.payment_failed", invoice, minutesAgo(30))).id);
+  const invoice = {
+    id: "in_demo_katherine",
+    object: "invoice",
+    number: "DEMO-0042",
+    customer: "cus_katherine",
+    amount_due: 1900,
+    currency: "usd",
+    attempt_count: 1,
+    parent: { type: "subscription_details", subscription_details: { subscription: "sub_katherine" } },
+  };
+  await settled(
+    ctx,
+    (await stripe(ctx, "evt_demo_payment_failed_katherine", "invoice.payment_failed", invoice, minutesAgo(30))).id,
+  );
 
   // Support: Ada's phone was offline and sent the same request twice (new event ids, same request id).
-  const ticket = { requestId: "req_demo_ada_restore", userId: "usr_ada", email: email("usr_ada"), subject: "Restore purchases does nothing", message: "I reinstalled the app and my Pro plan is gone. Tapping Restore does nothing.", context: { platform: "ios", osVersion: "18.2", appVersion: "2.4.1", device: "iPhone 15", screen: "Paywall", locale: "en-GB" } };
+  const ticket = {
+    requestId: "req_demo_ada_restore",
+    userId: "usr_ada",
+    email: email("usr_ada"),
+    subject: "Restore purchases does nothing",
+    message: "I reinstalled the app and my Pro plan is gone. Tapping Restore does nothing.",
+    context: {
+      platform: "ios",
+      osVersion: "18.2",
+      appVersion: "2.4.1",
+      device: "iPhone 15",
+      screen: "Paywall",
+      locale: "en-GB",
+    },
+  };
   await settled(ctx, (await app(ctx, "demo_support_ada_1", "support.requested", ticket)).id);
   await settled(ctx, (await app(ctx, "demo_support_ada_2", "support.requested", ticket)).id);
-  await settled(ctx, (await app(ctx, "demo_support_grace", "support.requested", { requestId: "req_demo_grace_invoice", userId: "usr_grace", email: email("usr_grace"), subject: "Invoice needs our VAT number", message: "Can you add our VAT number to last month's invoice?", context: { platform: "android", osVersion: "15", appVersion: "2.4.0", device: "Pixel 8", screen: "Settings › Billing", locale: "de-DE" } })).id);
+  await settled(
+    ctx,
+    (
+      await app(ctx, "demo_support_grace", "support.requested", {
+        requestId: "req_demo_grace_invoice",
+        userId: "usr_grace",
+        email: email("usr_grace"),
+        subject: "Invoice needs our VAT number",
+        message: "Can you add our VAT number to last month's invoice?",
+        context: {
+          platform: "android",
+          osVersion: "15",
+          appVersion: "2.4.0",
+          device: "Pixel 8",
+          screen: "Settings › Billing",
+          locale: "de-DE",
+        },
+      })
+    ).id,
+  );
 
   // Alan is refunded.
-  const charge = { id: "ch_demo_alan", object: "charge", customer: "cus_alan", amount: 1900, amount_refunded: 1900, currency: "usd", refunded: true };
+  const charge = {
+    id: "ch_demo_alan",
+    object: "charge",
+    customer: "cus_alan",
+    amount: 1900,
+    amount_refunded: 1900,
+    currency: "usd",
+    refunded: true,
+  };
   await settled(ctx, (await stripe(ctx, "evt_demo_refund_alan", "charge.refunded", charge, minutesAgo(10))).id);
 
   // One HubSpot failure (a rejected write), left failed for the founder to replay from the console.
-  await control.fault(ctx.sandbox.hubspot, { path: "/crm/v3/objects/contacts/batch/upsert", status: 400, times: 1, body: { status: "error", category: "VALIDATION_ERROR", message: "Property values were not valid: [{\"isValid\":false,\"message\":\"Email address margaret@example is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]" } });
-  await settled(ctx, (await app(ctx, "demo_update_margaret", "user.updated", { userId: "usr_margaret", name: "Margaret H. Hamilton" })).id);
+  await control.fault(ctx.sandbox.hubspot, {
+    path: "/crm/v3/objects/contacts/batch/upsert",
+    status: 400,
+    times: 1,
+    body: {
+      status: "error",
+      category: "VALIDATION_ERROR",
+      message:
+        'Property values were not valid: [{"isValid":false,"message":"Email address margaret@example is invalid","error":"INVALID_EMAIL","name":"email"}]',
+    },
+  });
+  await settled(
+    ctx,
+    (await app(ctx, "demo_update_margaret", "user.updated", { userId: "usr_margaret", name: "Margaret H. Hamilton" }))
+      .id,
+  );
   await control.clearFaults(ctx.sandbox.hubspot);
   return "played";
 }

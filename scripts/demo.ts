@@ -40,7 +40,11 @@ async function main() {
   });
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server);
   const played = await playScenario({ baseUrl: `http://127.0.0.1:${port}`, sandbox });
-  console.log(played === "played" ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay." : "Demo scenario already in ./.data (delete the folder to start over).");
+  console.log(
+    played === "played"
+      ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay."
+      : "Demo scenario already in ./.data (delete the folder to start over).",
+  );
   console.log(
     [
       "",

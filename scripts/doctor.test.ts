@@ -14,7 +14,13 @@ function doctor(env: Record<string, string>, args: string[] = []): Promise<Run> 
     const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/doctor.ts", ...args], {
       cwd: process.cwd(),
       // Only what the test gives: none of the developer's own variables leak in.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), NO_COLOR: "1", LOG_LEVEL: "silent", ...env } as unknown as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? os.tmpdir(),
+        NO_COLOR: "1",
+        LOG_LEVEL: "silent",
+        ...env,
+      } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -55,8 +61,18 @@ describe("npm run doctor", () => {
     const run = await doctor({ NODE_ENV: "production", DATA_DIR: emptyDir, STRIPE_WEBHOOK_SECRET: "not-a-whsec" });
     expect(run.code, run.stderr).toBe(1);
     const [first] = run.stdout.split("\n");
-    expect(first).toMatch(/^Configuration invalid: \d+ problems \(STRIPE_WEBHOOK_SECRET, AUTH_SECRET, .*\); the server would refuse to start\. Details below\.$/);
-    for (const key of ["AUTH_SECRET", "ADMIN_PASSWORD", "ADMIN_API_TOKEN", "STRIPE_SECRET_KEY", "HUBSPOT_ACCESS_TOKEN", "ZENDESK_API_TOKEN", "APP_WEBHOOK_SECRET"])
+    expect(first).toMatch(
+      /^Configuration invalid: \d+ problems \(STRIPE_WEBHOOK_SECRET, AUTH_SECRET, .*\); the server would refuse to start\. Details below\.$/,
+    );
+    for (const key of [
+      "AUTH_SECRET",
+      "ADMIN_PASSWORD",
+      "ADMIN_API_TOKEN",
+      "STRIPE_SECRET_KEY",
+      "HUBSPOT_ACCESS_TOKEN",
+      "ZENDESK_API_TOKEN",
+      "APP_WEBHOOK_SECRET",
+    ])
       expect(run.stdout).toContain(key);
     expect(run.stdout).toContain("STRIPE_WEBHOOK_SECRET must start with whsec_");
     expect(run.stdout).toMatch(/Required variables\s+FAIL\s+Missing in production: AUTH_SECRET/);
@@ -72,7 +88,8 @@ describe("npm run doctor", () => {
     expect(run.stdout).toMatch(/GROUP\s+CHECK\s+STATUS\s+DETAIL \/ FIX/);
     expect(run.stdout).toMatch(/Database reachable\s+PASS\s+Embedded PGlite at /);
     expect(run.stdout).toMatch(/Migrations current\s+PASS/);
-    for (const name of ["Stripe", "HubSpot", "Zendesk"]) expect(run.stdout).toMatch(new RegExp(`${name} credentials\\s+PASS\\s+Authenticated at http://127\\.0\\.0\\.1:`));
+    for (const name of ["Stripe", "HubSpot", "Zendesk"])
+      expect(run.stdout).toMatch(new RegExp(`${name} credentials\\s+PASS\\s+Authenticated at http://127\\.0\\.0\\.1:`));
     expect(run.stdout).toMatch(/\nNothing to fix before launch, \d+ warnings, \d+ passed/);
     expect(run.stdout).not.toMatch(/demo-password|sk_test_demo|pat-demo|whsec_demo/);
   }, 120_000);
@@ -82,10 +99,15 @@ describe("npm run doctor", () => {
     try {
       const run = await doctor(demoEnv(), ["--json"]);
       expect(run.code, run.stderr).toBe(1);
-      const { summary, checks } = JSON.parse(run.stdout) as { summary: { fail: number }; checks: { id: string; status: string; detail: string }[] };
+      const { summary, checks } = JSON.parse(run.stdout) as {
+        summary: { fail: number };
+        checks: { id: string; status: string; detail: string }[];
+      };
       const connection = checks.find((c) => c.id === "database.connection")!;
       expect(connection.status).toBe("fail");
-      expect(connection.detail).toContain(`process ${process.pid} has it open (is the demo server running? stop it or set DATABASE_URL)`);
+      expect(connection.detail).toContain(
+        `process ${process.pid} has it open (is the demo server running? stop it or set DATABASE_URL)`,
+      );
       expect(summary.fail).toBe(1);
       expect(checks.find((c) => c.id === "integrations.stripe")!.status).toBe("pass");
     } finally {

@@ -38,7 +38,9 @@ function formatTable(checks: ReadinessCheck[], columns: number): string {
   const indent = groupWidth + checkWidth + statusWidth;
   const textWidth = Math.max(30, columns - indent - 1);
   const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - s.length));
-  const out = [paint(1, `${pad("GROUP", groupWidth)}${pad("CHECK", checkWidth)}${pad("STATUS", statusWidth)}DETAIL / FIX`)];
+  const out = [
+    paint(1, `${pad("GROUP", groupWidth)}${pad("CHECK", checkWidth)}${pad("STATUS", statusWidth)}DETAIL / FIX`),
+  ];
   let lastGroup = "";
   for (const c of checks) {
     const group = c.group === lastGroup ? "" : GROUP_TITLES[c.group];
@@ -73,7 +75,12 @@ async function main(): Promise<number> {
   }
   if (problems.length) {
     const names = [...new Set(problems.map((p) => /^[A-Z][A-Z0-9_]+/.exec(p)?.[0] ?? "configuration"))];
-    console.log(paint(31, `Configuration invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"} (${names.join(", ")}); the server would refuse to start. Details below.`));
+    console.log(
+      paint(
+        31,
+        `Configuration invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"} (${names.join(", ")}); the server would refuse to start. Details below.`,
+      ),
+    );
     console.log("");
   }
   const mode = env.isProduction ? "production" : `NODE_ENV=${env.NODE_ENV}${env.DEMO_MODE ? ", DEMO_MODE=1" : ""}`;
@@ -85,7 +92,9 @@ async function main(): Promise<number> {
   const verdict = summary.fail
     ? paint(31, `${summary.fail} to fix before launch`)
     : paint(32, "Nothing to fix before launch");
-  console.log(`${verdict}, ${summary.warn} warning${summary.warn === 1 ? "" : "s"}, ${summary.pass} passed (${seconds} s).`);
+  console.log(
+    `${verdict}, ${summary.warn} warning${summary.warn === 1 ? "" : "s"}, ${summary.pass} passed (${seconds} s).`,
+  );
   return summary.fail ? 1 : 0;
 }
 

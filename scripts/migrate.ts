@@ -5,7 +5,9 @@ import { parseEnv, EnvError } from "../lib/env";
 
 async function main() {
   const env = parseEnv(process.env);
-  const handle = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.resolve(env.DATA_DIR, "pglite") });
+  const handle = await openDb(
+    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.resolve(env.DATA_DIR, "pglite") },
+  );
   try {
     await migrateDb(handle);
     const status = await migrationStatus(handle.db);
@@ -16,6 +18,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof EnvError ? err.message : `Migration failed: ${err instanceof Error ? err.message : err}`);
+  console.error(
+    err instanceof EnvError ? err.message : `Migration failed: ${err instanceof Error ? err.message : err}`,
+  );
   process.exit(1);
 });

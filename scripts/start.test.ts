@@ -3,10 +3,17 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PRODUCTION_ENV as PRODUCTION } from "@/test/production-env";
 
-
 function start(env: Record<string, string | undefined>) {
-  const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", "--port", "0"], { env: clean, encoding: "utf8", timeout: 60_000 });
+  const clean = Object.fromEntries(
+    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as NodeJS.ProcessEnv;
+  return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts", "--port", "0"], {
+    env: clean,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 describe("npm start", () => {

@@ -16,7 +16,8 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export type Answer = { status: number; body: Record<string, unknown> };
 
 let counter = 0;
-export const uid = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uid = (prefix: string) =>
+  `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export async function startHarness(opts: { retries?: number; timeoutMs?: number } = {}) {
   const sandbox: Sandbox = await startSandbox();
@@ -31,7 +32,12 @@ export async function startHarness(opts: { retries?: number; timeoutMs?: number 
   const services: Services = createServices({
     stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: sandbox.stripe.url },
     hubspot: { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: sandbox.hubspot.url },
-    zendesk: { subdomain: env.ZENDESK_SUBDOMAIN, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, baseUrl: sandbox.zendesk.url },
+    zendesk: {
+      subdomain: env.ZENDESK_SUBDOMAIN,
+      email: env.ZENDESK_EMAIL,
+      token: env.ZENDESK_API_TOKEN,
+      baseUrl: sandbox.zendesk.url,
+    },
     timeoutMs: opts.timeoutMs ?? 1_000,
   });
   const runner = new InlineRunner({
@@ -42,16 +48,31 @@ export async function startHarness(opts: { retries?: number; timeoutMs?: number 
   });
   setInlineRunner(runner);
 
-  async function postStripe(event: Record<string, unknown>, o: { secret?: string; header?: string; body?: string } = {}): Promise<Answer> {
+  async function postStripe(
+    event: Record<string, unknown>,
+    o: { secret?: string; header?: string; body?: string } = {},
+  ): Promise<Answer> {
     const body = o.body ?? JSON.stringify(event);
-    const header = o.header ?? Stripe.webhooks.generateTestHeaderString({ payload: body, secret: o.secret ?? env.STRIPE_WEBHOOK_SECRET });
-    const res = await stripeRoute(new Request("http://127.0.0.1/api/webhooks/stripe", { method: "POST", body, headers: { "stripe-signature": header, "content-type": "application/json" } }));
+    const header =
+      o.header ??
+      Stripe.webhooks.generateTestHeaderString({ payload: body, secret: o.secret ?? env.STRIPE_WEBHOOK_SECRET });
+    const res = await stripeRoute(
+      new Request("http://127.0.0.1/api/webhooks/stripe", {
+        method: "POST",
+        body,
+        headers: { "stripe-signature": header, "content-type": "application/json" },
+      }),
+    );
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  async function postApp(event: Record<string, unknown>, o: { secret?: string; header?: string | null; body?: string; timestamp?: number } = {}): Promise<Answer> {
+  async function postApp(
+    event: Record<string, unknown>,
+    o: { secret?: string; header?: string | null; body?: string; timestamp?: number } = {},
+  ): Promise<Answer> {
     const body = o.body ?? JSON.stringify(event);
-    const header = o.header === undefined ? signAppPayload(body, o.secret ?? env.APP_WEBHOOK_SECRET, o.timestamp) : o.header;
+    const header =
+      o.header === undefined ? signAppPayload(body, o.secret ?? env.APP_WEBHOOK_SECRET, o.timestamp) : o.header;
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (header !== null) headers["app-signature"] = header;
     const res = await appRoute(new Request("http://127.0.0.1/api/webhooks/app", { method: "POST", body, headers }));
@@ -79,7 +100,17 @@ export async function startHarness(opts: { retries?: number; timeoutMs?: number 
 
 /** A Stripe event envelope as Stripe sends it (API version of the installed SDK). */
 export function stripeEvent(type: string, object: Record<string, unknown>, o: { id?: string; created?: number } = {}) {
-  return { id: o.id ?? uid("evt"), object: "event", api_version: "2026-10-28.endive", created: o.created ?? Math.floor(Date.now() / 1000), type, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object } };
+  return {
+    id: o.id ?? uid("evt"),
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: o.created ?? Math.floor(Date.now() / 1000),
+    type,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object },
+  };
 }
 
 export function appEvent(type: string, data: Record<string, unknown>, o: { id?: string; created?: string } = {}) {

@@ -21,31 +21,56 @@ const TONES: Record<Tone, string> = {
   warning: "text-amber-700",
 };
 
-function Figure({ href, label, value, tone = "neutral", children }: { href: string; label: string; value: number; tone?: Tone; children: React.ReactNode }) {
+function Figure({
+  href,
+  label,
+  value,
+  tone = "neutral",
+  children,
+}: {
+  href: string;
+  label: string;
+  value: number;
+  tone?: Tone;
+  children: React.ReactNode;
+}) {
   return (
     <Link
       href={href}
       className="group flex flex-col rounded-lg border border-slate-200 bg-white p-5 shadow-xs transition-colors hover:border-slate-400"
     >
       <span className="text-sm font-medium text-slate-600">{label}</span>
-      <span className={`mt-2 text-3xl font-semibold tabular-nums ${value > 0 ? TONES[tone] : "text-slate-900"}`}>{value.toLocaleString("en-US")}</span>
+      <span className={`mt-2 text-3xl font-semibold tabular-nums ${value > 0 ? TONES[tone] : "text-slate-900"}`}>
+        {value.toLocaleString("en-US")}
+      </span>
       <span className="mt-2 text-sm text-slate-500">{children}</span>
       <span className="mt-4 text-sm font-medium text-indigo-700 group-hover:underline">View →</span>
     </Link>
   );
 }
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageActor("viewer", "/");
   const db = await getDb();
   const [o, flow, query] = await Promise.all([getOverview(db), getFlowFigures(db), searchParams]);
   const today = o.todayStart.toISOString().slice(0, 10);
-  const nothingYet = o.eventsToday === 0 && o.failedEvents === 0 && o.backlog === 0 && o.customers === 0 && o.openAlerts === 0;
+  const nothingYet =
+    o.eventsToday === 0 && o.failedEvents === 0 && o.backlog === 0 && o.customers === 0 && o.openAlerts === 0;
   return (
     <>
-      <PageHeader title="Overview" description="Payments, CRM and support kept in step with your app. Anything that needs you shows up here first." />
+      <PageHeader
+        title="Overview"
+        description="Payments, CRM and support kept in step with your app. Anything that needs you shows up here first."
+      />
       {query.forbidden ? (
-        <p role="alert" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+        <p
+          role="alert"
+          className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+        >
           That page needs a higher role than yours. Ask an owner if you need access.
         </p>
       ) : null}
@@ -74,7 +99,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </section>
       {nothingYet ? null : (
         <div className="mt-6 flex flex-col gap-4">
-          <FlowFiguresGrid f={flow} paymentDelayThreshold={env.alertThresholds.paymentDelayP95Seconds} failureRateThreshold={env.alertThresholds.failureRatePercent} />
+          <FlowFiguresGrid
+            f={flow}
+            paymentDelayThreshold={env.alertThresholds.paymentDelayP95Seconds}
+            failureRateThreshold={env.alertThresholds.failureRatePercent}
+          />
           <VolumeChart data={flow.volume} />
         </div>
       )}
@@ -82,9 +111,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <div className="mt-8">
           <EmptyState title="Nothing has arrived yet">
             <p>
-              Register <code className="rounded bg-slate-100 px-1 font-mono text-xs">/api/webhooks/stripe</code> as a webhook endpoint in Stripe and
-              point your app backend at <code className="rounded bg-slate-100 px-1 font-mono text-xs">/api/webhooks/app</code>, or run{" "}
-              <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> for a seeded scenario. Check{" "}
+              Register <code className="rounded bg-slate-100 px-1 font-mono text-xs">/api/webhooks/stripe</code> as a
+              webhook endpoint in Stripe and point your app backend at{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">/api/webhooks/app</code>, or run{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> for a seeded scenario.
+              Check{" "}
               <Link href="/readiness" className="font-medium text-indigo-700 underline">
                 Readiness
               </Link>{" "}

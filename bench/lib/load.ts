@@ -2,7 +2,15 @@
 import autocannon from "autocannon";
 import Stripe from "stripe";
 
-export type LoadResult = { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; ok2xx: number };
+export type LoadResult = {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  ok2xx: number;
+};
 
 const PADDING = "x".repeat(2600);
 let seq = 0;
@@ -42,7 +50,11 @@ export async function load(opts: {
           {
             setupRequest: (req: Record<string, unknown>) => {
               const r = opts.request!();
-              return { ...req, body: r.body, headers: { ...(req.headers as object), ...r.headers, "content-type": "application/json" } };
+              return {
+                ...req,
+                body: r.body,
+                headers: { ...(req.headers as object), ...r.headers, "content-type": "application/json" },
+              };
             },
           },
         ]

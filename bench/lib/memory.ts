@@ -30,7 +30,10 @@ export function memorySampler(pid: number) {
   return {
     sample() {
       const tree = [pid, ...children(pid)];
-      peak = Math.max(peak, tree.reduce((sum, p) => sum + rssKiB(p), 0));
+      peak = Math.max(
+        peak,
+        tree.reduce((sum, p) => sum + rssKiB(p), 0),
+      );
     },
     peakMiB: () => Math.round(peak / 1024),
   };

@@ -19,12 +19,23 @@ export function startPostgres(port = 54330): Throwaway {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pg-"));
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) => {
-    const r = asRoot ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" }) : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" });
+    const r = asRoot
+      ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" })
+      : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
   if (asRoot) spawnSync("chown", ["postgres:postgres", dir]);
   run("initdb", ["-D", dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  run("pg_ctl", ["-D", dir, "-l", path.join(dir, "server.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=300 -c shared_buffers=512MB -c synchronous_commit=on`, "start"]);
+  run("pg_ctl", [
+    "-D",
+    dir,
+    "-l",
+    path.join(dir, "server.log"),
+    "-w",
+    "-o",
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=300 -c shared_buffers=512MB -c synchronous_commit=on`,
+    "start",
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => {

@@ -72,7 +72,11 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
           return (
             <tr
               key={row.id}
-              className={[href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50" : ""].join(" ").trim() || undefined}
+              className={
+                [href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50" : ""]
+                  .join(" ")
+                  .trim() || undefined
+              }
               onClick={
                 href
                   ? (e) => {
@@ -87,7 +91,10 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
                 const meta = cell.column.columnDef.meta;
                 const content = <table.FlexRender cell={cell} />;
                 return (
-                  <td key={cell.id} className={`px-4 py-2.5 align-middle ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${meta?.className ?? ""}`}>
+                  <td
+                    key={cell.id}
+                    className={`px-4 py-2.5 align-middle ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${meta?.className ?? ""}`}
+                  >
                     {href && i === linkIndex ? (
                       <Link href={href} className="font-medium text-slate-900 hover:underline">
                         {content}

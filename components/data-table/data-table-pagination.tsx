@@ -18,7 +18,13 @@ type Props<TData extends RowData> = {
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-export function DataTablePagination<TData extends RowData>({ table, state, shown, total, totalCapped = false }: Props<TData>) {
+export function DataTablePagination<TData extends RowData>({
+  table,
+  state,
+  shown,
+  total,
+  totalCapped = false,
+}: Props<TData>) {
   const more = totalCapped ? "+" : "";
   const { pageIndex, pageSize } = table.state.pagination;
   const pageCount = table.getPageCount();
@@ -28,8 +34,13 @@ export function DataTablePagination<TData extends RowData>({ table, state, shown
     : [...PER_PAGE_OPTIONS, pageSize].sort((a, b) => a - b);
 
   return (
-    <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
-      <p>{shown > 0 ? `${fmt(first)}–${fmt(first + shown - 1)} of ${fmt(total)}${more}` : `0 of ${fmt(total)}${more}`}</p>
+    <nav
+      aria-label="Pagination"
+      className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600"
+    >
+      <p>
+        {shown > 0 ? `${fmt(first)}–${fmt(first + shown - 1)} of ${fmt(total)}${more}` : `0 of ${fmt(total)}${more}`}
+      </p>
       <div className="flex items-center gap-4">
         <label className="flex items-center gap-2">
           Rows per page
@@ -46,10 +57,16 @@ export function DataTablePagination<TData extends RowData>({ table, state, shown
           </select>
         </label>
         <span aria-live="polite" className="tabular-nums">
-          Page {fmt(pageIndex + 1)} of {totalCapped ? `${fmt(Math.max(pageIndex + 1, Math.ceil(total / pageSize)))}+` : fmt(Math.max(pageCount, 1))}
+          Page {fmt(pageIndex + 1)} of{" "}
+          {totalCapped ? `${fmt(Math.max(pageIndex + 1, Math.ceil(total / pageSize)))}+` : fmt(Math.max(pageCount, 1))}
         </span>
         <div className="flex gap-1.5">
-          <Button size="sm" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()} aria-label="Previous page">
+          <Button
+            size="sm"
+            onClick={() => table.previousPage()}
+            disabled={!table.getCanPreviousPage()}
+            aria-label="Previous page"
+          >
             ← Previous
           </Button>
           <Button size="sm" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()} aria-label="Next page">

@@ -9,7 +9,10 @@ export const SELECT_COLUMN_ID = "__select";
 
 const boxClass = "size-4 cursor-pointer rounded border-slate-400 accent-slate-900 disabled:cursor-not-allowed";
 
-function Checkbox({ indeterminate = false, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { indeterminate?: boolean }) {
+function Checkbox({
+  indeterminate = false,
+  ...props
+}: React.InputHTMLAttributes<HTMLInputElement> & { indeterminate?: boolean }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = indeterminate;
@@ -18,7 +21,10 @@ function Checkbox({ indeterminate = false, ...props }: React.InputHTMLAttributes
 }
 
 /** `rowLabel` names each row for its checkbox ("Select user.signed_up app_evt_1"). */
-export function getSelectColumn<TData extends RowData>(rowLabel: (row: TData) => string, pageLabel: string): DataTableColumn<TData> {
+export function getSelectColumn<TData extends RowData>(
+  rowLabel: (row: TData) => string,
+  pageLabel: string,
+): DataTableColumn<TData> {
   return {
     id: SELECT_COLUMN_ID,
     enableSorting: false,
@@ -42,7 +48,11 @@ export function getSelectColumn<TData extends RowData>(rowLabel: (row: TData) =>
     cell: ({ row }) =>
       row.getCanSelect() ? (
         <span className="flex items-center">
-          <Checkbox aria-label={`Select ${rowLabel(row.original)}`} checked={row.getIsSelected()} onChange={(e) => row.toggleSelected(e.target.checked)} />
+          <Checkbox
+            aria-label={`Select ${rowLabel(row.original)}`}
+            checked={row.getIsSelected()}
+            onChange={(e) => row.toggleSelected(e.target.checked)}
+          />
         </span>
       ) : null,
   };

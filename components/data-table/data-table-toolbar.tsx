@@ -14,7 +14,15 @@ export type DataTableFilter =
 const controlClass =
   "h-9 rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
 
-export function DataTableToolbar({ filters, url, summary }: { filters: readonly DataTableFilter[]; url: TableUrl; summary?: React.ReactNode }) {
+export function DataTableToolbar({
+  filters,
+  url,
+  summary,
+}: {
+  filters: readonly DataTableFilter[];
+  url: TableUrl;
+  summary?: React.ReactNode;
+}) {
   const active = filters.some((f) => url.params.has(f.param));
   const reset = () => url.update(Object.fromEntries(filters.map((f) => [f.param, null])));
   return (
@@ -67,7 +75,12 @@ function FilterControl({ id, filter, url }: { id: string; filter: DataTableFilte
   }
   const known = filter.options.some((o) => o.value === value);
   return (
-    <select id={id} className={`${controlClass} max-w-64 min-w-32`} value={value} onChange={(e) => url.update({ [filter.param]: e.target.value || null })}>
+    <select
+      id={id}
+      className={`${controlClass} max-w-64 min-w-32`}
+      value={value}
+      onChange={(e) => url.update({ [filter.param]: e.target.value || null })}
+    >
       <option value="">{filter.allLabel ?? "All"}</option>
       {filter.options.map((o) => (
         <option key={o.value} value={o.value}>

@@ -3,14 +3,28 @@
 // filters live in the URL; the server page reads them, queries, and passes the rows back here.
 import { useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { useTable, type RowData, type PaginationState, type RowSelectionState, type SortingState, type Updater } from "@tanstack/react-table";
+import {
+  useTable,
+  type RowData,
+  type PaginationState,
+  type RowSelectionState,
+  type SortingState,
+  type Updater,
+} from "@tanstack/react-table";
 import { dataTableFeatures, type DataTableColumn } from "./features";
 import { getSelectColumn } from "./data-table-select-column";
 import { DataTableToolbar, type DataTableFilter } from "./data-table-toolbar";
 import { DataTablePagination } from "./data-table-pagination";
 import { DataTableBody } from "./data-table-body";
 import { useTableUrl } from "./use-table-url";
-import { PER_PAGE_PARAM, SORT_PARAM, formatSort, parseTableState, type SortState, type TableState } from "@/lib/schemas/table-params";
+import {
+  PER_PAGE_PARAM,
+  SORT_PARAM,
+  formatSort,
+  parseTableState,
+  type SortState,
+  type TableState,
+} from "@/lib/schemas/table-params";
 
 export type DataTableProps<TData extends RowData> = {
   /** Keep stable (module constant or useMemo): a new array rebuilds the table's column model. */
@@ -63,7 +77,19 @@ const columnId = (column: object) => {
 };
 
 export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
-  const { columns, data, pageCount, total, totalCapped = false, state, defaultSort, filters = [], noun, defaultPerPage, selection } = props;
+  const {
+    columns,
+    data,
+    pageCount,
+    total,
+    totalCapped = false,
+    state,
+    defaultSort,
+    filters = [],
+    noun,
+    defaultPerPage,
+    selection,
+  } = props;
   const url = useTableUrl();
   const router = useRouter();
   const sortable = columns.filter((c) => c.enableSorting).map(columnId);
@@ -114,7 +140,8 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
 
   const filtered = filters.some((f) => url.params.has(f.param));
   const figure = (n: number) => `${n.toLocaleString("en-US")}${totalCapped ? "+" : ""}`;
-  const label = (n: number) => (noun ? `${figure(n)} ${n === 1 && !totalCapped ? noun.one : noun.other}` : `${figure(n)} rows`);
+  const label = (n: number) =>
+    noun ? `${figure(n)} ${n === 1 && !totalCapped ? noun.one : noun.other}` : `${figure(n)} rows`;
 
   if (total === 0 && !filtered && props.emptyState) return <>{props.emptyState}</>;
   return (
@@ -134,14 +161,22 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
             total === 0 ? (
               <p>
                 Nothing matches these filters.{" "}
-                <button type="button" className="font-medium text-indigo-700 underline" onClick={() => url.update(Object.fromEntries(filters.map((f) => [f.param, null])))}>
+                <button
+                  type="button"
+                  className="font-medium text-indigo-700 underline"
+                  onClick={() => url.update(Object.fromEntries(filters.map((f) => [f.param, null])))}
+                >
                   Reset filters
                 </button>
               </p>
             ) : (
               <p>
                 Page {state.page} is past the end of the list.{" "}
-                <button type="button" className="font-medium text-indigo-700 underline" onClick={() => url.update({ page: null }, { resetPage: false })}>
+                <button
+                  type="button"
+                  className="font-medium text-indigo-700 underline"
+                  onClick={() => url.update({ page: null }, { resetPage: false })}
+                >
                   Go to the first page
                 </button>
               </p>

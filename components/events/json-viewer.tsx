@@ -49,7 +49,8 @@ export function JsonViewer({ value, label }: Props) {
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-slate-900">
       <div className="flex items-center justify-between gap-3 border-b border-slate-700 bg-slate-800 px-3 py-2 text-xs text-slate-300">
         <span>
-          {typeof value === "string" ? "Raw body (not valid JSON)" : "JSON"} · {new Blob([text]).size.toLocaleString("en-US")} bytes
+          {typeof value === "string" ? "Raw body (not valid JSON)" : "JSON"} ·{" "}
+          {new Blob([text]).size.toLocaleString("en-US")} bytes
         </span>
         <span className="flex gap-1.5">
           {foldable ? (
@@ -59,14 +60,27 @@ export function JsonViewer({ value, label }: Props) {
             </>
           ) : null}
           <ToolbarButton
-            onClick={async () => ((await copyText(text)) ? toast.success("Payload copied to the clipboard") : toast.error("Could not copy: select the text and copy it by hand"))}
+            onClick={async () =>
+              (await copyText(text))
+                ? toast.success("Payload copied to the clipboard")
+                : toast.error("Could not copy: select the text and copy it by hand")
+            }
           >
             Copy
           </ToolbarButton>
         </span>
       </div>
-      <div role="region" aria-label={label} tabIndex={0} className="max-h-[36rem] overflow-auto p-4 font-mono text-xs leading-relaxed text-slate-100">
-        {foldable ? <JsonNode key={version} value={value} depth={0} openDepth={openDepth} last /> : <pre className="whitespace-pre-wrap break-all">{text}</pre>}
+      <div
+        role="region"
+        aria-label={label}
+        tabIndex={0}
+        className="max-h-[36rem] overflow-auto p-4 font-mono text-xs leading-relaxed text-slate-100"
+      >
+        {foldable ? (
+          <JsonNode key={version} value={value} depth={0} openDepth={openDepth} last />
+        ) : (
+          <pre className="whitespace-pre-wrap break-all">{text}</pre>
+        )}
       </div>
     </div>
   );
@@ -100,7 +114,9 @@ function JsonNode({ name, value, depth, openDepth, last }: NodeProps) {
       </div>
     );
   }
-  const entries: [string | undefined, unknown][] = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value);
+  const entries: [string | undefined, unknown][] = Array.isArray(value)
+    ? value.map((v) => [undefined, v])
+    : Object.entries(value);
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   if (entries.length === 0) {
     return (
@@ -113,11 +129,15 @@ function JsonNode({ name, value, depth, openDepth, last }: NodeProps) {
       </div>
     );
   }
-  const count = Array.isArray(value) ? `${entries.length} item${entries.length === 1 ? "" : "s"}` : `${entries.length} key${entries.length === 1 ? "" : "s"}`;
+  const count = Array.isArray(value)
+    ? `${entries.length} item${entries.length === 1 ? "" : "s"}`
+    : `${entries.length} key${entries.length === 1 ? "" : "s"}`;
   return (
     <details open={depth < openDepth} className="group">
       <summary className="cursor-pointer list-none rounded hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-sky-400 [&::-webkit-details-marker]:hidden">
-        <span aria-hidden className="inline-block w-3 text-slate-500 group-open:rotate-90">▸</span>
+        <span aria-hidden className="inline-block w-3 text-slate-500 group-open:rotate-90">
+          ▸
+        </span>
         {key}
         {key ? ": " : ""}
         {open}
@@ -129,7 +149,14 @@ function JsonNode({ name, value, depth, openDepth, last }: NodeProps) {
       </summary>
       <div className="ml-1.5 border-l border-slate-700 pl-4">
         {entries.map(([k, v], i) => (
-          <JsonNode key={k ?? i} name={k} value={v} depth={depth + 1} openDepth={openDepth} last={i === entries.length - 1} />
+          <JsonNode
+            key={k ?? i}
+            name={k}
+            value={v}
+            depth={depth + 1}
+            openDepth={openDepth}
+            last={i === entries.length - 1}
+          />
         ))}
       </div>
       <div className="pl-3">

@@ -17,7 +17,12 @@ const REFS: Record<StepName, string> = {
   [STEP.resolveBillingAlert]: "Alert",
 };
 
-const SERVICES: Record<string, string> = { hubspot: "HubSpot", zendesk: "Zendesk", stripe: "Stripe", alerts: "Alert webhook" };
+const SERVICES: Record<string, string> = {
+  hubspot: "HubSpot",
+  zendesk: "Zendesk",
+  stripe: "Stripe",
+  alerts: "Alert webhook",
+};
 
 const MARKERS: Record<string, { icon: string; className: string }> = {
   succeeded: { icon: "✓", className: "bg-emerald-600 text-white" },
@@ -73,12 +78,16 @@ export function StepTimeline({ steps }: Props) {
 function StepItem({ step, index, last }: { step: EventStep; index: number; last: boolean }) {
   const known = isStepName(step.step);
   const marker = MARKERS[step.status] ?? MARKERS.pending!;
-  const duration = step.startedAt && step.finishedAt ? formatDuration(step.finishedAt.getTime() - step.startedAt.getTime()) : null;
+  const duration =
+    step.startedAt && step.finishedAt ? formatDuration(step.finishedAt.getTime() - step.startedAt.getTime()) : null;
   const error = stepErrorView(step);
   return (
     <li className="relative flex gap-4 px-5 py-4" data-step={step.step} data-status={step.status}>
       {!last ? <span aria-hidden className="absolute top-11 bottom-0 left-[2.06rem] w-px bg-slate-200" /> : null}
-      <span aria-hidden className={`relative z-10 mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${marker.className}`}>
+      <span
+        aria-hidden
+        className={`relative z-10 mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${marker.className}`}
+      >
         {marker.icon}
       </span>
       <div className="min-w-0 flex-1">
@@ -103,7 +112,9 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
           )}
         </p>
         {error ? (
-          <div className={`mt-2 rounded-md px-3 py-2 text-sm ring-1 ${step.status === "failed" ? "bg-red-50 text-red-900 ring-red-200" : "bg-slate-50 text-slate-700 ring-slate-200"}`}>
+          <div
+            className={`mt-2 rounded-md px-3 py-2 text-sm ring-1 ${step.status === "failed" ? "bg-red-50 text-red-900 ring-red-200" : "bg-slate-50 text-slate-700 ring-slate-200"}`}
+          >
             <p className="font-medium">
               {step.status === "failed" ? "" : "Last error: "}
               {error.source}
@@ -114,7 +125,10 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
         ) : null}
         {step.externalRef ? (
           <p className="mt-1.5 text-xs text-slate-600">
-            {isStepName(step.step) ? REFS[step.step] : "Reference"}: <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">{step.externalRef}</code>
+            {isStepName(step.step) ? REFS[step.step] : "Reference"}:{" "}
+            <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">
+              {step.externalRef}
+            </code>
           </p>
         ) : null}
       </div>

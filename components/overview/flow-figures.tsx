@@ -2,11 +2,25 @@
 import Link from "next/link";
 import type { FlowFigures } from "@/db/queries/flow-figures";
 
-function Stat({ href, label, value, note, bad }: { href: string; label: string; value: string; note: string; bad?: boolean }) {
+function Stat({
+  href,
+  label,
+  value,
+  note,
+  bad,
+}: {
+  href: string;
+  label: string;
+  value: string;
+  note: string;
+  bad?: boolean;
+}) {
   return (
     <Link href={href} className="rounded-lg border border-slate-200 bg-white p-4 hover:border-slate-400">
       <span className="block text-sm font-medium text-slate-600">{label}</span>
-      <span className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700" : "text-slate-900"}`}>{value}</span>
+      <span className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700" : "text-slate-900"}`}>
+        {value}
+      </span>
       <span className="mt-1 block text-xs text-slate-500">{note}</span>
     </Link>
   );
@@ -15,7 +29,15 @@ function Stat({ href, label, value, note, bad }: { href: string; label: string; 
 const seconds = (v: number | null) => (v === null ? "—" : v < 1 ? `${Math.round(v * 1000)} ms` : `${v.toFixed(1)} s`);
 const percent = (v: number | null) => (v === null ? "—" : `${v < 10 ? v.toFixed(1) : Math.round(v)}%`);
 
-export function FlowFiguresGrid({ f, paymentDelayThreshold, failureRateThreshold }: { f: FlowFigures; paymentDelayThreshold: number; failureRateThreshold: number }) {
+export function FlowFiguresGrid({
+  f,
+  paymentDelayThreshold,
+  failureRateThreshold,
+}: {
+  f: FlowFigures;
+  paymentDelayThreshold: number;
+  failureRateThreshold: number;
+}) {
   const since = f.since.toISOString();
   return (
     <section aria-label="Service levels, last 24 hours" className="grid grid-cols-2 gap-4 xl:grid-cols-4">

@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 
 export type VolumePoint = { hour: string; succeeded: number; failed: number; other: number };
 
-const hourLabel = (iso: string) => new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+const hourLabel = (iso: string) =>
+  new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 export function VolumeChart({ data }: { data: VolumePoint[] }) {
   const total = data.reduce((s, d) => s + d.succeeded + d.failed + d.other, 0);
@@ -17,7 +18,11 @@ export function VolumeChart({ data }: { data: VolumePoint[] }) {
           {total.toLocaleString("en-US")} events, {failed.toLocaleString("en-US")} failed
         </span>
       </figcaption>
-      <div className="h-56" role="img" aria-label={`Bar chart: ${total} events in the last 24 hours, ${failed} failed.`}>
+      <div
+        className="h-56"
+        role="img"
+        aria-label={`Bar chart: ${total} events in the last 24 hours, ${failed} failed.`}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />

@@ -33,7 +33,15 @@ const STATUS_VARIANTS: Record<string, BadgeVariant> = {
   canceled: "muted",
 };
 
-export function Badge({ variant = "neutral", children, title }: { variant?: BadgeVariant; children: React.ReactNode; title?: string }) {
+export function Badge({
+  variant = "neutral",
+  children,
+  title,
+}: {
+  variant?: BadgeVariant;
+  children: React.ReactNode;
+  title?: string;
+}) {
   const v = VARIANTS[variant];
   return (
     <span

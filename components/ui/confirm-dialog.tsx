@@ -19,7 +19,17 @@ type Props = {
   busy?: boolean;
 };
 
-export function ConfirmDialog({ open, onClose, onConfirm, title, children, confirmLabel, confirmVariant = "primary", confirmDisabled, busy }: Props) {
+export function ConfirmDialog({
+  open,
+  onClose,
+  onConfirm,
+  title,
+  children,
+  confirmLabel,
+  confirmVariant = "primary",
+  confirmDisabled,
+  busy,
+}: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const bodyId = useId();

@@ -1,5 +1,13 @@
 // Title row of a console page, with an optional description and actions on the right.
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: React.ReactNode;
+}) {
   return (
     <header className="mb-6 flex items-start justify-between gap-4">
       <div>

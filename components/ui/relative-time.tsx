@@ -29,7 +29,11 @@ function subscribe(listener: () => void) {
 }
 
 export function RelativeTime({ date, className }: { date: Date | string | null | undefined; className?: string }) {
-  const clientNow = useSyncExternalStore(subscribe, () => now, () => null);
+  const clientNow = useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => null,
+  );
   if (!date) return <span className="text-slate-400">—</span>;
   const d = typeof date === "string" ? new Date(date) : date;
   if (Number.isNaN(d.getTime())) return <span className="text-slate-400">—</span>;

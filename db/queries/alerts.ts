@@ -3,7 +3,14 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { type Alert, alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
+import {
+  defineTableParams,
+  filterParam,
+  likePattern,
+  pageWindow,
+  type PageResult,
+  type SortState,
+} from "@/lib/schemas/table-params";
 
 type AlertStatus = (typeof alertStatus.enumValues)[number];
 export const ALERT_SORTS = ["openedAt", "severity", "status"] as const;
@@ -83,7 +90,10 @@ export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
       .orderBy(...orderBy(params.sort ?? alertsTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(alerts).where(where),
+    db
+      .select({ total: sql<number>`count(*)`.mapWith(Number) })
+      .from(alerts)
+      .where(where),
   ]);
   return { rows, total, pageCount: Math.ceil(total / perPage) } satisfies PageResult<unknown>;
 }
@@ -93,7 +103,11 @@ export type AlertListRow = Awaited<ReturnType<typeof listAlerts>>["rows"][number
 // ---- State changes from the console (each moves the row only from a state it may leave) ----
 
 export async function alertStatusById(db: Db, id: string): Promise<{ status: AlertStatus; title: string } | undefined> {
-  const [row] = await db.select({ status: alerts.status, title: alerts.title }).from(alerts).where(eq(alerts.id, id)).limit(1);
+  const [row] = await db
+    .select({ status: alerts.status, title: alerts.title })
+    .from(alerts)
+    .where(eq(alerts.id, id))
+    .limit(1);
   return row;
 }
 
@@ -175,7 +189,16 @@ export async function openOrUpdateRuleAlert(db: Db, r: RuleAlert, now: Date): Pr
   const details = { value: r.value };
   const inserted = await db
     .insert(alerts)
-    .values({ kind: "ops", rule: r.rule, dedupeKey: `rule:${r.rule}:${now.toISOString()}`, severity: r.severity, title: r.title, message: r.message, details, openedAt: now })
+    .values({
+      kind: "ops",
+      rule: r.rule,
+      dedupeKey: `rule:${r.rule}:${now.toISOString()}`,
+      severity: r.severity,
+      title: r.title,
+      message: r.message,
+      details,
+      openedAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: alerts.id });
   if (inserted.length) return true;
@@ -223,8 +246,15 @@ export async function insertDigestAlert(
 
 /** Alerts with a notification still to post: an opening (or a digest) not yet sent, or a resolve not yet sent. */
 export async function alertsToNotify(db: Db, limit = 50): Promise<Alert[]> {
-  const pendingOpen = and(isNull(alerts.notifiedOpenAt), or(ne(alerts.status, "resolved"), like(alerts.dedupeKey, "digest:%")));
-  const pendingResolve = and(eq(alerts.status, "resolved"), isNotNull(alerts.notifiedOpenAt), isNull(alerts.notifiedResolveAt));
+  const pendingOpen = and(
+    isNull(alerts.notifiedOpenAt),
+    or(ne(alerts.status, "resolved"), like(alerts.dedupeKey, "digest:%")),
+  );
+  const pendingResolve = and(
+    eq(alerts.status, "resolved"),
+    isNotNull(alerts.notifiedOpenAt),
+    isNull(alerts.notifiedResolveAt),
+  );
   return db.select().from(alerts).where(or(pendingOpen, pendingResolve)).limit(limit);
 }
 

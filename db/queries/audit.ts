@@ -4,7 +4,14 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditLog } from "@/db/schema";
 import type { Actor } from "@/lib/auth/roles";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
+import {
+  defineTableParams,
+  filterParam,
+  likePattern,
+  pageWindow,
+  type PageResult,
+  type SortState,
+} from "@/lib/schemas/table-params";
 
 /** Appends one entry: who (the actor), what (`action`), on what (`target`), with optional details. */
 export async function audit(
@@ -63,7 +70,11 @@ function conditions(p: ListAuditLogParams): SQL[] {
 function orderBy(sort: SortState<AuditSort>): SQL[] {
   const dir = sort.desc ? desc : asc;
   if (sort.id === "createdAt") return [dir(auditLog.createdAt), dir(auditLog.id)];
-  return [dir(sort.id === "action" ? auditLog.action : auditLog.actorEmail), desc(auditLog.createdAt), desc(auditLog.id)];
+  return [
+    dir(sort.id === "action" ? auditLog.action : auditLog.actorEmail),
+    desc(auditLog.createdAt),
+    desc(auditLog.id),
+  ];
 }
 
 export async function listAuditLog(db: Db, params: ListAuditLogParams = {}) {
@@ -77,7 +88,10 @@ export async function listAuditLog(db: Db, params: ListAuditLogParams = {}) {
       .orderBy(...orderBy(params.sort ?? auditTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(auditLog).where(where),
+    db
+      .select({ total: sql<number>`count(*)`.mapWith(Number) })
+      .from(auditLog)
+      .where(where),
   ]);
   return { rows, total, pageCount: Math.ceil(total / perPage) } satisfies PageResult<unknown>;
 }

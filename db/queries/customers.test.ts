@@ -72,7 +72,10 @@ describe("listCustomers", () => {
   });
 
   it("filters by entitlement status (none includes no row) and sorts", async () => {
-    expect((await listCustomers(handle.db, { status: "none" })).rows.map((r) => r.appUserId)).toEqual(["u_ann2", "u_cat"]);
+    expect((await listCustomers(handle.db, { status: "none" })).rows.map((r) => r.appUserId)).toEqual([
+      "u_ann2",
+      "u_cat",
+    ]);
     expect((await listCustomers(handle.db, { status: "past_due" })).rows.map((r) => r.appUserId)).toEqual(["u_bob"]);
     const byEmail = await listCustomers(handle.db, { sort: { id: "email", desc: false }, perPage: 2 });
     expect(byEmail.rows.map((r) => r.appUserId)).toEqual(["u_ann", "u_bob"]);

@@ -5,7 +5,14 @@ import { rowsOf, type Db } from "@/db";
 import { isUuid } from "./events";
 import { countUpTo, pageOf } from "./paging";
 import { customers, entitlements, entitlementStatus, events, identities, type Entitlement } from "@/db/schema";
-import { defineTableParams, filterParam, likePattern, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
+import {
+  defineTableParams,
+  filterParam,
+  likePattern,
+  pageWindow,
+  type PageResult,
+  type SortState,
+} from "@/lib/schemas/table-params";
 
 export type EntitlementStatus = (typeof entitlementStatus.enumValues)[number];
 export const CUSTOMER_SORTS = ["createdAt", "email", "name", "appUserId"] as const;
@@ -31,7 +38,11 @@ export type ListCustomersParams = {
   perPage?: number;
   sort?: SortState<CustomerSort>;
 };
-export type LinkedSystem = { system: "app" | "stripe" | "hubspot" | "zendesk"; externalId: string; lastSyncedAt: string | null };
+export type LinkedSystem = {
+  system: "app" | "stripe" | "hubspot" | "zendesk";
+  externalId: string;
+  lastSyncedAt: string | null;
+};
 export type CustomerListRow = {
   id: string;
   appUserId: string;
@@ -68,7 +79,12 @@ function conditions(p: ListCustomersParams, exactIds: string[]): SQL[] {
 }
 
 function orderBy(sort: SortState<CustomerSort>): SQL[] {
-  const col = { createdAt: customers.createdAt, email: customers.email, name: customers.name, appUserId: customers.appUserId }[sort.id];
+  const col = {
+    createdAt: customers.createdAt,
+    email: customers.email,
+    name: customers.name,
+    appUserId: customers.appUserId,
+  }[sort.id];
   const tie = sort.desc ? desc(customers.id) : asc(customers.id);
   // `nulls last` only where nulls can be: on a not-null column it would stop its index from serving the order.
   if (!col.notNull) return [sort.desc ? sql`${col} desc nulls last` : sql`${col} asc nulls last`, tie];
@@ -113,8 +129,13 @@ export async function listCustomers(db: Db, params: ListCustomersParams = {}): P
         plan: entitlements.plan,
         status: sql<EntitlementStatus>`coalesce(${entitlements.status}, 'none')`,
         currentPeriodEnd: entitlements.currentPeriodEnd,
-        linked: sql<LinkedSystem[]>`(select coalesce(json_agg(json_build_object('system', i.system, 'externalId', i.external_id, 'lastSyncedAt', i.last_synced_at) order by i.system), '[]'::json) from ${identities} i where i.customer_id = ${customers.id})`,
-        failedEvents: sql<number>`(select count(*) from ${events} e where e.customer_id = ${customers.id} and e.status = 'failed')`.mapWith(Number),
+        linked: sql<
+          LinkedSystem[]
+        >`(select coalesce(json_agg(json_build_object('system', i.system, 'externalId', i.external_id, 'lastSyncedAt', i.last_synced_at) order by i.system), '[]'::json) from ${identities} i where i.customer_id = ${customers.id})`,
+        failedEvents:
+          sql<number>`(select count(*) from ${events} e where e.customer_id = ${customers.id} and e.status = 'failed')`.mapWith(
+            Number,
+          ),
       })
       .from(customers)
       .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
@@ -122,9 +143,21 @@ export async function listCustomers(db: Db, params: ListCustomersParams = {}): P
       .orderBy(...orderBy(params.sort ?? customersTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    countUpTo(db, db.select({ one: sql`1` }).from(customers).leftJoin(entitlements, eq(entitlements.customerId, customers.id)).where(where).$dynamic()),
+    countUpTo(
+      db,
+      db
+        .select({ one: sql`1` })
+        .from(customers)
+        .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
+        .where(where)
+        .$dynamic(),
+    ),
   ]);
-  const page = pageOf(rows.map((r) => ({ ...r, linked: parseJson(r.linked) })), counted, window);
+  const page = pageOf(
+    rows.map((r) => ({ ...r, linked: parseJson(r.linked) })),
+    counted,
+    window,
+  );
   return exactIds.length ? { ...page, exactMatch: true } : page;
 }
 
@@ -133,15 +166,26 @@ function parseJson<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
-export type CustomerEntitlement = Pick<Entitlement, "plan" | "status" | "currentPeriodEnd" | "cancelAtPeriodEnd" | "stripeSubscriptionId" | "sourceUpdatedAt" | "updatedAt"> | {
-  plan: null;
-  status: "none";
-  currentPeriodEnd: null;
-  cancelAtPeriodEnd: false;
-  stripeSubscriptionId: null;
-  sourceUpdatedAt: null;
-  updatedAt: null;
-};
+export type CustomerEntitlement =
+  | Pick<
+      Entitlement,
+      | "plan"
+      | "status"
+      | "currentPeriodEnd"
+      | "cancelAtPeriodEnd"
+      | "stripeSubscriptionId"
+      | "sourceUpdatedAt"
+      | "updatedAt"
+    >
+  | {
+      plan: null;
+      status: "none";
+      currentPeriodEnd: null;
+      cancelAtPeriodEnd: false;
+      stripeSubscriptionId: null;
+      sourceUpdatedAt: null;
+      updatedAt: null;
+    };
 
 /** One customer by app user id: identities and entitlement (`status: "none"` when there is none). */
 export async function getCustomerByAppUserId(db: Db, appUserId: string) {
@@ -161,6 +205,14 @@ export async function getCustomerByAppUserId(db: Db, appUserId: string) {
         sourceUpdatedAt: ent.sourceUpdatedAt,
         updatedAt: ent.updatedAt,
       }
-    : { plan: null, status: "none", currentPeriodEnd: null, cancelAtPeriodEnd: false, stripeSubscriptionId: null, sourceUpdatedAt: null, updatedAt: null };
+    : {
+        plan: null,
+        status: "none",
+        currentPeriodEnd: null,
+        cancelAtPeriodEnd: false,
+        stripeSubscriptionId: null,
+        sourceUpdatedAt: null,
+        updatedAt: null,
+      };
   return { customer, identities: links, entitlement };
 }

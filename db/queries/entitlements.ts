@@ -13,7 +13,13 @@ export type EntitlementChange = {
 };
 
 /** Applies the change if `sourceTime` is not older than the applied one; answers whether it applied. */
-export async function applyEntitlement(db: Db, customerId: string, change: EntitlementChange, sourceTime: Date, sourceEventId: string): Promise<boolean> {
+export async function applyEntitlement(
+  db: Db,
+  customerId: string,
+  change: EntitlementChange,
+  sourceTime: Date,
+  sourceEventId: string,
+): Promise<boolean> {
   const values = {
     customerId,
     status: change.status,
@@ -34,7 +40,9 @@ export async function applyEntitlement(db: Db, customerId: string, change: Entit
         plan: sql`coalesce(excluded.plan, ${entitlements.plan})`,
         currentPeriodEnd: sql`coalesce(excluded.current_period_end, ${entitlements.currentPeriodEnd})`,
         cancelAtPeriodEnd:
-          change.cancelAtPeriodEnd === undefined ? sql`${entitlements.cancelAtPeriodEnd}` : sql`excluded.cancel_at_period_end`,
+          change.cancelAtPeriodEnd === undefined
+            ? sql`${entitlements.cancelAtPeriodEnd}`
+            : sql`excluded.cancel_at_period_end`,
         stripeSubscriptionId: sql`coalesce(excluded.stripe_subscription_id, ${entitlements.stripeSubscriptionId})`,
         sourceUpdatedAt: sql`excluded.source_updated_at`,
         sourceEventId: sql`excluded.source_event_id`,

@@ -7,7 +7,13 @@ const iso = (d: Date) => d.toISOString();
 
 /** Counts for the rules: failures and completions since `since`, failures since `recentSince`, the oldest waiting event. */
 export async function ruleWindowCounts(db: Db, since: Date, recentSince: Date) {
-  const [row] = await rowsOf<{ failed: number; done: number; recent_failed: number; support_failed: number; oldest: string | null }>(
+  const [row] = await rowsOf<{
+    failed: number;
+    done: number;
+    recent_failed: number;
+    support_failed: number;
+    oldest: string | null;
+  }>(
     db.execute(
       sql`select count(*) filter (where status = 'failed' and received_at >= ${iso(since)}::timestamptz)::int as failed,
                count(*) filter (where status in ('succeeded', 'failed') and received_at >= ${iso(since)}::timestamptz)::int as done,

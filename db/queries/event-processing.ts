@@ -53,7 +53,9 @@ export async function unfinishedEvents(
   opts: { receivedBefore: Date; staleBefore?: Date; limit: number },
 ): Promise<SchedulableEvent[]> {
   const waiting = and(eq(events.status, "received"), lt(events.receivedAt, opts.receivedBefore));
-  const orphaned = opts.staleBefore ? and(eq(events.status, "processing"), lt(events.updatedAt, opts.staleBefore)) : undefined;
+  const orphaned = opts.staleBefore
+    ? and(eq(events.status, "processing"), lt(events.updatedAt, opts.staleBefore))
+    : undefined;
   return db
     .select(schedulable)
     .from(events)
@@ -126,10 +128,21 @@ export async function redactPayloadsBefore(db: Db, before: Date, now: Date, batc
  * Moves the event to `processing` if its status is one of `claimable`, or it is stuck in `processing` with
  * no heartbeat since `staleBefore`; answers the claimed row, or undefined when someone else has it.
  */
-export async function claimEvent(db: Db, eventId: string, claimable: EventStatus[], staleBefore: Date): Promise<Event | undefined> {
+export async function claimEvent(
+  db: Db,
+  eventId: string,
+  claimable: EventStatus[],
+  staleBefore: Date,
+): Promise<Event | undefined> {
   const [row] = await db
     .update(events)
-    .set({ status: "processing", attempts: sql`${events.attempts} + 1`, updatedAt: new Date(), lastError: null, failedStep: null })
+    .set({
+      status: "processing",
+      attempts: sql`${events.attempts} + 1`,
+      updatedAt: new Date(),
+      lastError: null,
+      failedStep: null,
+    })
     .where(
       and(
         eq(events.id, eventId),
@@ -149,7 +162,10 @@ export async function finishEvent(
   failedStep: string | null = null,
 ): Promise<void> {
   const now = new Date();
-  await db.update(events).set({ status, lastError, failedStep, processedAt: now, updatedAt: now }).where(eq(events.id, eventId));
+  await db
+    .update(events)
+    .set({ status, lastError, failedStep, processedAt: now, updatedAt: now })
+    .where(eq(events.id, eventId));
 }
 
 export async function eventById(db: Db, eventId: string): Promise<Event | undefined> {

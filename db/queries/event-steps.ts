@@ -30,7 +30,13 @@ export async function markStepRunning(db: Db, k: StepKey, at: Date): Promise<voi
   const running = db.$with("running").as(
     db
       .update(eventSteps)
-      .set({ status: "running", attempts: sql`${eventSteps.attempts} + 1`, startedAt: at, finishedAt: null, updatedAt: at })
+      .set({
+        status: "running",
+        attempts: sql`${eventSteps.attempts} + 1`,
+        startedAt: at,
+        finishedAt: null,
+        updatedAt: at,
+      })
       .where(whereStep(k))
       .returning({ eventId: eventSteps.eventId }),
   );
@@ -43,7 +49,12 @@ export async function markStepRunning(db: Db, k: StepKey, at: Date): Promise<voi
 
 /** The step's columns when it ends: its outcome, and its reference and output or its error fields. */
 export type StepFinish = Pick<EventStep, "status"> &
-  Partial<Pick<EventStep, "externalRef" | "output" | "lastError" | "errorService" | "errorStatus" | "errorCode" | "errorMessage">>;
+  Partial<
+    Pick<
+      EventStep,
+      "externalRef" | "output" | "lastError" | "errorService" | "errorStatus" | "errorCode" | "errorMessage"
+    >
+  >;
 
 export async function markStepFinished(db: Db, k: StepKey, finish: StepFinish, at: Date): Promise<void> {
   await db
@@ -71,7 +82,13 @@ export async function lastFailedStep(db: Db, eventId: string): Promise<string | 
     .select({ step: eventSteps.step })
     .from(eventSteps)
     .innerJoin(events, eq(events.id, eventSteps.eventId))
-    .where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.status, "failed"), gte(eventSteps.updatedAt, events.updatedAt)))
+    .where(
+      and(
+        eq(eventSteps.eventId, eventId),
+        eq(eventSteps.status, "failed"),
+        gte(eventSteps.updatedAt, events.updatedAt),
+      ),
+    )
     .orderBy(desc(eventSteps.updatedAt))
     .limit(1);
   return row?.step ?? null;

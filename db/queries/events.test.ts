@@ -25,13 +25,15 @@ beforeAll(async () => {
     receivedAt: t(i),
     ...over,
   });
-  await handle.db.insert(events).values([
-    base(1, { status: "succeeded", customerId: aliceId }),
-    base(2, { status: "failed", source: "stripe", type: "invoice.payment_failed", customerId: aliceId }),
-    base(3, { status: "received" }),
-    base(4, { status: "processing", type: "support.requested" }),
-    base(5, { status: "failed", type: "support.requested", lastError: "Zendesk 422" }),
-  ]);
+  await handle.db
+    .insert(events)
+    .values([
+      base(1, { status: "succeeded", customerId: aliceId }),
+      base(2, { status: "failed", source: "stripe", type: "invoice.payment_failed", customerId: aliceId }),
+      base(3, { status: "received" }),
+      base(4, { status: "processing", type: "support.requested" }),
+      base(5, { status: "failed", type: "support.requested", lastError: "Zendesk 422" }),
+    ]);
 });
 afterAll(() => handle?.close());
 
@@ -48,7 +50,9 @@ describe("listEvents", () => {
     const backlog = await listEvents(handle.db, { status: ["received", "processing"] });
     expect(backlog.rows.map((r) => r.externalId)).toEqual(["evt_4", "evt_3"]);
     expect((await listEvents(handle.db, { source: "stripe" })).total).toBe(1);
-    expect((await listEvents(handle.db, { type: "support.requested", status: "failed" })).rows[0].lastError).toBe("Zendesk 422");
+    expect((await listEvents(handle.db, { type: "support.requested", status: "failed" })).rows[0].lastError).toBe(
+      "Zendesk 422",
+    );
     const range = await listEvents(handle.db, { from: t(2), to: t(4) });
     expect(range.rows.map((r) => r.externalId)).toEqual(["evt_4", "evt_3", "evt_2"]);
   });
@@ -74,7 +78,9 @@ describe("listEvents", () => {
   });
 
   it("pages by type: the pages join up in order, every row whole and joined to its customer", async () => {
-    const pages = await Promise.all([1, 2, 3].map((page) => listEvents(handle.db, { sort: { id: "type", desc: false }, perPage: 2, page })));
+    const pages = await Promise.all(
+      [1, 2, 3].map((page) => listEvents(handle.db, { sort: { id: "type", desc: false }, perPage: 2, page })),
+    );
     const rows = pages.flatMap((p) => p.rows);
     expect(rows.map((r) => `${r.type} ${r.externalId}`)).toEqual([
       "invoice.payment_failed evt_2",
@@ -83,17 +89,36 @@ describe("listEvents", () => {
       "user.signed_up evt_1",
       "user.signed_up evt_3",
     ]);
-    expect(rows.find((r) => r.externalId === "evt_2")).toMatchObject({ source: "stripe", status: "failed", customerEmail: "Alice@Example.com", customerAppUserId: "u_alice" });
-    expect(rows.find((r) => r.externalId === "evt_5")).toMatchObject({ lastError: "Zendesk 422", customerId: null, customerEmail: null });
+    expect(rows.find((r) => r.externalId === "evt_2")).toMatchObject({
+      source: "stripe",
+      status: "failed",
+      customerEmail: "Alice@Example.com",
+      customerAppUserId: "u_alice",
+    });
+    expect(rows.find((r) => r.externalId === "evt_5")).toMatchObject({
+      lastError: "Zendesk 422",
+      customerId: null,
+      customerEmail: null,
+    });
   });
 
   it("parses URL params into the same query", async () => {
-    const p = parseTableParams(new URLSearchParams("status=failed&sort=type.asc&perPage=10&from=2025-01-15"), eventsTableParams);
+    const p = parseTableParams(
+      new URLSearchParams("status=failed&sort=type.asc&perPage=10&from=2025-01-15"),
+      eventsTableParams,
+    );
     const page = await listEvents(handle.db, { ...p.filters, page: p.page, perPage: p.perPage, sort: p.sort });
     expect(page.rows.map((r) => r.type)).toEqual(["invoice.payment_failed", "support.requested"]);
-    expect(() => parseTableParams(new URLSearchParams("status=nope"), eventsTableParams, { strict: true })).toThrow(TableParamsError);
-    expect(() => parseTableParams(new URLSearchParams("sort=rawBody.asc"), eventsTableParams, { strict: true })).toThrow(/"sort"/);
-    expect(parseTableParams(new URLSearchParams("page=0&status=nope"), eventsTableParams)).toMatchObject({ page: 1, filters: {} });
+    expect(() => parseTableParams(new URLSearchParams("status=nope"), eventsTableParams, { strict: true })).toThrow(
+      TableParamsError,
+    );
+    expect(() =>
+      parseTableParams(new URLSearchParams("sort=rawBody.asc"), eventsTableParams, { strict: true }),
+    ).toThrow(/"sort"/);
+    expect(parseTableParams(new URLSearchParams("page=0&status=nope"), eventsTableParams)).toMatchObject({
+      page: 1,
+      filters: {},
+    });
   });
 });
 

@@ -87,7 +87,15 @@ export type EventListRow = {
 };
 
 /** The list's order over `cols` (the events table, or the page subquery): ties broken by received_at, then id. */
-function orderBy(sort: SortState<EventSort>, cols: { receivedAt: AnyColumn | SQL.Aliased; id: AnyColumn | SQL.Aliased; type: AnyColumn | SQL.Aliased; status: AnyColumn | SQL.Aliased } = events): SQL[] {
+function orderBy(
+  sort: SortState<EventSort>,
+  cols: {
+    receivedAt: AnyColumn | SQL.Aliased;
+    id: AnyColumn | SQL.Aliased;
+    type: AnyColumn | SQL.Aliased;
+    status: AnyColumn | SQL.Aliased;
+  } = events,
+): SQL[] {
   const dir = sort.desc ? desc : asc;
   // received_at then id break ties so pages never overlap. They follow the main direction so that
   // (status|type, received_at) indexes serve the order: status desc = newest first in each status,
@@ -107,11 +115,20 @@ export async function listEvents(db: Db, params: ListEventsParams = {}): Promise
   const sortKey = sort.id === "type" ? events.type : sort.id === "status" ? events.status : events.receivedAt;
   const page = db
     .select({ id: events.id, receivedAt: events.receivedAt, sortKey: sql`${sortKey}`.as("sort_key") })
-    .from(events).where(where).orderBy(...orderBy(sort)).limit(window.limit).offset(window.offset)
+    .from(events)
+    .where(where)
+    .orderBy(...orderBy(sort))
+    .limit(window.limit)
+    .offset(window.offset)
     .as("page_keys");
   const pageCols = { id: page.id, receivedAt: page.receivedAt, type: page.sortKey, status: page.sortKey };
   const [rows, counted] = await Promise.all([
-    db.select(listColumns).from(page).innerJoin(events, eq(events.id, page.id)).leftJoin(customers, eq(customers.id, events.customerId)).orderBy(...orderBy(sort, pageCols)),
+    db
+      .select(listColumns)
+      .from(page)
+      .innerJoin(events, eq(events.id, page.id))
+      .leftJoin(customers, eq(customers.id, events.customerId))
+      .orderBy(...orderBy(sort, pageCols)),
     countUpTo(db, db.select({ one: sql`1` }).from(events).where(where).$dynamic()),
   ]);
   return pageOf(rows, counted, window);
@@ -137,7 +154,10 @@ export async function listEventTypes(db: Db): Promise<string[]> {
 export async function getEventDetail(db: Db, id: string) {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select({ event: events, customer: { id: customers.id, appUserId: customers.appUserId, email: customers.email, name: customers.name } })
+    .select({
+      event: events,
+      customer: { id: customers.id, appUserId: customers.appUserId, email: customers.email, name: customers.name },
+    })
     .from(events)
     .leftJoin(customers, eq(customers.id, events.customerId))
     .where(eq(events.id, id))

@@ -17,24 +17,82 @@ describe("getFlowFigures", () => {
     const rows = await handle.db
       .insert(events)
       .values([
-        { source: "stripe", externalId: "e1", type: "invoice.paid", status: "succeeded", receivedAt: at(30), correlationId: "c" },
-        { source: "stripe", externalId: "e2", type: "invoice.paid", status: "failed", receivedAt: at(90), correlationId: "c" },
-        { source: "app", externalId: "e3", type: "support.requested", status: "succeeded", receivedAt: at(30), correlationId: "c" },
-        { source: "app", externalId: "e4", type: "support.requested", status: "succeeded", receivedAt: at(30), correlationId: "c" },
-        { source: "app", externalId: "old", type: "user.signed_up", status: "failed", receivedAt: at(60 * 30), correlationId: "c" },
+        {
+          source: "stripe",
+          externalId: "e1",
+          type: "invoice.paid",
+          status: "succeeded",
+          receivedAt: at(30),
+          correlationId: "c",
+        },
+        {
+          source: "stripe",
+          externalId: "e2",
+          type: "invoice.paid",
+          status: "failed",
+          receivedAt: at(90),
+          correlationId: "c",
+        },
+        {
+          source: "app",
+          externalId: "e3",
+          type: "support.requested",
+          status: "succeeded",
+          receivedAt: at(30),
+          correlationId: "c",
+        },
+        {
+          source: "app",
+          externalId: "e4",
+          type: "support.requested",
+          status: "succeeded",
+          receivedAt: at(30),
+          correlationId: "c",
+        },
+        {
+          source: "app",
+          externalId: "old",
+          type: "user.signed_up",
+          status: "failed",
+          receivedAt: at(60 * 30),
+          correlationId: "c",
+        },
       ])
       .returning();
     const [paid, , t1, t2] = rows;
     await handle.db.insert(eventSteps).values([
-      { eventId: paid!.id, step: "update-entitlement", status: "succeeded", finishedAt: new Date(paid!.receivedAt.getTime() + 2_000) },
-      { eventId: paid!.id, step: "sync-crm", status: "succeeded", finishedAt: new Date(paid!.receivedAt.getTime() + 4_000) },
+      {
+        eventId: paid!.id,
+        step: "update-entitlement",
+        status: "succeeded",
+        finishedAt: new Date(paid!.receivedAt.getTime() + 2_000),
+      },
+      {
+        eventId: paid!.id,
+        step: "sync-crm",
+        status: "succeeded",
+        finishedAt: new Date(paid!.receivedAt.getTime() + 4_000),
+      },
       { eventId: t1!.id, step: "create-ticket", status: "succeeded", attempts: 1 },
       { eventId: t2!.id, step: "create-ticket", status: "succeeded", attempts: 3 },
     ]);
     const f = await getFlowFigures(handle.db, now);
-    expect(f).toMatchObject({ processed: 4, failed: 1, failureRatePercent: 25, entitlementP95Seconds: 2, crmP95Seconds: 4, tickets: 2, ticketsFirstAttemptPercent: 50 });
+    expect(f).toMatchObject({
+      processed: 4,
+      failed: 1,
+      failureRatePercent: 25,
+      entitlementP95Seconds: 2,
+      crmP95Seconds: 4,
+      tickets: 2,
+      ticketsFirstAttemptPercent: 50,
+    });
     expect(f.volume).toHaveLength(25);
-    expect(f.volume.find((v) => v.hour === "2026-11-23T12:00:00.000Z")).toEqual({ hour: "2026-11-23T12:00:00.000Z", succeeded: 3, failed: 0, other: 0 });
+    expect(f.volume.find((v) => v.hour === "2026-11-23T12:00:00.000Z")).toEqual({
+      hour: "2026-11-23T12:00:00.000Z",
+      succeeded: 3,
+      failed: 0,
+      other: 0,
+    });
     expect(f.volume.find((v) => v.hour === "2026-11-23T11:00:00.000Z")!.failed).toBe(1);
   });
 });

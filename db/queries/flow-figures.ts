@@ -7,7 +7,11 @@ import { STEP } from "@/lib/pipeline/engine/step-names";
 const PAYMENT_TYPES = sql`('checkout.session.completed', 'invoice.paid')`;
 
 /** p95 seconds from a Stripe payment event's arrival to the end of `step`, for events since `since`. */
-export async function paymentDelayP95(db: Db, step: typeof STEP.updateEntitlement | typeof STEP.syncCrm, since: Date): Promise<number | null> {
+export async function paymentDelayP95(
+  db: Db,
+  step: typeof STEP.updateEntitlement | typeof STEP.syncCrm,
+  since: Date,
+): Promise<number | null> {
   const [row] = await rowsOf<{ p95: number | null }>(
     db.execute(sql`select percentile_cont(0.95) within group (order by extract(epoch from (s.finished_at - e.received_at)))::float8 as p95
         from event_steps s join events e on e.id = s.event_id

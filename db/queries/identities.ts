@@ -42,7 +42,13 @@ export async function upsertAppCustomer(
  * Links an external id to a customer. Idempotent; an existing link of that external id wins (a
  * different customer keeps it), and a verified link is never downgraded to an email match.
  */
-export async function linkIdentity(db: Db, customerId: string, system: System, externalId: string, matchedBy: "id" | "email" | "manual") {
+export async function linkIdentity(
+  db: Db,
+  customerId: string,
+  system: System,
+  externalId: string,
+  matchedBy: "id" | "email" | "manual",
+) {
   const verified = matchedBy !== "email";
   await db
     .insert(identities)
@@ -79,7 +85,11 @@ export async function customerByAppUserId(db: Db, appUserId: string): Promise<Cu
 }
 
 export async function customerByEmail(db: Db, email: string): Promise<Customer | undefined> {
-  const rows = await db.select().from(customers).where(sql`lower(${customers.email}) = ${email.toLowerCase()}`).limit(2);
+  const rows = await db
+    .select()
+    .from(customers)
+    .where(sql`lower(${customers.email}) = ${email.toLowerCase()}`)
+    .limit(2);
   return rows.length === 1 ? rows[0] : undefined; // two customers share it: no guess
 }
 
@@ -110,7 +120,12 @@ export async function deleteIdentity(db: Db, identityId: string): Promise<void> 
  * Links an external id chosen by the founder (verified, `manual`), replacing the customer's link in that
  * system. Throws a unique violation when the id belongs to another customer.
  */
-export async function linkIdentityManually(db: Db, customerId: string, system: System, externalId: string): Promise<void> {
+export async function linkIdentityManually(
+  db: Db,
+  customerId: string,
+  system: System,
+  externalId: string,
+): Promise<void> {
   await db
     .insert(identities)
     .values({ customerId, system, externalId, matchedBy: "manual", verified: true })

@@ -13,21 +13,52 @@ beforeAll(async () => {
   handle = await createTestDb();
   await handle.db.insert(customers).values([{ appUserId: "u1" }, { appUserId: "u2" }]);
   const ev = (i: number, status: "received" | "processing" | "failed" | "succeeded", receivedAt: Date) => ({
-    source: "app" as const, externalId: `e${i}`, type: "x", correlationId: `c${i}`, status, receivedAt,
+    source: "app" as const,
+    externalId: `e${i}`,
+    type: "x",
+    correlationId: `c${i}`,
+    status,
+    receivedAt,
   });
-  await handle.db.insert(events).values([
-    ev(1, "succeeded", new Date(Date.UTC(2025, 0, 14, 23))),
-    ev(2, "failed", new Date(Date.UTC(2025, 0, 15, 1))),
-    ev(3, "received", new Date(Date.UTC(2025, 0, 15, 2))),
-    ev(4, "processing", new Date(Date.UTC(2025, 0, 15, 3))),
-  ]);
+  await handle.db
+    .insert(events)
+    .values([
+      ev(1, "succeeded", new Date(Date.UTC(2025, 0, 14, 23))),
+      ev(2, "failed", new Date(Date.UTC(2025, 0, 15, 1))),
+      ev(3, "received", new Date(Date.UTC(2025, 0, 15, 2))),
+      ev(4, "processing", new Date(Date.UTC(2025, 0, 15, 3))),
+    ]);
   await handle.db.insert(alerts).values([
-    { kind: "billing", dedupeKey: "a", title: "Payment failed for ann", severity: "critical", openedAt: new Date(Date.UTC(2025, 0, 15, 4)) },
-    { kind: "ops", dedupeKey: "b", title: "HubSpot sync failing", status: "resolved", openedAt: new Date(Date.UTC(2025, 0, 15, 5)) },
+    {
+      kind: "billing",
+      dedupeKey: "a",
+      title: "Payment failed for ann",
+      severity: "critical",
+      openedAt: new Date(Date.UTC(2025, 0, 15, 4)),
+    },
+    {
+      kind: "ops",
+      dedupeKey: "b",
+      title: "HubSpot sync failing",
+      status: "resolved",
+      openedAt: new Date(Date.UTC(2025, 0, 15, 5)),
+    },
   ]);
   await handle.db.insert(auditLog).values([
-    { actorEmail: "founder@demo.test", via: "session", action: "event.replay", targetType: "event", targetId: "e2", createdAt: new Date(Date.UTC(2025, 0, 15, 6)) },
-    { actorEmail: "api-token", via: "api-token", action: "alert.acknowledge", createdAt: new Date(Date.UTC(2025, 0, 15, 7)) },
+    {
+      actorEmail: "founder@demo.test",
+      via: "session",
+      action: "event.replay",
+      targetType: "event",
+      targetId: "e2",
+      createdAt: new Date(Date.UTC(2025, 0, 15, 6)),
+    },
+    {
+      actorEmail: "api-token",
+      via: "api-token",
+      action: "alert.acknowledge",
+      createdAt: new Date(Date.UTC(2025, 0, 15, 7)),
+    },
   ]);
 });
 afterAll(() => handle?.close());
@@ -43,8 +74,13 @@ describe("getOverview", () => {
 
 describe("listAlerts and listAuditLog", () => {
   it("lists alerts newest first and filters by status, kind and text", async () => {
-    expect((await listAlerts(handle.db)).rows.map((r) => r.title)).toEqual(["HubSpot sync failing", "Payment failed for ann"]);
-    expect((await listAlerts(handle.db, { status: ["open"] })).rows.map((r) => r.title)).toEqual(["Payment failed for ann"]);
+    expect((await listAlerts(handle.db)).rows.map((r) => r.title)).toEqual([
+      "HubSpot sync failing",
+      "Payment failed for ann",
+    ]);
+    expect((await listAlerts(handle.db, { status: ["open"] })).rows.map((r) => r.title)).toEqual([
+      "Payment failed for ann",
+    ]);
     expect((await listAlerts(handle.db, { kind: "ops", q: "hubspot" })).total).toBe(1);
     expect((await listAlerts(handle.db, { sort: { id: "severity", desc: true } })).rows[0].severity).toBe("critical");
   });

@@ -53,7 +53,12 @@ export async function listCustomerTickets(db: Db, customer: Pick<Customer, "id" 
       createdAt: supportTickets.createdAt,
     })
     .from(supportTickets)
-    .where(or(eq(supportTickets.customerId, customer.id), and(isNull(supportTickets.customerId), eq(supportTickets.appUserId, customer.appUserId))))
+    .where(
+      or(
+        eq(supportTickets.customerId, customer.id),
+        and(isNull(supportTickets.customerId), eq(supportTickets.appUserId, customer.appUserId)),
+      ),
+    )
     .orderBy(desc(supportTickets.createdAt))
     .limit(50);
 }

@@ -44,7 +44,14 @@ export async function markSignedIn(db: Db, userId: string): Promise<void> {
 /** Every user, oldest first, without password hashes (the Users page). */
 export async function listUsers(db: Db) {
   return db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSignInAt: users.lastSignInAt, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      lastSignInAt: users.lastSignInAt,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .orderBy(asc(users.createdAt));
 }

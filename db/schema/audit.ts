@@ -15,7 +15,10 @@ export const auditLog = pgTable(
     details: jsonb("details"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_log_created_at_idx").on(t.createdAt), index("audit_log_target_idx").on(t.targetType, t.targetId)],
+  (t) => [
+    index("audit_log_created_at_idx").on(t.createdAt),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+  ],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -70,7 +70,10 @@ export const eventSteps = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("event_steps_event_id_step_idx").on(t.eventId, t.step), index("event_steps_status_idx").on(t.status)],
+  (t) => [
+    uniqueIndex("event_steps_event_id_step_idx").on(t.eventId, t.step),
+    index("event_steps_status_idx").on(t.status),
+  ],
 );
 
 export type Event = typeof events.$inferSelect;

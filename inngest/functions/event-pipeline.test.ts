@@ -18,12 +18,21 @@ beforeEach(() => h.sandbox.reset());
 
 async function stored(userId = uid("u")) {
   const e = appEvent("user.signed_up", { userId, email: `${userId}@example.com` });
-  const row = await storeEvent(h.db, { source: "app", externalId: e.id, type: e.type, rawBody: JSON.stringify(e), occurredAt: new Date() });
+  const row = await storeEvent(h.db, {
+    source: "app",
+    externalId: e.id,
+    type: e.type,
+    rawBody: JSON.stringify(e),
+    occurredAt: new Date(),
+  });
   return { userId, eventId: row.id };
 }
 
 const engine = (eventId: string, customerKey: string) =>
-  new InngestTestEngine({ function: processEventFunction, events: [{ name: "ops/event.received", data: { eventId, customerKey } }] });
+  new InngestTestEngine({
+    function: processEventFunction,
+    events: [{ name: "ops/event.received", data: { eventId, customerKey } }],
+  });
 
 describe("process-event (Inngest)", () => {
   it("runs claim, each pipeline step and finish as steps; the event succeeds", async () => {
@@ -34,7 +43,10 @@ describe("process-event (Inngest)", () => {
     const [row] = await h.db.select().from(events).where(eq(events.id, eventId));
     expect(row!.status).toBe("succeeded");
     const steps = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId));
-    expect(steps.map((s) => [s.step, s.status]).sort()).toEqual([["resolve-identity", "succeeded"], ["sync-crm", "succeeded"]]);
+    expect(steps.map((s) => [s.step, s.status]).sort()).toEqual([
+      ["resolve-identity", "succeeded"],
+      ["sync-crm", "succeeded"],
+    ]);
     const hubspot = await control.state<HubspotState>(h.sandbox.hubspot);
     expect(hubspot.contacts.filter((c) => c.properties.app_user_id === userId)).toHaveLength(1);
   });
@@ -47,16 +59,33 @@ describe("process-event (Inngest)", () => {
   });
 
   it("a permanent error is not retried, and the failure handler marks the event failed with the message", async () => {
-    await control.fault(h.sandbox.hubspot, { path: "/crm/v3/objects/contacts/batch/upsert", status: 400, times: "always" });
+    await control.fault(h.sandbox.hubspot, {
+      path: "/crm/v3/objects/contacts/batch/upsert",
+      status: 400,
+      times: "always",
+    });
     const { userId, eventId } = await stored();
     const { error } = await engine(eventId, `app:${userId}`).execute();
     expect((error as Error).name).toBe("NonRetriableError");
     expect((error as Error).message).toContain("sync-crm: hubspot 400");
     await markEventFailed({ event: { data: { event: { data: { eventId } } } }, error: error as Error });
     const [row] = await h.db.select().from(events).where(eq(events.id, eventId));
-    expect(row).toMatchObject({ status: "failed", failedStep: "sync-crm", lastError: expect.stringContaining("sync-crm: hubspot 400") });
-    const [step] = await h.db.select().from(eventSteps).where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.step, "sync-crm")));
-    expect(step).toMatchObject({ status: "failed", errorService: "hubspot", errorStatus: 400, errorCode: "VALIDATION_ERROR", errorMessage: "Sandbox injected status 400" });
+    expect(row).toMatchObject({
+      status: "failed",
+      failedStep: "sync-crm",
+      lastError: expect.stringContaining("sync-crm: hubspot 400"),
+    });
+    const [step] = await h.db
+      .select()
+      .from(eventSteps)
+      .where(and(eq(eventSteps.eventId, eventId), eq(eventSteps.step, "sync-crm")));
+    expect(step).toMatchObject({
+      status: "failed",
+      errorService: "hubspot",
+      errorStatus: 400,
+      errorCode: "VALIDATION_ERROR",
+      errorMessage: "Sandbox injected status 400",
+    });
   });
 
   it("a transient error is thrown for Inngest to retry, and the retry succeeds without redoing done steps", async () => {
@@ -66,10 +95,15 @@ describe("process-event (Inngest)", () => {
     expect((first.error as Error).name).not.toBe("NonRetriableError");
     // Inngest retries the failed step; the memoised claim and resolve-identity are not run again.
     const retry = await engine(eventId, `app:${userId}`).executeStep("sync-crm", {
-      steps: [{ id: "claim", handler: () => ({ steps: ["resolve-identity", "sync-crm"] }) }, { id: "resolve-identity", handler: () => ({ externalRef: userId }) }],
+      steps: [
+        { id: "claim", handler: () => ({ steps: ["resolve-identity", "sync-crm"] }) },
+        { id: "resolve-identity", handler: () => ({ externalRef: userId }) },
+      ],
     });
     expect(retry.error).toBeUndefined();
-    const steps = Object.fromEntries((await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).map((s) => [s.step, s]));
+    const steps = Object.fromEntries(
+      (await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).map((s) => [s.step, s]),
+    );
     expect(steps["resolve-identity"]!.attempts).toBe(1);
     expect(steps["sync-crm"]).toMatchObject({ status: "succeeded", attempts: 2 });
   });

@@ -16,7 +16,8 @@ import { eventReceived } from "../events";
 export function toInngestError(stepName: string, err: unknown): never {
   const message = eventErrorText(stepName, err);
   if (!isRetryable(err)) throw new NonRetriableError(message, { cause: err });
-  if (err instanceof IntegrationError && err.retryAfterMs) throw new RetryAfterError(message, err.retryAfterMs, { cause: err });
+  if (err instanceof IntegrationError && err.retryAfterMs)
+    throw new RetryAfterError(message, err.retryAfterMs, { cause: err });
   throw new Error(message, { cause: err });
 }
 
@@ -25,7 +26,13 @@ export function toInngestError(stepName: string, err: unknown): never {
  * error's message reaches this handler (not the Inngest step's id), so the failed step is the one the step
  * ledger last recorded as failed (its row holds the error's service, status, code and message).
  */
-export async function markEventFailed({ event, error }: { event: { data: { event: { data: { eventId: string } } } }; error: Error }) {
+export async function markEventFailed({
+  event,
+  error,
+}: {
+  event: { data: { event: { data: { eventId: string } } } };
+  error: Error;
+}) {
   const db = await getDb();
   const eventId = event.data.event.data.eventId;
   await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId));

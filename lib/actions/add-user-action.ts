@@ -17,6 +17,10 @@ const add = defineAction(
 );
 
 export async function addUserAction(_prev: AddUserState, form: FormData): Promise<AddUserState> {
-  const raw = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), role: String(form.get("role") ?? "") };
+  const raw = {
+    email: String(form.get("email") ?? ""),
+    password: String(form.get("password") ?? ""),
+    role: String(form.get("role") ?? ""),
+  };
   return formState(await add(raw), { email: raw.email, role: raw.role });
 }

@@ -17,12 +17,19 @@ const targetSchema = z.union([
   z.object({ filter: eventFilterBody }).strict(),
 ]);
 
-const replay = defineAction({ role: "admin", input: targetSchema, revalidate: ["/events"] }, async ({ actor, input }) => {
-  // Taken before anything is queued: an event finished after this moment finished on this replay.
-  const queuedAt = new Date().toISOString();
-  const result = await bulkReplay(await getDb(), actor, "ids" in input ? { ids: [...new Set(input.ids)] } : { filter: input.filter });
-  return { ok: true, queued: result.queued, eventIds: result.eventIds, queuedAt };
-});
+const replay = defineAction(
+  { role: "admin", input: targetSchema, revalidate: ["/events"] },
+  async ({ actor, input }) => {
+    // Taken before anything is queued: an event finished after this moment finished on this replay.
+    const queuedAt = new Date().toISOString();
+    const result = await bulkReplay(
+      await getDb(),
+      actor,
+      "ids" in input ? { ids: [...new Set(input.ids)] } : { filter: input.filter },
+    );
+    return { ok: true, queued: result.queued, eventIds: result.eventIds, queuedAt };
+  },
+);
 
 const count = defineAction({ role: "admin", input: eventFilterBody }, async ({ input }) => ({
   ok: true,
@@ -35,6 +42,8 @@ export async function bulkReplayAction(target: BulkReplayTarget): Promise<BulkRe
 }
 
 /** How many failed events a bulk replay of this filter would queue (the confirmation's number). */
-export async function countBulkReplayAction(filter: BulkReplayFilter): Promise<Result<{ count: number; limit: number }>> {
+export async function countBulkReplayAction(
+  filter: BulkReplayFilter,
+): Promise<Result<{ count: number; limit: number }>> {
   return count(filter);
 }

@@ -8,10 +8,21 @@ import type { Result } from "@/lib/result";
 import { defineAction } from "./safe-action";
 
 const progress = defineAction(
-  { role: "admin", input: z.object({ eventIds: z.array(z.uuid()).max(BULK_REPLAY_LIMIT), queuedAt: z.iso.datetime({ offset: true }) }).strict() },
-  async ({ input }) => ({ ok: true, progress: await replayProgress(await getDb(), [...new Set(input.eventIds)], new Date(input.queuedAt)) }),
+  {
+    role: "admin",
+    input: z
+      .object({ eventIds: z.array(z.uuid()).max(BULK_REPLAY_LIMIT), queuedAt: z.iso.datetime({ offset: true }) })
+      .strict(),
+  },
+  async ({ input }) => ({
+    ok: true,
+    progress: await replayProgress(await getDb(), [...new Set(input.eventIds)], new Date(input.queuedAt)),
+  }),
 );
 
-export async function bulkReplayProgressAction(eventIds: string[], queuedAt: string): Promise<Result<{ progress: ReplayProgress }>> {
+export async function bulkReplayProgressAction(
+  eventIds: string[],
+  queuedAt: string,
+): Promise<Result<{ progress: ReplayProgress }>> {
   return progress({ eventIds, queuedAt });
 }

@@ -13,7 +13,10 @@ export type ChangeRoleResult = Result<{ message: string; role: Role }>;
 const change = defineAction(
   {
     role: "owner",
-    input: z.object({ userId: z.uuid("Unknown user."), role: z.enum(userRole.enumValues, "Choose owner, admin or viewer.") }),
+    input: z.object({
+      userId: z.uuid("Unknown user."),
+      role: z.enum(userRole.enumValues, "Choose owner, admin or viewer."),
+    }),
     invalid: (error) => firstIssueMessage(error, "Check the role."),
     revalidate: ["/users"],
   },

@@ -11,7 +11,10 @@ const revalidated = vi.hoisted(() => [] as string[]);
 vi.mock("next/cache", () => ({ revalidatePath: (path: string) => void revalidated.push(path) }));
 vi.mock("@/lib/auth/access", async () => {
   const { checkRole, AccessError } = await vi.importActual<typeof import("@/lib/auth/access")>("@/lib/auth/access");
-  return { AccessError, requireActionActor: async (minRole: "owner" | "admin" | "viewer") => checkRole(gate.actor, minRole) };
+  return {
+    AccessError,
+    requireActionActor: async (minRole: "owner" | "admin" | "viewer") => checkRole(gate.actor, minRole),
+  };
 });
 
 const { defineAction } = await import("./safe-action");
@@ -26,13 +29,21 @@ beforeEach(() => {
 });
 
 describe("defineAction", () => {
-  const run = vi.fn(async ({ actor, input }: { actor: Actor; input: z.output<typeof schema> }) => ({ ok: true as const, by: actor.email, count: input.count }));
+  const run = vi.fn(async ({ actor, input }: { actor: Actor; input: z.output<typeof schema> }) => ({
+    ok: true as const,
+    by: actor.email,
+    count: input.count,
+  }));
   const action = defineAction({ role: "admin", input: schema, revalidate: (i) => [`/things/${i.count}`] }, run);
 
   it("refuses without a session (401) and below the role (403), before reading the input", async () => {
     expect(await action("not even an object")).toEqual({ ok: false, status: 401, error: "Sign in required." });
     gate.actor = viewer;
-    expect(await action("not even an object")).toEqual({ ok: false, status: 403, error: "This needs the admin role; you are viewer." });
+    expect(await action("not even an object")).toEqual({
+      ok: false,
+      status: 403,
+      error: "This needs the admin role; you are viewer.",
+    });
     expect(run).not.toHaveBeenCalled();
   });
 
@@ -41,7 +52,8 @@ describe("defineAction", () => {
     expect(await action({ email: "nope", count: 1.5 })).toEqual({
       ok: false,
       status: 400,
-      error: "Invalid input (email: Enter a valid email address.; count: Invalid input: expected int, received number).",
+      error:
+        "Invalid input (email: Enter a valid email address.; count: Invalid input: expected int, received number).",
     });
     expect(revalidated).toEqual([]);
   });
@@ -54,13 +66,30 @@ describe("defineAction", () => {
 
   it("gives a form one message per field, for bad input and for an operation's field", async () => {
     gate.actor = admin;
-    const form = defineAction({ role: "admin", input: schema, fields: ["email"] }, async () => fail(409, "Taken.", "email"));
-    expect(await form({ email: "nope", count: 1 })).toEqual({ ok: false, status: 400, error: "Check the highlighted fields.", fieldErrors: { email: "Enter a valid email address." } });
-    expect(await form({ email: "x@example.com", count: 1 })).toEqual({ ok: false, status: 409, error: "Taken.", field: "email", fieldErrors: { email: "Taken." } });
+    const form = defineAction({ role: "admin", input: schema, fields: ["email"] }, async () =>
+      fail(409, "Taken.", "email"),
+    );
+    expect(await form({ email: "nope", count: 1 })).toEqual({
+      ok: false,
+      status: 400,
+      error: "Check the highlighted fields.",
+      fieldErrors: { email: "Enter a valid email address." },
+    });
+    expect(await form({ email: "x@example.com", count: 1 })).toEqual({
+      ok: false,
+      status: 409,
+      error: "Taken.",
+      field: "email",
+      fieldErrors: { email: "Taken." },
+    });
   });
 
   it("runs a public action (no role) without a session", async () => {
-    const open = defineAction({ input: z.object({ q: z.string() }) }, async ({ actor, input }) => ({ ok: true as const, actor, q: input.q }));
+    const open = defineAction({ input: z.object({ q: z.string() }) }, async ({ actor, input }) => ({
+      ok: true as const,
+      actor,
+      q: input.q,
+    }));
     expect(await open({ q: "hi" })).toEqual({ ok: true, actor: null, q: "hi" });
   });
 });

@@ -38,7 +38,10 @@ async function actorOrRefusal(minRole: Role): Promise<Actor | Failure> {
   }
 }
 
-function invalidText(opts: { fields?: readonly string[]; invalid?: string | ((error: z.ZodError) => string) }, error: z.ZodError): string {
+function invalidText(
+  opts: { fields?: readonly string[]; invalid?: string | ((error: z.ZodError) => string) },
+  error: z.ZodError,
+): string {
   if (typeof opts.invalid === "function") return opts.invalid(error);
   if (opts.invalid) return opts.invalid;
   return opts.fields ? "Check the highlighted fields." : `Invalid input (${formatIssues(error)}).`;

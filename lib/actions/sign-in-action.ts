@@ -21,18 +21,27 @@ function safeCallback(url: string | undefined): string {
   return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/sign-in") ? url : "/";
 }
 
-const signInWithPassword = defineAction({ input, invalid: (error) => firstIssueMessage(error, "Check the form.") }, async ({ input }) => {
-  try {
-    await signIn("credentials", { email: input.email, password: input.password, redirectTo: safeCallback(input.callbackUrl) });
-  } catch (err) {
-    if (err instanceof CredentialsSignin) {
-      return err.code === "rate_limited" ? fail(429, "Too many failed attempts. Wait 15 minutes and try again.") : fail(401, "Wrong email or password.");
+const signInWithPassword = defineAction(
+  { input, invalid: (error) => firstIssueMessage(error, "Check the form.") },
+  async ({ input }) => {
+    try {
+      await signIn("credentials", {
+        email: input.email,
+        password: input.password,
+        redirectTo: safeCallback(input.callbackUrl),
+      });
+    } catch (err) {
+      if (err instanceof CredentialsSignin) {
+        return err.code === "rate_limited"
+          ? fail(429, "Too many failed attempts. Wait 15 minutes and try again.")
+          : fail(401, "Wrong email or password.");
+      }
+      if (err instanceof AuthError) return fail(500, "Sign-in failed. Try again.");
+      throw err; // the redirect after a successful sign-in
     }
-    if (err instanceof AuthError) return fail(500, "Sign-in failed. Try again.");
-    throw err; // the redirect after a successful sign-in
-  }
-  return { ok: true };
-});
+    return { ok: true };
+  },
+);
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   return formState(await signInWithPassword(Object.fromEntries(form)), { email: String(form.get("email") ?? "") });

@@ -24,7 +24,13 @@ beforeAll(async () => {
       res.writeHead(503).end("{}");
       return;
     }
-    const answer = await POST(new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }));
+    const answer = await POST(
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: "POST",
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      }),
+    );
     res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -39,7 +45,10 @@ describe("sendAppEvent", () => {
   it("signs and delivers a support request, answering with its reference", async () => {
     const userId = uid("u");
     const res = await sendAppEvent(
-      { type: "support.requested", data: { requestId: uid("req"), userId, email: `${userId}@example.com`, subject: "Help", message: "It broke" } },
+      {
+        type: "support.requested",
+        data: { requestId: uid("req"), userId, email: `${userId}@example.com`, subject: "Help", message: "It broke" },
+      },
       { url, secret: env.APP_WEBHOOK_SECRET },
     );
     expect(res.status).toBe(200);
@@ -51,7 +60,10 @@ describe("sendAppEvent", () => {
     failNext = 2;
     const id = uid("evt");
     const userId = uid("u");
-    const res = await sendAppEvent({ id, type: "user.signed_up", data: { userId, email: `${userId}@example.com` } }, { url, secret: env.APP_WEBHOOK_SECRET, retries: 3 });
+    const res = await sendAppEvent(
+      { id, type: "user.signed_up", data: { userId, email: `${userId}@example.com` } },
+      { url, secret: env.APP_WEBHOOK_SECRET, retries: 3 },
+    );
     expect(res.status).toBe(200);
     expect(failNext).toBe(0);
     await h.settle();
@@ -59,7 +71,10 @@ describe("sendAppEvent", () => {
   });
 
   it("does not retry a refusal, and says why", async () => {
-    const err = await sendAppEvent({ type: "user.signed_up", data: { userId: "u", email: "a@b.co" } }, { url, secret: "a-wrong-secret-of-some-length", retries: 3 }).catch((e) => e);
+    const err = await sendAppEvent(
+      { type: "user.signed_up", data: { userId: "u", email: "a@b.co" } },
+      { url, secret: "a-wrong-secret-of-some-length", retries: 3 },
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(AppEventRejected);
     expect((err as AppEventRejected).status).toBe(400);
     expect((err as AppEventRejected).message).toContain("does not match");

@@ -15,13 +15,21 @@ export type SendOptions = {
 export type SendResult = { status: number; body: Record<string, unknown> };
 
 export class AppEventRejected extends Error {
-  constructor(public readonly status: number, public readonly body: unknown) {
+  constructor(
+    public readonly status: number,
+    public readonly body: unknown,
+  ) {
     super(`The console refused the event (${status}): ${JSON.stringify(body)}`);
   }
 }
 
 export async function sendAppEvent(event: AppEventInput, opts: SendOptions): Promise<SendResult> {
-  const payload = { id: event.id ?? randomUUID(), created: event.created ?? new Date().toISOString(), type: event.type, data: event.data };
+  const payload = {
+    id: event.id ?? randomUUID(),
+    created: event.created ?? new Date().toISOString(),
+    type: event.type,
+    data: event.data,
+  };
   const body = JSON.stringify(payload);
   const retries = opts.retries ?? 4;
   const doFetch = opts.fetchImpl ?? fetch;

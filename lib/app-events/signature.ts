@@ -23,12 +23,16 @@ export function verifyAppSignature(
   const parts = header.split(",").map((p) => p.trim().split("="));
   const t = Number(parts.find(([k]) => k === "t")?.[1]);
   const signatures = parts.filter(([k, v]) => k === "v1" && v).map(([, v]) => v);
-  if (!Number.isInteger(t) || signatures.length === 0) return { ok: false, reason: "Malformed App-Signature header: expected t=<unix>,v1=<hex>." };
-  if (Math.abs(now - t) > tolerance) return { ok: false, reason: `App-Signature timestamp is outside the ${tolerance} s tolerance.` };
+  if (!Number.isInteger(t) || signatures.length === 0)
+    return { ok: false, reason: "Malformed App-Signature header: expected t=<unix>,v1=<hex>." };
+  if (Math.abs(now - t) > tolerance)
+    return { ok: false, reason: `App-Signature timestamp is outside the ${tolerance} s tolerance.` };
   const expected = Buffer.from(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"), "utf8");
   const match = signatures.some((sig) => {
     const given = Buffer.from(sig, "utf8");
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  return match ? { ok: true } : { ok: false, reason: "App-Signature does not match the body (wrong secret or modified body)." };
+  return match
+    ? { ok: true }
+    : { ok: false, reason: "App-Signature does not match the body (wrong secret or modified body)." };
 }

@@ -13,6 +13,13 @@ export type AppEventInput = { id?: string; created?: string } & (
   | { type: "user.updated"; data: { userId: string; email?: string; name?: string } }
   | {
       type: "support.requested";
-      data: { requestId: string; userId: string; email: string; subject: string; message: string; context?: SupportContext };
+      data: {
+        requestId: string;
+        userId: string;
+        email: string;
+        subject: string;
+        message: string;
+        context?: SupportContext;
+      };
     }
 );

@@ -47,8 +47,12 @@ describe("admin API gate", () => {
     expect((await withApiActor(request({ authorization: "Bearer nope" }), "viewer", ok)).status).toBe(401);
     const actor = await apiActor(request({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` }));
     expect(actor).toMatchObject({ role: "admin", via: "api-token" });
-    expect((await withApiActor(request({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` }), "admin", ok)).status).toBe(200);
-    expect((await withApiActor(request({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` }), "owner", ok)).status).toBe(403);
+    expect((await withApiActor(request({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` }), "admin", ok)).status).toBe(
+      200,
+    );
+    expect((await withApiActor(request({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` }), "owner", ok)).status).toBe(
+      403,
+    );
   });
 
   it("reads the console session cookie and applies the role", async () => {
@@ -67,7 +71,11 @@ describe("admin API gate", () => {
   });
 
   it("refuses a removed user at once, even with a valid cookie", async () => {
-    const gone = await createUser(handle.db, { email: "gone@example.com", password: "correct horse battery", role: "admin" });
+    const gone = await createUser(handle.db, {
+      email: "gone@example.com",
+      password: "correct horse battery",
+      role: "admin",
+    });
     const cookie = await sessionCookie(gone!.id);
     expect((await withApiActor(request({ cookie }), "viewer", ok)).status).toBe(200);
     await handle.db.delete(users).where(eq(users.id, gone!.id));

@@ -13,7 +13,10 @@ import { findUserById } from "@/db/queries/users";
 import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
 
 export class AccessError extends Error {
-  constructor(public readonly status: 401 | 403, message: string) {
+  constructor(
+    public readonly status: 401 | 403,
+    message: string,
+  ) {
     super(message);
     this.name = "AccessError";
   }
@@ -54,7 +57,8 @@ export async function requireActionActor(minRole: Role): Promise<Actor> {
 
 export function checkRole(actor: Actor | null, minRole: Role): Actor {
   if (!actor) throw new AccessError(401, "Sign in required.");
-  if (!hasRole(actor.role, minRole)) throw new AccessError(403, `This needs the ${minRole} role; you are ${actor.role}.`);
+  if (!hasRole(actor.role, minRole))
+    throw new AccessError(403, `This needs the ${minRole} role; you are ${actor.role}.`);
   return actor;
 }
 
@@ -63,7 +67,9 @@ export async function apiActor(req: Request): Promise<Actor | null> {
   const header = req.headers.get("authorization") ?? "";
   const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
   if (bearer) {
-    return secretsEqual(bearer, env.ADMIN_API_TOKEN) ? { id: null, email: "api-token", role: "admin", via: "api-token" } : null;
+    return secretsEqual(bearer, env.ADMIN_API_TOKEN)
+      ? { id: null, email: "api-token", role: "admin", via: "api-token" }
+      : null;
   }
   const cookies = req.headers.get("cookie") ?? "";
   const secureCookie = cookies.includes("__Secure-authjs.session-token");
@@ -72,7 +78,11 @@ export async function apiActor(req: Request): Promise<Actor | null> {
 }
 
 /** Runs an admin API handler for an actor with at least `minRole`; answers 401/403 JSON otherwise. */
-export async function withApiActor(req: Request, minRole: Role, handler: (actor: Actor) => Promise<Response>): Promise<Response> {
+export async function withApiActor(
+  req: Request,
+  minRole: Role,
+  handler: (actor: Actor) => Promise<Response>,
+): Promise<Response> {
   const blocked = await adminAuthBlocked(req);
   if (blocked) return blocked;
   let actor: Actor;

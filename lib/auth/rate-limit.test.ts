@@ -22,7 +22,11 @@ afterAll(async () => {
 
 function signed(ip: string) {
   const body = JSON.stringify(appEvent("user.deleted", { userId: uid("u") }));
-  return new Request("http://127.0.0.1/api/webhooks/app", { method: "POST", body, headers: { "app-signature": signAppPayload(body, env.APP_WEBHOOK_SECRET), "x-forwarded-for": ip } });
+  return new Request("http://127.0.0.1/api/webhooks/app", {
+    method: "POST",
+    body,
+    headers: { "app-signature": signAppPayload(body, env.APP_WEBHOOK_SECRET), "x-forwarded-for": ip },
+  });
 }
 
 describe("rate limits", () => {
@@ -38,10 +42,15 @@ describe("rate limits", () => {
   });
 
   it("blocks an address after repeated failed admin authentications, even with the right token", async () => {
-    const req = (token: string) => new Request("http://127.0.0.1/api/admin/events", { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.55" } });
+    const req = (token: string) =>
+      new Request("http://127.0.0.1/api/admin/events", {
+        headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.55" },
+      });
     for (let i = 0; i < 30; i++) expect((await adminEvents(req("guess-" + i))).status).toBe(401);
     expect((await adminEvents(req(env.ADMIN_API_TOKEN))).status).toBe(429);
-    const other = new Request("http://127.0.0.1/api/admin/events", { headers: { authorization: `Bearer ${env.ADMIN_API_TOKEN}`, "x-forwarded-for": "192.0.2.56" } });
+    const other = new Request("http://127.0.0.1/api/admin/events", {
+      headers: { authorization: `Bearer ${env.ADMIN_API_TOKEN}`, "x-forwarded-for": "192.0.2.56" },
+    });
     expect((await adminEvents(other)).status).toBe(200);
   });
 });

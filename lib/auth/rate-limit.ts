@@ -27,7 +27,10 @@ export async function throttle(bucket: Bucket, req: Request): Promise<Response |
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
     const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    return Response.json({ error: `Too many requests from this address: retry in ${seconds} s.` }, { status: 429, headers: { "retry-after": String(seconds) } });
+    return Response.json(
+      { error: `Too many requests from this address: retry in ${seconds} s.` },
+      { status: 429, headers: { "retry-after": String(seconds) } },
+    );
   }
 }
 
@@ -36,11 +39,16 @@ export async function adminAuthBlocked(req: Request): Promise<Response | null> {
   const state = await limiter("admin-auth-failure").get(clientIp(req.headers));
   if (!state || state.consumedPoints < 30) return null;
   const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-  return Response.json({ error: `Too many failed authentications from this address: retry in ${seconds} s.` }, { status: 429, headers: { "retry-after": String(seconds) } });
+  return Response.json(
+    { error: `Too many failed authentications from this address: retry in ${seconds} s.` },
+    { status: 429, headers: { "retry-after": String(seconds) } },
+  );
 }
 
 export async function recordAdminAuthFailure(req: Request): Promise<void> {
-  await limiter("admin-auth-failure").consume(clientIp(req.headers)).catch(() => {});
+  await limiter("admin-auth-failure")
+    .consume(clientIp(req.headers))
+    .catch(() => {});
 }
 
 /** Tests: start from empty buckets. */

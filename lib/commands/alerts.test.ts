@@ -36,7 +36,12 @@ describe("acknowledgeAlert", () => {
     expect(row.acknowledgedAt).toBeInstanceOf(Date);
     const entries = await auditOf(alert.id);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ action: "alert.acknowledge", actorEmail: "ops@example.com", via: "session", targetType: "alert" });
+    expect(entries[0]).toMatchObject({
+      action: "alert.acknowledge",
+      actorEmail: "ops@example.com",
+      via: "session",
+      targetType: "alert",
+    });
     expect(entries[0]!.details).toMatchObject({ previousStatus: "open", title: "Payment failed for cus_1" });
   });
 
@@ -54,7 +59,10 @@ describe("acknowledgeAlert", () => {
     expect(await acknowledgeAlert(handle.db, admin, alert.id)).toMatchObject({ ok: false, status: 409 });
     expect((await alertRow(alert.id)).status).toBe("resolved");
     expect(await auditOf(alert.id)).toHaveLength(0);
-    expect(await acknowledgeAlert(handle.db, admin, "00000000-0000-0000-0000-000000000000")).toMatchObject({ ok: false, status: 404 });
+    expect(await acknowledgeAlert(handle.db, admin, "00000000-0000-0000-0000-000000000000")).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 });
 
@@ -64,7 +72,12 @@ describe("resolveAlert", () => {
     const acked = await newAlert();
     await acknowledgeAlert(handle.db, admin, acked.id);
     for (const alert of [open, acked]) {
-      expect(await resolveAlert(handle.db, admin, alert.id)).toEqual({ ok: true, alertId: alert.id, status: "resolved", changed: true });
+      expect(await resolveAlert(handle.db, admin, alert.id)).toEqual({
+        ok: true,
+        alertId: alert.id,
+        status: "resolved",
+        changed: true,
+      });
       const row = await alertRow(alert.id);
       expect(row.status).toBe("resolved");
       expect(row.resolvedAt).toBeInstanceOf(Date);
@@ -80,19 +93,30 @@ describe("resolveAlert", () => {
     const alert = await newAlert();
     await resolveAlert(handle.db, admin, alert.id);
     const first = (await alertRow(alert.id)).resolvedAt;
-    expect(await resolveAlert(handle.db, admin, alert.id)).toEqual({ ok: true, alertId: alert.id, status: "resolved", changed: false });
+    expect(await resolveAlert(handle.db, admin, alert.id)).toEqual({
+      ok: true,
+      alertId: alert.id,
+      status: "resolved",
+      changed: false,
+    });
     expect((await alertRow(alert.id)).resolvedAt).toEqual(first);
     expect(await auditOf(alert.id)).toHaveLength(1);
   });
 
   it("two resolves at once: exactly one wins and is audited", async () => {
     const alert = await newAlert();
-    const results = await Promise.all([resolveAlert(handle.db, admin, alert.id), resolveAlert(handle.db, admin, alert.id)]);
+    const results = await Promise.all([
+      resolveAlert(handle.db, admin, alert.id),
+      resolveAlert(handle.db, admin, alert.id),
+    ]);
     expect(results.filter((r) => r.ok && r.changed)).toHaveLength(1);
     expect(await auditOf(alert.id)).toHaveLength(1);
   });
 
   it("answers 404 for an unknown alert", async () => {
-    expect(await resolveAlert(handle.db, admin, "00000000-0000-0000-0000-000000000000")).toMatchObject({ ok: false, status: 404 });
+    expect(await resolveAlert(handle.db, admin, "00000000-0000-0000-0000-000000000000")).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 });

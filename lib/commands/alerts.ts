@@ -31,6 +31,12 @@ export async function resolveAlert(db: Db, actor: Actor, id: string): Promise<Al
   const before = await alertStatusById(db, id);
   if (!before) return { ok: false, status: 404, error: "No such alert." };
   if (!(await markAlertResolved(db, id))) return { ok: true, alertId: id, status: "resolved", changed: false };
-  await audit(db, actor, "alert.resolve", { type: "alert", id }, { title: before.title, previousStatus: before.status });
+  await audit(
+    db,
+    actor,
+    "alert.resolve",
+    { type: "alert", id },
+    { title: before.title, previousStatus: before.status },
+  );
   return { ok: true, alertId: id, status: "resolved", changed: true };
 }

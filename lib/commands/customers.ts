@@ -21,13 +21,27 @@ import { fail, isUniqueViolation, refuseRole, type OperationError, type Operatio
 
 export const LINKABLE_SYSTEMS = ["stripe", "hubspot", "zendesk"] as const;
 export type LinkableSystem = (typeof LINKABLE_SYSTEMS)[number];
-export const SYSTEM_LABEL: Record<Identity["system"], string> = { app: "App", stripe: "Stripe", hubspot: "HubSpot", zendesk: "Zendesk" };
+export const SYSTEM_LABEL: Record<Identity["system"], string> = {
+  app: "App",
+  stripe: "Stripe",
+  hubspot: "HubSpot",
+  zendesk: "Zendesk",
+};
 
 /** What an external id of each system looks like, so a typo is caught before it becomes a link. */
 export const externalIdSchema: Record<LinkableSystem, z.ZodString> = {
-  stripe: z.string().trim().regex(/^cus_[A-Za-z0-9_]+$/, "A Stripe customer id starts with cus_ (e.g. cus_Q2x…)."),
-  hubspot: z.string().trim().regex(/^\d{1,20}$/, "A HubSpot contact id is a number (the digits in the contact's URL)."),
-  zendesk: z.string().trim().regex(/^\d{1,20}$/, "A Zendesk user id is a number (the digits in the user's URL)."),
+  stripe: z
+    .string()
+    .trim()
+    .regex(/^cus_[A-Za-z0-9_]+$/, "A Stripe customer id starts with cus_ (e.g. cus_Q2x…)."),
+  hubspot: z
+    .string()
+    .trim()
+    .regex(/^\d{1,20}$/, "A HubSpot contact id is a number (the digits in the contact's URL)."),
+  zendesk: z
+    .string()
+    .trim()
+    .regex(/^\d{1,20}$/, "A Zendesk user id is a number (the digits in the user's URL)."),
 };
 
 export type IdentityTarget = { appUserId: string; system: LinkableSystem; externalId: string };
@@ -43,7 +57,11 @@ async function findLink(db: Db, t: IdentityTarget): Promise<{ customer: Customer
   const link = await identityLink(db, customer.id, t.system);
   const label = SYSTEM_LABEL[t.system];
   if (!link) return fail(404, `${t.appUserId} has no ${label} link any more. Reload the page.`);
-  if (link.externalId !== t.externalId) return fail(409, `The ${label} link changed to ${link.externalId} since the page loaded. Reload and check it again.`);
+  if (link.externalId !== t.externalId)
+    return fail(
+      409,
+      `The ${label} link changed to ${link.externalId} since the page loaded. Reload and check it again.`,
+    );
   return { customer, link };
 }
 
@@ -65,13 +83,20 @@ export async function resyncCustomerToCrm(
     const owner = await customerByIdentity(db, "hubspot", contactId);
     await audit(db, actor, "customer.resync_crm", target, { contactId, outcome: "succeeded" });
     if (owner && owner.id !== customer.id) {
-      return fail(409, `HubSpot contact ${contactId} was written, but it is linked here to ${owner.email ?? owner.appUserId}. Unlink it there, then re-sync.`);
+      return fail(
+        409,
+        `HubSpot contact ${contactId} was written, but it is linked here to ${owner.email ?? owner.appUserId}. Unlink it there, then re-sync.`,
+      );
     }
     return { ok: true, contactId, message: `HubSpot contact ${contactId} is up to date.` };
   } catch (err) {
     const status = err instanceof IntegrationError ? err.status : undefined;
     const message = err instanceof Error ? err.message : String(err);
-    await audit(db, actor, "customer.resync_crm", target, { outcome: "failed", status: status ?? null, error: message });
+    await audit(db, actor, "customer.resync_crm", target, {
+      outcome: "failed",
+      status: status ?? null,
+      error: message,
+    });
     return fail(502, `HubSpot refused the update${status ? ` (${status})` : ""}: ${message}`);
   }
 }
@@ -84,7 +109,13 @@ export async function confirmIdentity(db: Db, actor: Actor, t: IdentityTarget): 
   if ("ok" in found) return found;
   if (found.link.verified) return fail(409, `The ${SYSTEM_LABEL[t.system]} link is already verified.`);
   await markIdentityVerified(db, found.link.id);
-  await audit(db, actor, "identity.confirm", { type: "customer", id: t.appUserId }, { system: t.system, externalId: t.externalId, matchedBy: found.link.matchedBy });
+  await audit(
+    db,
+    actor,
+    "identity.confirm",
+    { type: "customer", id: t.appUserId },
+    { system: t.system, externalId: t.externalId, matchedBy: found.link.matchedBy },
+  );
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} confirmed for this customer.` };
 }
 
@@ -96,10 +127,19 @@ export async function unlinkIdentity(db: Db, actor: Actor, t: IdentityTarget): P
   if ("ok" in found) return found;
   const { link } = found;
   if (link.verified && link.matchedBy === "id") {
-    return fail(409, `The ${SYSTEM_LABEL[t.system]} link was made from our own id, so the next event would restore it. Fix the id at its source instead.`);
+    return fail(
+      409,
+      `The ${SYSTEM_LABEL[t.system]} link was made from our own id, so the next event would restore it. Fix the id at its source instead.`,
+    );
   }
   await deleteIdentity(db, link.id);
-  await audit(db, actor, "identity.unlink", { type: "customer", id: t.appUserId }, { system: t.system, externalId: t.externalId, matchedBy: link.matchedBy, verified: link.verified });
+  await audit(
+    db,
+    actor,
+    "identity.unlink",
+    { type: "customer", id: t.appUserId },
+    { system: t.system, externalId: t.externalId, matchedBy: link.matchedBy, verified: link.verified },
+  );
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} is no longer linked to this customer.` };
 }
 
@@ -118,26 +158,45 @@ export async function linkIdentityByHand(db: Db, actor: Actor, input: IdentityTa
   const owner = await taken();
   if (owner && owner.id !== customer.id) return belongsToSomeoneElse(label, externalId, owner);
   const current = await identityLink(db, customer.id, input.system);
-  if (current?.externalId === externalId && current.verified) return fail(409, `${label} ${externalId} is already linked to this customer.`, "externalId");
+  if (current?.externalId === externalId && current.verified)
+    return fail(409, `${label} ${externalId} is already linked to this customer.`, "externalId");
   if (current && current.externalId !== externalId && current.verified && current.matchedBy === "id") {
-    return fail(409, `This customer is linked to ${label} ${current.externalId} by our own id; the pipeline would put it back. Fix it at its source instead.`, "externalId");
+    return fail(
+      409,
+      `This customer is linked to ${label} ${current.externalId} by our own id; the pipeline would put it back. Fix it at its source instead.`,
+      "externalId",
+    );
   }
   try {
     await linkIdentityManually(db, customer.id, input.system, externalId);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const other = await taken(); // linked elsewhere in the meantime
-    return other ? belongsToSomeoneElse(label, externalId, other) : fail(409, `${label} ${externalId} could not be linked. Try again.`, "externalId");
+    return other
+      ? belongsToSomeoneElse(label, externalId, other)
+      : fail(409, `${label} ${externalId} could not be linked. Try again.`, "externalId");
   }
-  await audit(db, actor, "identity.link_manual", { type: "customer", id: input.appUserId }, {
-    system: input.system,
-    externalId,
-    ...(current ? { replaced: { externalId: current.externalId, matchedBy: current.matchedBy, verified: current.verified } } : {}),
-  });
+  await audit(
+    db,
+    actor,
+    "identity.link_manual",
+    { type: "customer", id: input.appUserId },
+    {
+      system: input.system,
+      externalId,
+      ...(current
+        ? { replaced: { externalId: current.externalId, matchedBy: current.matchedBy, verified: current.verified } }
+        : {}),
+    },
+  );
   return { ok: true, message: `${label} ${externalId} is now linked to this customer.` };
 }
 
 function belongsToSomeoneElse(label: string, externalId: string, owner: Customer): OperationError {
   const who = owner.email ? `${owner.email} (${owner.appUserId})` : owner.appUserId;
-  return fail(409, `${label} ${externalId} already belongs to another customer: ${who}. Unlink it there first.`, "externalId");
+  return fail(
+    409,
+    `${label} ${externalId} already belongs to another customer: ${who}. Unlink it there first.`,
+    "externalId",
+  );
 }

@@ -16,7 +16,15 @@ afterAll(() => handle?.close());
 async function newEvent(status: EventStatus, processedAt: Date | null) {
   const [row] = await handle.db
     .insert(events)
-    .values({ source: "app", externalId: `evt_${n++}`, type: "user.signed_up", status, correlationId: `corr_${n}`, rawBody: "{}", processedAt })
+    .values({
+      source: "app",
+      externalId: `evt_${n++}`,
+      type: "user.signed_up",
+      status,
+      correlationId: `corr_${n}`,
+      rawBody: "{}",
+      processedAt,
+    })
     .returning({ id: events.id });
   return row!.id;
 }

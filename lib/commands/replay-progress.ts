@@ -21,7 +21,15 @@ export type ReplayProgress = {
 /** Counts where each of `ids` stands relative to `since` (the time the replay was queued). */
 export async function replayProgress(db: Db, ids: string[], since: Date): Promise<ReplayProgress> {
   const rows = await eventOutcomes(db, ids);
-  const progress: ReplayProgress = { total: ids.length, done: 0, succeeded: 0, failed: 0, pending: 0, missing: 0, failedIds: [] };
+  const progress: ReplayProgress = {
+    total: ids.length,
+    done: 0,
+    succeeded: 0,
+    failed: 0,
+    pending: 0,
+    missing: 0,
+    failedIds: [],
+  };
   for (const row of rows) {
     const finishedSince = row.processedAt !== null && row.processedAt.getTime() >= since.getTime();
     if (row.status === "succeeded" || row.status === "ignored") {

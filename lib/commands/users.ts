@@ -24,7 +24,11 @@ export type NewUserInput = z.input<typeof newUserSchema>;
 type PublicUser = { id: string; email: string; role: Role };
 const publicUser = (u: User): PublicUser => ({ id: u.id, email: u.email, role: u.role });
 
-export async function addUser(db: Db, actor: Actor, input: NewUserInput): Promise<OperationResult<{ user: PublicUser }>> {
+export async function addUser(
+  db: Db,
+  actor: Actor,
+  input: NewUserInput,
+): Promise<OperationResult<{ user: PublicUser }>> {
   const refused = refuseRole(actor, "owner");
   if (refused) return refused;
   const parsed = newUserSchema.safeParse(input);
@@ -46,33 +50,58 @@ export async function addUser(db: Db, actor: Actor, input: NewUserInput): Promis
   return { ok: true, user: publicUser(created), message: `${created.email} can now sign in as ${role}.` };
 }
 
-export async function changeUserRole(db: Db, actor: Actor, input: { userId: string; role: Role }): Promise<OperationResult<{ user: PublicUser }>> {
+export async function changeUserRole(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; role: Role },
+): Promise<OperationResult<{ user: PublicUser }>> {
   const refused = refuseRole(actor, "owner");
   if (refused) return refused;
   return inTransaction(db, async (tx) => {
     const { user, owners } = await lockUserAndOwners(tx, input.userId);
     if (!user) return noSuchUser();
-    if (user.role === input.role) return { ok: true as const, user: publicUser(user), message: `${user.email} is already ${input.role}.` };
+    if (user.role === input.role)
+      return { ok: true as const, user: publicUser(user), message: `${user.email} is already ${input.role}.` };
     if (user.role === "owner" && owners <= 1) {
-      return fail(409, `${user.email} is the last owner. Make someone else owner first, so the console keeps someone who can manage users.`, "role");
+      return fail(
+        409,
+        `${user.email} is the last owner. Make someone else owner first, so the console keeps someone who can manage users.`,
+        "role",
+      );
     }
     const updated = await setUserRole(tx, user.id, input.role);
-    await audit(tx, actor, "user.role_change", { type: "user", id: user.id }, { email: user.email, from: user.role, to: input.role });
+    await audit(
+      tx,
+      actor,
+      "user.role_change",
+      { type: "user", id: user.id },
+      { email: user.email, from: user.role, to: input.role },
+    );
     return { ok: true as const, user: publicUser(updated!), message: `${user.email} is now ${input.role}.` };
   });
 }
 
-export async function removeUser(db: Db, actor: Actor, input: { userId: string }): Promise<OperationResult<{ user: PublicUser }>> {
+export async function removeUser(
+  db: Db,
+  actor: Actor,
+  input: { userId: string },
+): Promise<OperationResult<{ user: PublicUser }>> {
   const refused = refuseRole(actor, "owner");
   if (refused) return refused;
-  if (actor.id && actor.id === input.userId) return fail(409, "You cannot remove yourself. Ask another owner to do it.");
+  if (actor.id && actor.id === input.userId)
+    return fail(409, "You cannot remove yourself. Ask another owner to do it.");
   return inTransaction(db, async (tx) => {
     const { user, owners } = await lockUserAndOwners(tx, input.userId);
     if (!user) return noSuchUser();
-    if (user.role === "owner" && owners <= 1) return fail(409, `${user.email} is the last owner and cannot be removed.`);
+    if (user.role === "owner" && owners <= 1)
+      return fail(409, `${user.email} is the last owner and cannot be removed.`);
     await deleteUser(tx, user.id);
     await audit(tx, actor, "user.remove", { type: "user", id: user.id }, { email: user.email, role: user.role });
-    return { ok: true as const, user: publicUser(user), message: `${user.email} no longer has access. Their open sessions stop working at once.` };
+    return {
+      ok: true as const,
+      user: publicUser(user),
+      message: `${user.email} no longer has access. Their open sessions stop working at once.`,
+    };
   });
 }
 

@@ -16,7 +16,15 @@ beforeAll(async () => {
     const response =
       declared > CAP
         ? Response.json({ error: "too large" }, { status: 413 })
-        : Response.json({ body: await request.text(), method: request.method, path: new URL(request.url).pathname, peer: request.headers.get("x-forwarded-for") }, { headers: { "x-test": "yes" } });
+        : Response.json(
+            {
+              body: await request.text(),
+              method: request.method,
+              path: new URL(request.url).pathname,
+              peer: request.headers.get("x-forwarded-for"),
+            },
+            { headers: { "x-test": "yes" } },
+          );
     await sendWebResponse(res, response);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -26,7 +34,11 @@ afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
 describe("toWebRequest / sendWebResponse", () => {
   it("passes a body within the cap whole, with method, path, headers and the peer address", async () => {
-    const res = await fetch(`${url}/api/webhooks/app?x=1`, { method: "POST", body: "héllo", headers: { "content-type": "application/json" } });
+    const res = await fetch(`${url}/api/webhooks/app?x=1`, {
+      method: "POST",
+      body: "héllo",
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-test")).toBe("yes");
     expect(await res.json()).toEqual({ body: "héllo", method: "POST", path: "/api/webhooks/app", peer: "127.0.0.1" });

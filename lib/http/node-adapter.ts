@@ -7,7 +7,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 /** How much past the cap is read and dropped before the connection is cut (the sender then sees a reset). */
 export const LINGER_BYTES = 4 * 1024 * 1024;
 
-export async function toWebRequest(req: IncomingMessage, maxBytes: number): Promise<{ request: Request; truncated: boolean }> {
+export async function toWebRequest(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ request: Request; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -47,7 +50,11 @@ export async function toWebRequest(req: IncomingMessage, maxBytes: number): Prom
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   if (!headers.has("content-length")) headers.set("content-length", String(body.byteLength));
   const host = req.headers.host ?? "localhost";
-  const request = new Request(`http://${host}${req.url ?? "/"}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : (body as unknown as BodyInit) });
+  const request = new Request(`http://${host}${req.url ?? "/"}`, {
+    method: req.method,
+    headers,
+    body: req.method === "GET" || req.method === "HEAD" ? undefined : (body as unknown as BodyInit),
+  });
   return { request, truncated };
 }
 

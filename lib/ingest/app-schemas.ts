@@ -18,7 +18,12 @@ export const supportContext = z
   .partial();
 
 export const appEventData = {
-  "user.signed_up": z.object({ userId: id, email, name: z.string().max(200).optional(), createdAt: isoTime.optional() }),
+  "user.signed_up": z.object({
+    userId: id,
+    email,
+    name: z.string().max(200).optional(),
+    createdAt: isoTime.optional(),
+  }),
   "user.updated": z.object({ userId: id, email: email.optional(), name: z.string().max(200).optional() }),
   "support.requested": z.object({
     requestId: id,
@@ -33,7 +38,12 @@ export const appEventData = {
 export type AppEventType = keyof typeof appEventData;
 export const APP_EVENT_TYPES = Object.keys(appEventData) as AppEventType[];
 
-export const appEnvelope = z.object({ id, type: z.string().trim().min(1).max(100), created: isoTime, data: z.unknown() });
+export const appEnvelope = z.object({
+  id,
+  type: z.string().trim().min(1).max(100),
+  created: isoTime,
+  data: z.unknown(),
+});
 
 export type AppEvent = {
   [K in AppEventType]: { id: string; type: K; created: string; data: z.infer<(typeof appEventData)[K]> };

@@ -21,7 +21,9 @@ async function count(table: string): Promise<number> {
 }
 
 async function outboundCalls(): Promise<number> {
-  const all = await Promise.all([h.sandbox.stripe, h.sandbox.hubspot, h.sandbox.zendesk].map((s) => control.requests(s)));
+  const all = await Promise.all(
+    [h.sandbox.stripe, h.sandbox.hubspot, h.sandbox.zendesk].map((s) => control.requests(s)),
+  );
   return all.flat().length;
 }
 
@@ -33,7 +35,11 @@ async function expectNothingWritten(before: { events: number; customers: number;
   expect(await outboundCalls()).toBe(0);
 }
 
-const snapshot = async () => ({ events: await count("events"), customers: await count("customers"), tickets: await count("support_tickets") });
+const snapshot = async () => ({
+  events: await count("events"),
+  customers: await count("customers"),
+  tickets: await count("support_tickets"),
+});
 
 describe("POST /api/webhooks/stripe refuses bad input and writes nothing", () => {
   const event = () => stripeEvent("invoice.paid", { id: "in_1", object: "invoice", customer: "cus_x" });
@@ -53,7 +59,11 @@ describe("POST /api/webhooks/stripe refuses bad input and writes nothing", () =>
   it("a stale timestamp (older than 300 s) → 400", async () => {
     const before = await snapshot();
     const body = JSON.stringify(event());
-    const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: env.STRIPE_WEBHOOK_SECRET, timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const header = Stripe.webhooks.generateTestHeaderString({
+      payload: body,
+      secret: env.STRIPE_WEBHOOK_SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
     const res = await h.postStripe({}, { body, header });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/timestamp|tolerance/i);
@@ -77,7 +87,12 @@ describe("POST /api/webhooks/stripe refuses bad input and writes nothing", () =>
 
   it("an oversized body (over 256 KiB) → 413", async () => {
     const before = await snapshot();
-    const big = stripeEvent("invoice.paid", { id: "in_big", object: "invoice", customer: "cus_x", padding: "x".repeat(300 * 1024) });
+    const big = stripeEvent("invoice.paid", {
+      id: "in_big",
+      object: "invoice",
+      customer: "cus_x",
+      padding: "x".repeat(300 * 1024),
+    });
     const res = await h.postStripe(big);
     expect(res.status).toBe(413);
     expect(res.body.error).toMatch(/too large/);
@@ -88,8 +103,12 @@ describe("POST /api/webhooks/stripe refuses bad input and writes nothing", () =>
     const e = stripeEvent("product.created", { id: "prod_1", object: "product" });
     const body = JSON.stringify(e);
     const t = Math.floor(Date.now() / 1000);
-    const sign = (secret: string) => Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: t }).split("v1=")[1];
-    const res = await h.postStripe({}, { body, header: `t=${t},v1=${sign("whsec_old_secret")},v1=${sign(env.STRIPE_WEBHOOK_SECRET)}` });
+    const sign = (secret: string) =>
+      Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: t }).split("v1=")[1];
+    const res = await h.postStripe(
+      {},
+      { body, header: `t=${t},v1=${sign("whsec_old_secret")},v1=${sign(env.STRIPE_WEBHOOK_SECRET)}` },
+    );
     expect(res.status).toBe(200);
   });
 
@@ -97,7 +116,9 @@ describe("POST /api/webhooks/stripe refuses bad input and writes nothing", () =>
     const e = stripeEvent("product.created", { id: "prod_2", object: "product" });
     const res = await h.postStripe(e);
     expect(res).toMatchObject({ status: 200, body: { received: true, ignored: true } });
-    const [row] = await rowsOf<{ status: string; raw_body: string }>(h.db.execute(sql`select status, raw_body from events where external_id = ${e.id}`));
+    const [row] = await rowsOf<{ status: string; raw_body: string }>(
+      h.db.execute(sql`select status, raw_body from events where external_id = ${e.id}`),
+    );
     expect(row).toEqual({ status: "ignored", raw_body: JSON.stringify(e) });
     expect(await outboundCalls()).toBe(0);
   });
@@ -137,7 +158,9 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
 
   it("names every bad field", async () => {
     const before = await snapshot();
-    const res = await h.postApp(appEvent("support.requested", { userId: "u1", email: "not-an-email", subject: "", message: "hi" }));
+    const res = await h.postApp(
+      appEvent("support.requested", { userId: "u1", email: "not-an-email", subject: "", message: "hi" }),
+    );
     expect(res.status).toBe(400);
     const error = String(res.body.error);
     expect(error).toContain("data.requestId");
@@ -156,7 +179,15 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
 
   it("an oversized body → 413", async () => {
     const before = await snapshot();
-    const res = await h.postApp(appEvent("support.requested", { requestId: "r", userId: "u", email: "a@b.co", subject: "s", message: "m".repeat(300_000) }));
+    const res = await h.postApp(
+      appEvent("support.requested", {
+        requestId: "r",
+        userId: "u",
+        email: "a@b.co",
+        subject: "s",
+        message: "m".repeat(300_000),
+      }),
+    );
     expect(res.status).toBe(413);
     await expectNothingWritten(before);
   });
@@ -169,11 +200,16 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
     const badField = await h.postApp(appEvent("user.signed_up", { userId: "u\u0000", email: "a@b.co" }));
     expect(badField.status).toBe(400);
     expect(badField.body.error).toContain("data.userId contains a NUL");
-    const stripe = await h.postStripe(stripeEvent("invoice.paid", { id: "in_\u0000", object: "invoice", customer: "cus_x" }));
+    const stripe = await h.postStripe(
+      stripeEvent("invoice.paid", { id: "in_\u0000", object: "invoice", customer: "cus_x" }),
+    );
     expect(stripe.status).toBe(400);
     expect(stripe.body.error).toContain("data.object.id contains a NUL");
     const deep = `${"[".repeat(100_000)}"x"${"]".repeat(100_000)}`;
-    const body = JSON.stringify(appEvent("user.signed_up", { userId: "u", email: "a@b.co", extra: "DEEP" })).replace('"DEEP"', deep);
+    const body = JSON.stringify(appEvent("user.signed_up", { userId: "u", email: "a@b.co", extra: "DEEP" })).replace(
+      '"DEEP"',
+      deep,
+    );
     const nested = await h.postApp({}, { body });
     expect(nested.status).toBe(400);
     expect(nested.body.error).toContain("nested deeper than 64 levels");

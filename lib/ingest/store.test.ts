@@ -13,10 +13,24 @@ beforeAll(async () => {
 afterAll(() => handle?.close());
 
 let n = 0;
-const input = (externalId = `evt_store_${n++}`): StoreInput => ({ source: "stripe", externalId, type: "invoice.paid", rawBody: `{"id":"${externalId}"}`, occurredAt: new Date(), status: "received" });
+const input = (externalId = `evt_store_${n++}`): StoreInput => ({
+  source: "stripe",
+  externalId,
+  type: "invoice.paid",
+  rawBody: `{"id":"${externalId}"}`,
+  occurredAt: new Date(),
+  status: "received",
+});
 
 async function rowsFor(externalIds: string[]): Promise<number> {
-  const [row] = await rowsOf<{ n: number }>(handle.db.execute(sql`select count(*)::int as n from events where external_id in (${sql.join(externalIds.map((id) => sql`${id}`), sql`, `)})`));
+  const [row] = await rowsOf<{ n: number }>(
+    handle.db.execute(
+      sql`select count(*)::int as n from events where external_id in (${sql.join(
+        externalIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    ),
+  );
   return row!.n;
 }
 
@@ -53,8 +67,18 @@ describe("storeEvent", () => {
   it("one bad row in a group fails alone; its neighbours are stored", async () => {
     const good = Array.from({ length: 6 }, () => input());
     const bad = { ...input(), rawBody: "nul \u0000 in text" }; // PostgreSQL refuses NUL in text
-    const results = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((i) => storeEvent(handle.db, i)));
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    const results = await Promise.allSettled(
+      [...good.slice(0, 3), bad, ...good.slice(3)].map((i) => storeEvent(handle.db, i)),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
     expect(await rowsFor(good.map((i) => i.externalId))).toBe(6);
     expect(await rowsFor([bad.externalId])).toBe(0);
   });

@@ -4,7 +4,10 @@ import type { Db } from "@/db";
 import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
 import type { EventStatus } from "@/db/schema";
 
-export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & { status?: EventStatus; correlationId?: string };
+export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
+  status?: EventStatus;
+  correlationId?: string;
+};
 
 export type Stored = { id: string; duplicate: boolean; status: EventStatus; correlationId: string };
 
@@ -31,12 +34,20 @@ export async function storeEvents(db: Db, inputs: StoreInput[]): Promise<Stored[
   const fresh = [...firstOf.values()].map((i) => inputs[i]!);
   const inserted = await insertNewEvents(
     db,
-    fresh.map((input) => ({ ...input, status: input.status ?? "received", correlationId: input.correlationId ?? newCorrelationId() })),
+    fresh.map((input) => ({
+      ...input,
+      status: input.status ?? "received",
+      correlationId: input.correlationId ?? newCorrelationId(),
+    })),
   );
-  const found = new Map(inserted.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]));
+  const found = new Map(
+    inserted.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]),
+  );
   const missing = fresh.filter((input) => !found.has(keyOf(input)));
   const existing = missing.length ? await existingEvents(db, missing) : [];
-  const existed = new Map(existing.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]));
+  const existed = new Map(
+    existing.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]),
+  );
   return inputs.map((input, i) => {
     const key = keyOf(input);
     const own = firstOf.get(key) === i ? found.get(key) : undefined;
@@ -89,7 +100,10 @@ class GroupWriter {
     this.groups++;
     this.events += group.length;
     try {
-      const stored = await storeEvents(this.db, group.map((w) => w.input));
+      const stored = await storeEvents(
+        this.db,
+        group.map((w) => w.input),
+      );
       group.forEach((w, i) => w.resolve(stored[i]!));
     } catch (err) {
       if (group.length === 1) return group[0]!.reject(err);

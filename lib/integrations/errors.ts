@@ -43,11 +43,27 @@ export function isTransientStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "ABORT_ERR"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "ABORT_ERR",
+]);
 
 export function isNetworkError(err: unknown): boolean {
   const e = err as { code?: string; name?: string; cause?: { code?: string } } | undefined;
   return Boolean(
-    e && (NETWORK_CODES.has(e.code ?? "") || NETWORK_CODES.has(e.cause?.code ?? "") || e.name === "AbortError" || e.name === "TimeoutError" || e.name === "FetchError"),
+    e &&
+      (NETWORK_CODES.has(e.code ?? "") ||
+        NETWORK_CODES.has(e.cause?.code ?? "") ||
+        e.name === "AbortError" ||
+        e.name === "TimeoutError" ||
+        e.name === "FetchError"),
   );
 }

@@ -28,7 +28,12 @@ export function getServices(): Services {
   services ??= createServices({
     stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE },
     hubspot: { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL },
-    zendesk: { subdomain: env.ZENDESK_SUBDOMAIN, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, baseUrl: env.ZENDESK_BASE_URL },
+    zendesk: {
+      subdomain: env.ZENDESK_SUBDOMAIN,
+      email: env.ZENDESK_EMAIL,
+      token: env.ZENDESK_API_TOKEN,
+      baseUrl: env.ZENDESK_BASE_URL,
+    },
   });
   return services;
 }

@@ -57,7 +57,11 @@ async function sendToInngest(events: SchedulableEvent[], mode: ProcessMode): Pro
     );
   } catch (err) {
     // The rows are stored: the sweeper function re-sends events that stay `received`.
-    log.error("jobs.enqueue_failed", { eventIds: events.slice(0, 10).map((e) => e.id), count: events.length, error: err });
+    log.error("jobs.enqueue_failed", {
+      eventIds: events.slice(0, 10).map((e) => e.id),
+      count: events.length,
+      error: err,
+    });
   }
 }
 
@@ -69,7 +73,10 @@ export async function enqueueEvent(event: SchedulableEvent, mode: ProcessMode = 
 }
 
 /** Replays one event: inline, waits for its outcome; on Inngest, answers `queued`. */
-export async function replayNow(event: SchedulableEvent, mode: ProcessMode): Promise<ProcessOutcome | { status: "queued" }> {
+export async function replayNow(
+  event: SchedulableEvent,
+  mode: ProcessMode,
+): Promise<ProcessOutcome | { status: "queued" }> {
   if (jobsDriver() === "inngest") {
     await sendToInngest([event], mode);
     return { status: "queued" };

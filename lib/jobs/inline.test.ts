@@ -14,17 +14,30 @@ afterAll(() => h?.close());
 
 async function store(userId: string, type = "user.signed_up", extra: Record<string, unknown> = {}) {
   const e = appEvent(type, { userId, email: `${userId}@example.com`, ...extra });
-  return (await storeEvent(h.db, { source: "app", externalId: e.id, type, rawBody: JSON.stringify(e), occurredAt: new Date() })).id;
+  return (
+    await storeEvent(h.db, {
+      source: "app",
+      externalId: e.id,
+      type,
+      rawBody: JSON.stringify(e),
+      occurredAt: new Date(),
+    })
+  ).id;
 }
 
-const syncStep = async (eventId: string) => (await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).find((s) => s.step === "sync-crm")!;
+const syncStep = async (eventId: string) =>
+  (await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).find((s) => s.step === "sync-crm")!;
 
 describe("InlineRunner", () => {
   it("runs two events of one customer one after the other, even when the first is slow", async () => {
     const userId = uid("u");
     const first = await store(userId);
     const second = await store(userId, "user.updated", { name: "Renamed" });
-    await control.fault(h.sandbox.hubspot, { kind: "latency", latencyMs: 400, path: "/crm/v3/objects/contacts/batch/upsert" });
+    await control.fault(h.sandbox.hubspot, {
+      kind: "latency",
+      latencyMs: 400,
+      path: "/crm/v3/objects/contacts/batch/upsert",
+    });
     await Promise.all([h.runner.run(first, `app:${userId}`), h.runner.run(second, `app:${userId}`)]);
     const a = await syncStep(first);
     const b = await syncStep(second);
@@ -36,9 +49,16 @@ describe("InlineRunner", () => {
     const fast = uid("u");
     const slowId = await store(slow);
     const fastId = await store(fast);
-    await control.fault(h.sandbox.hubspot, { kind: "latency", latencyMs: 600, path: "/crm/v3/objects/contacts/batch/upsert" });
+    await control.fault(h.sandbox.hubspot, {
+      kind: "latency",
+      latencyMs: 600,
+      path: "/crm/v3/objects/contacts/batch/upsert",
+    });
     await Promise.all([h.runner.run(slowId, `app:${slow}`), h.runner.run(fastId, `app:${fast}`)]);
-    const rows = await h.db.select().from(eventSteps).where(inArray(eventSteps.eventId, [slowId, fastId]));
+    const rows = await h.db
+      .select()
+      .from(eventSteps)
+      .where(inArray(eventSteps.eventId, [slowId, fastId]));
     const slowSync = rows.find((r) => r.eventId === slowId && r.step === "sync-crm")!;
     const fastSync = rows.find((r) => r.eventId === fastId && r.step === "sync-crm")!;
     expect(fastSync.finishedAt!.getTime()).toBeLessThan(slowSync.finishedAt!.getTime());

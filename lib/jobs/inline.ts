@@ -32,7 +32,15 @@ export class InlineRunner {
   run(eventId: string, customerKey: string | null, mode: ProcessMode = "deliver"): Promise<ProcessOutcome> {
     if (this.inFlight.has(eventId)) return Promise.resolve({ status: "not-claimed" });
     this.inFlight.add(eventId);
-    const task = () => this.limit(async () => processEvent(await this.opts.db(), eventId, { services: this.opts.services(), mode, retry: this.opts.retry, staleAfterMs: this.opts.staleAfterMs }));
+    const task = () =>
+      this.limit(async () =>
+        processEvent(await this.opts.db(), eventId, {
+          services: this.opts.services(),
+          mode,
+          retry: this.opts.retry,
+          staleAfterMs: this.opts.staleAfterMs,
+        }),
+      );
     const previous = customerKey ? (this.customerChains.get(customerKey) ?? Promise.resolve()) : Promise.resolve();
     const result = previous.catch(() => undefined).then(task);
     if (customerKey) {

@@ -4,7 +4,11 @@ import type { Db } from "@/db";
 import { openOrUpdateRuleAlert, resolveRuleAlert } from "@/db/queries/alerts";
 import type { RuleResult } from "./rules";
 
-export async function applyRuleResults(db: Db, results: RuleResult[], now = new Date()): Promise<{ opened: string[]; resolved: string[] }> {
+export async function applyRuleResults(
+  db: Db,
+  results: RuleResult[],
+  now = new Date(),
+): Promise<{ opened: string[]; resolved: string[] }> {
   const opened: string[] = [];
   const resolved: string[] = [];
   for (const r of results) {

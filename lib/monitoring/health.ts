@@ -38,7 +38,11 @@ export async function getHealth(): Promise<Health> {
   } catch (err) {
     return {
       status: "down",
-      database: { ok: false, driver: "unknown", error: err instanceof Error ? err.message.split("\n")[0] : "unreachable" },
+      database: {
+        ok: false,
+        driver: "unknown",
+        error: err instanceof Error ? err.message.split("\n")[0] : "unreachable",
+      },
       migrations: null,
       jobs,
       backlog: null,

@@ -28,10 +28,24 @@ beforeEach(async () => {
 
 const minutesAgo = (now: Date, m: number) => new Date(now.getTime() - m * 60_000);
 
-async function event(o: { status: "received" | "processing" | "succeeded" | "failed"; at: Date; type?: string; source?: "stripe" | "app" }) {
+async function event(o: {
+  status: "received" | "processing" | "succeeded" | "failed";
+  at: Date;
+  type?: string;
+  source?: "stripe" | "app";
+}) {
   const [row] = await handle.db
     .insert(events)
-    .values({ source: o.source ?? "app", externalId: `e${n++}`, type: o.type ?? "user.signed_up", status: o.status, receivedAt: o.at, updatedAt: o.at, correlationId: "c", rawBody: "{}" })
+    .values({
+      source: o.source ?? "app",
+      externalId: `e${n++}`,
+      type: o.type ?? "user.signed_up",
+      status: o.status,
+      receivedAt: o.at,
+      updatedAt: o.at,
+      correlationId: "c",
+      rawBody: "{}",
+    })
     .returning();
   return row!;
 }
@@ -40,7 +54,8 @@ async function tick(now: Date) {
   return applyRuleResults(handle.db, await evaluateRules(handle.db, thresholds, now), now);
 }
 
-const unresolved = async (rule: RuleId) => (await handle.db.select().from(alerts).where(eq(alerts.rule, rule))).filter((a) => a.status !== "resolved");
+const unresolved = async (rule: RuleId) =>
+  (await handle.db.select().from(alerts).where(eq(alerts.rule, rule))).filter((a) => a.status !== "resolved");
 
 describe("ops alert rules", () => {
   it("failed webhooks and failure rate: open once, stay one alert, resolve when the window passes", async () => {
@@ -71,8 +86,20 @@ describe("ops alert rules", () => {
     for (let i = 0; i < 5; i++) {
       const e = await event({ status: "succeeded", at: minutesAgo(now, 10), source: "stripe", type: "invoice.paid" });
       await handle.db.insert(eventSteps).values([
-        { eventId: e.id, step: "update-entitlement", status: "succeeded", startedAt: e.receivedAt, finishedAt: new Date(e.receivedAt.getTime() + 45_000) },
-        { eventId: e.id, step: "sync-crm", status: "succeeded", startedAt: e.receivedAt, finishedAt: new Date(e.receivedAt.getTime() + 2_000) },
+        {
+          eventId: e.id,
+          step: "update-entitlement",
+          status: "succeeded",
+          startedAt: e.receivedAt,
+          finishedAt: new Date(e.receivedAt.getTime() + 45_000),
+        },
+        {
+          eventId: e.id,
+          step: "sync-crm",
+          status: "succeeded",
+          startedAt: e.receivedAt,
+          finishedAt: new Date(e.receivedAt.getTime() + 2_000),
+        },
       ]);
     }
     const { opened } = await tick(now);
@@ -93,7 +120,17 @@ describe("ops alert rules", () => {
   it("authentication errors name the service", async () => {
     const now = new Date();
     const e = await event({ status: "failed", at: minutesAgo(now, 1) });
-    await handle.db.insert(eventSteps).values({ eventId: e.id, step: "sync-crm", status: "failed", errorService: "hubspot", errorStatus: 401, lastError: "hubspot 401: Authentication credentials not found", updatedAt: now });
+    await handle.db
+      .insert(eventSteps)
+      .values({
+        eventId: e.id,
+        step: "sync-crm",
+        status: "failed",
+        errorService: "hubspot",
+        errorStatus: 401,
+        lastError: "hubspot 401: Authentication credentials not found",
+        updatedAt: now,
+      });
     expect((await tick(now)).opened).toContain("auth-errors");
     expect((await unresolved("auth-errors"))[0]!.title).toBe("Credentials refused by hubspot");
   });
@@ -142,7 +179,10 @@ describe("notifier", () => {
     await event({ status: "received", at: minutesAgo(now, 9) });
     await tick(now);
     failures = 2;
-    const results = await Promise.all([deliverNotifications(handle.db, { url, minTimeoutMs: 10 }), deliverNotifications(handle.db, { url, minTimeoutMs: 10 })]);
+    const results = await Promise.all([
+      deliverNotifications(handle.db, { url, minTimeoutMs: 10 }),
+      deliverNotifications(handle.db, { url, minTimeoutMs: 10 }),
+    ]);
     expect(results.reduce((s, r) => s + r.sent, 0)).toBe(1);
     expect(received).toHaveLength(1);
     expect(received[0]).toContain("Events waiting for 9 minutes");
@@ -160,7 +200,10 @@ describe("notifier", () => {
     await event({ status: "received", at: minutesAgo(now, 9) });
     await tick(now);
     failures = 100;
-    expect(await deliverNotifications(handle.db, { url, retries: 1, minTimeoutMs: 10 })).toEqual({ sent: 0, failed: 1 });
+    expect(await deliverNotifications(handle.db, { url, retries: 1, minTimeoutMs: 10 })).toEqual({
+      sent: 0,
+      failed: 1,
+    });
     failures = 0;
     expect(await deliverNotifications(handle.db, { url })).toEqual({ sent: 1, failed: 0 });
     const [alert] = await handle.db.select().from(alerts);

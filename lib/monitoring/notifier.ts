@@ -6,13 +6,23 @@ import type { Alert } from "@/db/schema";
 import { alertsToNotify, claimNotification, finishNotification } from "@/db/queries/alerts";
 import { log } from "@/lib/log";
 
-export type NotifyOptions = { url: string; fetchImpl?: typeof fetch; retries?: number; minTimeoutMs?: number; consoleUrl?: string };
+export type NotifyOptions = {
+  url: string;
+  fetchImpl?: typeof fetch;
+  retries?: number;
+  minTimeoutMs?: number;
+  consoleUrl?: string;
+};
 
-const ICON = { open: { critical: ":red_circle:", warning: ":large_orange_circle:", info: ":information_source:" }, resolved: ":white_check_mark:" };
+const ICON = {
+  open: { critical: ":red_circle:", warning: ":large_orange_circle:", info: ":information_source:" },
+  resolved: ":white_check_mark:",
+};
 
 export function slackMessage(alert: Alert, kind: "open" | "resolved", consoleUrl?: string): { text: string } {
   const link = consoleUrl ? `\n<${consoleUrl.replace(/\/$/, "")}/alerts|Open the console>` : "";
-  if (alert.dedupeKey.startsWith("digest:")) return { text: `${ICON.open.info} *${alert.title}*\n${alert.message ?? ""}${link}` };
+  if (alert.dedupeKey.startsWith("digest:"))
+    return { text: `${ICON.open.info} *${alert.title}*\n${alert.message ?? ""}${link}` };
   if (kind === "resolved") return { text: `${ICON.resolved} Resolved: *${alert.title}*${link}` };
   return { text: `${ICON.open[alert.severity]} *${alert.title}*\n${alert.message ?? ""}${link}` };
 }
@@ -21,7 +31,12 @@ async function post(opts: NotifyOptions, body: { text: string }) {
   const doFetch = opts.fetchImpl ?? fetch;
   await pRetry(
     async () => {
-      const res = await doFetch(opts.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const res = await doFetch(opts.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new Error(`alert webhook answered ${res.status}`);
     },
     { retries: opts.retries ?? 3, minTimeout: opts.minTimeoutMs ?? 500, factor: 2, randomize: true },
@@ -29,7 +44,11 @@ async function post(opts: NotifyOptions, body: { text: string }) {
 }
 
 /** Sends every pending notification once; answers how many went out and how many will be retried later. */
-export async function deliverNotifications(db: Db, opts: NotifyOptions, now = new Date()): Promise<{ sent: number; failed: number }> {
+export async function deliverNotifications(
+  db: Db,
+  opts: NotifyOptions,
+  now = new Date(),
+): Promise<{ sent: number; failed: number }> {
   const pending = await alertsToNotify(db);
   let sent = 0;
   let failed = 0;

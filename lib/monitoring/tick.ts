@@ -12,8 +12,11 @@ import { evaluateRules } from "./rules";
 export async function runOpsTick(db: Db, now = new Date()) {
   const changes = await applyRuleResults(db, await evaluateRules(db, env.alertThresholds, now), now);
   const digest = await recordDailyDigest(db, env.alertThresholds.digestHourUtc, now);
-  const notifications = env.ALERT_WEBHOOK_URL ? await deliverNotifications(db, { url: env.ALERT_WEBHOOK_URL, consoleUrl: env.APP_URL }, now) : { sent: 0, failed: 0 };
+  const notifications = env.ALERT_WEBHOOK_URL
+    ? await deliverNotifications(db, { url: env.ALERT_WEBHOOK_URL, consoleUrl: env.APP_URL }, now)
+    : { sent: 0, failed: 0 };
   const redacted = await redactOldPayloads(db, env.PAYLOAD_RETENTION_DAYS, now);
-  if (changes.opened.length || changes.resolved.length || notifications.sent || redacted) log.info("ops.tick", { ...changes, digest, ...notifications, redacted });
+  if (changes.opened.length || changes.resolved.length || notifications.sent || redacted)
+    log.info("ops.tick", { ...changes, digest, ...notifications, redacted });
   return { ...changes, digest, notifications, redacted };
 }

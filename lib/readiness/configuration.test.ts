@@ -47,7 +47,15 @@ describe("configuration checks", () => {
   it("fail naming every missing variable in production", async () => {
     const c = await configChecks({ NODE_ENV: "production" });
     expect(c["config.required"].status).toBe("fail");
-    for (const key of ["AUTH_SECRET", "ADMIN_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "HUBSPOT_ACCESS_TOKEN", "ZENDESK_API_TOKEN", "APP_WEBHOOK_SECRET"])
+    for (const key of [
+      "AUTH_SECRET",
+      "ADMIN_PASSWORD",
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "HUBSPOT_ACCESS_TOKEN",
+      "ZENDESK_API_TOKEN",
+      "APP_WEBHOOK_SECRET",
+    ])
       expect(c["config.required"].detail).toContain(key);
     expect(c["config.required"].fix).toMatch(/^Set the missing variables/);
   });
@@ -84,16 +92,26 @@ describe("configuration checks", () => {
     expect(bad["config.webhook-secrets"].detail).toContain("STRIPE_WEBHOOK_SECRET must start with whsec_");
     expect(bad["config.required"].status).toBe("pass"); // named once, by its format
     const demo = await configChecks({ ...PRODUCTION, APP_WEBHOOK_SECRET: DEMO_DEFAULTS.APP_WEBHOOK_SECRET });
-    expect(demo["config.webhook-secrets"]).toMatchObject({ status: "fail", detail: "APP_WEBHOOK_SECRET is the demo value." });
+    expect(demo["config.webhook-secrets"]).toMatchObject({
+      status: "fail",
+      detail: "APP_WEBHOOK_SECRET is the demo value.",
+    });
     const short = await configChecks({ ...PRODUCTION, APP_WEBHOOK_SECRET: "0123456789abcdefXYZ" });
     expect(short["config.webhook-secrets"].detail).toContain("19 characters; use 32 or more");
   });
 
   it("judge AUTH_SECRET's length, demo value and variety", async () => {
-    expect((await configChecks({ ...PRODUCTION, AUTH_SECRET: "short" }))["config.auth-secret"]).toMatchObject({ status: "fail" });
-    expect((await configChecks({ ...PRODUCTION, AUTH_SECRET: DEMO_DEFAULTS.AUTH_SECRET }))["config.auth-secret"].detail).toContain("demo value");
+    expect((await configChecks({ ...PRODUCTION, AUTH_SECRET: "short" }))["config.auth-secret"]).toMatchObject({
+      status: "fail",
+    });
+    expect(
+      (await configChecks({ ...PRODUCTION, AUTH_SECRET: DEMO_DEFAULTS.AUTH_SECRET }))["config.auth-secret"].detail,
+    ).toContain("demo value");
     const repeated = await configChecks({ ...PRODUCTION, AUTH_SECRET: "ab".repeat(20) });
-    expect(repeated["config.auth-secret"]).toMatchObject({ status: "fail", detail: "AUTH_SECRET uses only 2 different characters: it is guessable." });
+    expect(repeated["config.auth-secret"]).toMatchObject({
+      status: "fail",
+      detail: "AUTH_SECRET uses only 2 different characters: it is guessable.",
+    });
     const devShort = await configChecks({ NODE_ENV: "development", AUTH_SECRET: "short" });
     expect(devShort["config.auth-secret"].status).toBe("warn");
   });
@@ -111,7 +129,10 @@ describe("configuration checks", () => {
     // The rest is what production would refuse once DEMO_MODE is off: warnings, not repeated failures.
     expect(demo["config.required"].status).toBe("warn");
     const values = await configChecks({ ...PRODUCTION, HUBSPOT_ACCESS_TOKEN: DEMO_DEFAULTS.HUBSPOT_ACCESS_TOKEN });
-    expect(values["config.demo-mode"]).toMatchObject({ status: "fail", detail: "These hold the demo values: HUBSPOT_ACCESS_TOKEN." });
+    expect(values["config.demo-mode"]).toMatchObject({
+      status: "fail",
+      detail: "These hold the demo values: HUBSPOT_ACCESS_TOKEN.",
+    });
   });
 
   it("fail service endpoints on loopback in production", async () => {
@@ -121,7 +142,12 @@ describe("configuration checks", () => {
   });
 
   it("name malformed variables under Other settings", async () => {
-    const c = await configChecks({ ...PRODUCTION, DATABASE_URL: "mysql://x", EMAIL_DOMAIN: "https://example.com", APP_URL: "ops" });
+    const c = await configChecks({
+      ...PRODUCTION,
+      DATABASE_URL: "mysql://x",
+      EMAIL_DOMAIN: "https://example.com",
+      APP_URL: "ops",
+    });
     expect(c["config.other"]).toMatchObject({ status: "fail" });
     for (const key of ["DATABASE_URL", "EMAIL_DOMAIN", "APP_URL"]) expect(c["config.other"].detail).toContain(key);
   });
@@ -129,7 +155,13 @@ describe("configuration checks", () => {
   it("never show a secret value", async () => {
     const c = await configChecks({ ...PRODUCTION, STRIPE_SECRET_KEY: "sk_test_supersecretvalue" });
     const text = JSON.stringify(c);
-    for (const key of ["sk_test_supersecretvalue", PRODUCTION.AUTH_SECRET!, PRODUCTION.ADMIN_PASSWORD!, "db-password-123", PRODUCTION.APP_WEBHOOK_SECRET!])
+    for (const key of [
+      "sk_test_supersecretvalue",
+      PRODUCTION.AUTH_SECRET!,
+      PRODUCTION.ADMIN_PASSWORD!,
+      "db-password-123",
+      PRODUCTION.APP_WEBHOOK_SECRET!,
+    ])
       expect(text).not.toContain(key);
   });
 });
@@ -137,7 +169,13 @@ describe("configuration checks", () => {
 describe("job engine check", () => {
   it("passes the inline driver and Inngest with both keys", async () => {
     expect((await configChecks(PRODUCTION))["jobs.engine"].detail).toMatch(/^Inline/);
-    const inngest = await configChecks({ ...PRODUCTION, JOBS_DRIVER: "inngest", INNGEST_EVENT_KEY: "evt-key", INNGEST_SIGNING_KEY: "signkey-prod-abc", APP_URL: "https://ops.example.com" });
+    const inngest = await configChecks({
+      ...PRODUCTION,
+      JOBS_DRIVER: "inngest",
+      INNGEST_EVENT_KEY: "evt-key",
+      INNGEST_SIGNING_KEY: "signkey-prod-abc",
+      APP_URL: "https://ops.example.com",
+    });
     expect(inngest["jobs.engine"]).toMatchObject({ status: "pass" });
     expect(inngest["jobs.engine"].detail).toContain("https://ops.example.com/api/inngest");
   });
@@ -160,7 +198,11 @@ describe("job engine check", () => {
 
 describe("inspectEnv", () => {
   it("reads what it can and lists every problem without throwing", () => {
-    const { env, problems } = inspectEnv({ NODE_ENV: "production", STRIPE_SECRET_KEY: "pk_live_x", EMAIL_DOMAIN: "Example.COM" });
+    const { env, problems } = inspectEnv({
+      NODE_ENV: "production",
+      STRIPE_SECRET_KEY: "pk_live_x",
+      EMAIL_DOMAIN: "Example.COM",
+    });
     expect(env.STRIPE_SECRET_KEY).toBe("");
     expect(env.EMAIL_DOMAIN).toBe("example.com");
     expect(env.DKIM_SELECTOR).toBe("zendesk1");

@@ -10,9 +10,15 @@ const leadingVariable = (problem: string) => /^([A-Z][A-Z0-9_]+)/.exec(problem)?
 const TOPICS: { id: string; owns: (problem: string) => boolean }[] = [
   { id: "config.required", owns: (p) => REQUIRED.test(p) },
   { id: "config.auth-secret", owns: (p) => leadingVariable(p) === "AUTH_SECRET" },
-  { id: "config.admin", owns: (p) => ["ADMIN_EMAIL", "ADMIN_PASSWORD", "ADMIN_API_TOKEN"].includes(leadingVariable(p)) },
+  {
+    id: "config.admin",
+    owns: (p) => ["ADMIN_EMAIL", "ADMIN_PASSWORD", "ADMIN_API_TOKEN"].includes(leadingVariable(p)),
+  },
   { id: "config.stripe-key", owns: (p) => leadingVariable(p) === "STRIPE_SECRET_KEY" },
-  { id: "config.webhook-secrets", owns: (p) => ["STRIPE_WEBHOOK_SECRET", "APP_WEBHOOK_SECRET"].includes(leadingVariable(p)) },
+  {
+    id: "config.webhook-secrets",
+    owns: (p) => ["STRIPE_WEBHOOK_SECRET", "APP_WEBHOOK_SECRET"].includes(leadingVariable(p)),
+  },
   { id: "jobs.engine", owns: (p) => /^(JOBS_DRIVER|INNGEST_)/.test(leadingVariable(p)) },
   { id: "config.other", owns: () => true },
 ];
@@ -29,7 +35,8 @@ export function problemsFor(ctx: ReadinessContext, topic: string): { now: string
 function fromProblems(ctx: ReadinessContext, topic: string, fix: string, ok: () => Outcome): Outcome {
   const { now, production } = problemsFor(ctx, topic);
   if (now.length) return fail(now.map(sentence).join(" "), fix);
-  if (production.length) return warn(`Fine for now; a production start would refuse it: ${production.map(sentence).join(" ")}`, fix);
+  if (production.length)
+    return warn(`Fine for now; a production start would refuse it: ${production.map(sentence).join(" ")}`, fix);
   return ok();
 }
 
@@ -39,8 +46,14 @@ const set = (ctx: ReadinessContext, key: string) => Boolean(ctx.source[key]?.tri
 function unsetOutcome(ctx: ReadinessContext, keys: string[]): Outcome | undefined {
   const unset = keys.filter((k) => !set(ctx, k));
   if (!unset.length) return undefined;
-  if (ctx.strict) return warn(`Not checked: ${unset.join(", ")} ${unset.length > 1 ? "are" : "is"} not set (see Required variables).`, "Set the missing variables first.");
-  return pass(`Unset, so the demo value${unset.length > 1 ? "s stand" : " stands"} in for ${unset.join(", ")} (see Required variables).`);
+  if (ctx.strict)
+    return warn(
+      `Not checked: ${unset.join(", ")} ${unset.length > 1 ? "are" : "is"} not set (see Required variables).`,
+      "Set the missing variables first.",
+    );
+  return pass(
+    `Unset, so the demo value${unset.length > 1 ? "s stand" : " stands"} in for ${unset.join(", ")} (see Required variables).`,
+  );
 }
 const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
 const LOOPBACK = /^(127\.|localhost$|\[::1\]$|::1$|0\.0\.0\.0$)/;
@@ -56,7 +69,10 @@ export const configurationChecks: CheckDefinition[] = [
       const fix = "Set the missing variables in the server's environment (README → Production describes each).";
       if (now.length) return fail(`Missing in production: ${names(now)}.`, fix);
       if (production.length)
-        return warn(`Not set, so demo values stand in: ${names(production)}. A production start needs each of them.`, fix);
+        return warn(
+          `Not set, so demo values stand in: ${names(production)}. A production start needs each of them.`,
+          fix,
+        );
       return pass("Every variable production needs is set.");
     },
   },
@@ -65,30 +81,40 @@ export const configurationChecks: CheckDefinition[] = [
     group: "configuration",
     title: "Stripe key matches NODE_ENV",
     run: (ctx) =>
-      fromProblems(ctx, "config.stripe-key", "Use a live key (sk_live_ or rk_live_) with NODE_ENV=production and a test key (sk_test_) everywhere else.", () => {
-        const unset = unsetOutcome(ctx, ["STRIPE_SECRET_KEY"]);
-        if (ctx.strict && unset) return unset;
-        const live = /^(sk|rk)_live_/.test(ctx.env.STRIPE_SECRET_KEY);
-        const mode = `${live ? "Live" : "Test"}-mode key with NODE_ENV=${ctx.env.NODE_ENV}${ctx.env.DEMO_MODE ? " and DEMO_MODE=1" : ""}.`;
-        return pass(unset ? `${mode} ${unset.detail}` : mode);
-      }),
+      fromProblems(
+        ctx,
+        "config.stripe-key",
+        "Use a live key (sk_live_ or rk_live_) with NODE_ENV=production and a test key (sk_test_) everywhere else.",
+        () => {
+          const unset = unsetOutcome(ctx, ["STRIPE_SECRET_KEY"]);
+          if (ctx.strict && unset) return unset;
+          const live = /^(sk|rk)_live_/.test(ctx.env.STRIPE_SECRET_KEY);
+          const mode = `${live ? "Live" : "Test"}-mode key with NODE_ENV=${ctx.env.NODE_ENV}${ctx.env.DEMO_MODE ? " and DEMO_MODE=1" : ""}.`;
+          return pass(unset ? `${mode} ${unset.detail}` : mode);
+        },
+      ),
   },
   {
     id: "config.webhook-secrets",
     group: "configuration",
     title: "Webhook secrets",
     run: (ctx) => {
-      const fix = "Copy the signing secret (whsec_…) of your Stripe webhook endpoint into STRIPE_WEBHOOK_SECRET, and set APP_WEBHOOK_SECRET to a random value of 32+ characters (openssl rand -hex 32).";
+      const fix =
+        "Copy the signing secret (whsec_…) of your Stripe webhook endpoint into STRIPE_WEBHOOK_SECRET, and set APP_WEBHOOK_SECRET to a random value of 32+ characters (openssl rand -hex 32).";
       return fromProblems(ctx, "config.webhook-secrets", fix, () => {
         const issues: string[] = [];
-        if (ctx.source.STRIPE_WEBHOOK_SECRET === DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET) issues.push("STRIPE_WEBHOOK_SECRET is the demo value.");
-        if (ctx.source.APP_WEBHOOK_SECRET === DEMO_DEFAULTS.APP_WEBHOOK_SECRET) issues.push("APP_WEBHOOK_SECRET is the demo value.");
+        if (ctx.source.STRIPE_WEBHOOK_SECRET === DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET)
+          issues.push("STRIPE_WEBHOOK_SECRET is the demo value.");
+        if (ctx.source.APP_WEBHOOK_SECRET === DEMO_DEFAULTS.APP_WEBHOOK_SECRET)
+          issues.push("APP_WEBHOOK_SECRET is the demo value.");
         else if (set(ctx, "APP_WEBHOOK_SECRET") && ctx.env.APP_WEBHOOK_SECRET.length < 32)
           issues.push(`APP_WEBHOOK_SECRET has ${ctx.env.APP_WEBHOOK_SECRET.length} characters; use 32 or more.`);
         if (issues.length) return failInProduction(ctx, issues.join(" "), fix);
         return (
           unsetOutcome(ctx, ["STRIPE_WEBHOOK_SECRET", "APP_WEBHOOK_SECRET"]) ??
-          pass(`STRIPE_WEBHOOK_SECRET is a whsec_ signing secret; APP_WEBHOOK_SECRET has ${ctx.env.APP_WEBHOOK_SECRET.length} characters.`)
+          pass(
+            `STRIPE_WEBHOOK_SECRET is a whsec_ signing secret; APP_WEBHOOK_SECRET has ${ctx.env.APP_WEBHOOK_SECRET.length} characters.`,
+          )
         );
       });
     },
@@ -98,7 +124,8 @@ export const configurationChecks: CheckDefinition[] = [
     group: "configuration",
     title: "AUTH_SECRET strength",
     run: (ctx) => {
-      const fix = "Generate a new secret with openssl rand -base64 32 and set it as AUTH_SECRET (every console session signs in again).";
+      const fix =
+        "Generate a new secret with openssl rand -base64 32 and set it as AUTH_SECRET (every console session signs in again).";
       return fromProblems(ctx, "config.auth-secret", fix, () => {
         const secret = ctx.env.AUTH_SECRET;
         const distinct = new Set(secret).size;
@@ -143,7 +170,10 @@ export const configurationChecks: CheckDefinition[] = [
         (k) => !named.includes(k) && ctx.source[k] === DEMO_DEFAULTS[k],
       );
       if (demo.length)
-        return fail(`These hold the demo values: ${demo.join(", ")}.`, "Replace each with the value from your own account.");
+        return fail(
+          `These hold the demo values: ${demo.join(", ")}.`,
+          "Replace each with the value from your own account.",
+        );
       return pass("NODE_ENV=production, DEMO_MODE off, no demo values.");
     },
   },
@@ -155,7 +185,12 @@ export const configurationChecks: CheckDefinition[] = [
       const bases = [
         ["Stripe", "STRIPE_API_BASE", ctx.env.STRIPE_API_BASE, "api.stripe.com"],
         ["HubSpot", "HUBSPOT_BASE_URL", ctx.env.HUBSPOT_BASE_URL, "api.hubapi.com"],
-        ["Zendesk", "ZENDESK_BASE_URL", ctx.env.ZENDESK_BASE_URL, `${ctx.env.ZENDESK_SUBDOMAIN || "<subdomain>"}.zendesk.com`],
+        [
+          "Zendesk",
+          "ZENDESK_BASE_URL",
+          ctx.env.ZENDESK_BASE_URL,
+          `${ctx.env.ZENDESK_SUBDOMAIN || "<subdomain>"}.zendesk.com`,
+        ],
       ] as const;
       const local = bases.filter(([, , base]) => base && LOOPBACK.test(new URL(base).hostname));
       if (local.length) {
@@ -167,7 +202,9 @@ export const configurationChecks: CheckDefinition[] = [
           `Leave ${vars} unset and set your real credentials before launch.`,
         );
       }
-      return pass(bases.map(([name, , base, real]) => `${name}: ${base ? `custom endpoint ${base}` : real}`).join("; ") + ".");
+      return pass(
+        bases.map(([name, , base, real]) => `${name}: ${base ? `custom endpoint ${base}` : real}`).join("; ") + ".",
+      );
     },
   },
   {

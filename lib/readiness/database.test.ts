@@ -23,24 +23,42 @@ afterAll(async () => {
   await handle?.close();
 });
 
-const access = (h: DbHandle): (() => Promise<DbAccess>) => async () => ({ db: h.db, driver: h.driver, location: "test database" });
+const access =
+  (h: DbHandle): (() => Promise<DbAccess>) =>
+  async () => ({ db: h.db, driver: h.driver, location: "test database" });
 
 async function byId(opts: Parameters<typeof runReadinessChecks>[0]): Promise<Record<string, ReadinessCheck>> {
-  const checks = await runReadinessChecks({ groups: ["database", "webhooks"], now: () => NOW, timeoutMs: 20_000, ...opts });
+  const checks = await runReadinessChecks({
+    groups: ["database", "webhooks"],
+    now: () => NOW,
+    timeoutMs: 20_000,
+    ...opts,
+  });
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
 
 let n = 0;
 async function addEvent(source: "stripe" | "app", status: "received" | "processing" | "succeeded", receivedAt: Date) {
   n += 1;
-  await handle.db.insert(events).values({ source, externalId: `evt_readiness_${n}`, type: "test.event", status, correlationId: `cor_${n}`, receivedAt });
+  await handle.db
+    .insert(events)
+    .values({
+      source,
+      externalId: `evt_readiness_${n}`,
+      type: "test.event",
+      status,
+      correlationId: `cor_${n}`,
+      receivedAt,
+    });
 }
 
 describe("database checks", () => {
   it("pass on a reachable, migrated database", async () => {
     const c = await byId({ env: DEV, db: access(handle) });
     expect(c["database.connection"]).toMatchObject({ status: "pass" });
-    expect(c["database.connection"].detail).toMatch(/^(Embedded PGlite|PostgreSQL) at test database answered in \d+ ms\.$/);
+    expect(c["database.connection"].detail).toMatch(
+      /^(Embedded PGlite|PostgreSQL) at test database answered in \d+ ms\.$/,
+    );
     expect(c["database.migrations"]).toMatchObject({ status: "pass" });
     expect(c["database.migrations"].detail).toMatch(/^All \d+ migrations applied\.$/);
   });
@@ -67,13 +85,19 @@ describe("database checks", () => {
 
   it("fail when the database cannot be opened, and mark the checks that need it as not checked", async () => {
     const c = await byId({ env: DEV, db: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:1")) });
-    expect(c["database.connection"]).toMatchObject({ status: "fail", detail: "Could not open the database: connect ECONNREFUSED 127.0.0.1:1." });
+    expect(c["database.connection"]).toMatchObject({
+      status: "fail",
+      detail: "Could not open the database: connect ECONNREFUSED 127.0.0.1:1.",
+    });
     for (const id of ["database.engine", "database.migrations", "webhooks.stripe", "webhooks.app", "webhooks.backlog"])
       expect(c[id].detail, id).toMatch(/^Not checked: the database could not be opened/);
   });
 
   it("report a DatabaseUnavailable outcome as given", async () => {
-    const outcome = fail("Could not open the embedded database (is the demo server running? stop it or set DATABASE_URL).", "Stop it.");
+    const outcome = fail(
+      "Could not open the embedded database (is the demo server running? stop it or set DATABASE_URL).",
+      "Stop it.",
+    );
     const c = await byId({ env: DEV, db: () => Promise.reject(new DatabaseUnavailable(outcome)) });
     expect(c["database.connection"]).toMatchObject(outcome);
   });
@@ -99,16 +123,24 @@ describe("webhook freshness checks", () => {
     await addEvent("app", "succeeded", new Date(NOW.getTime() - 2 * 3600_000));
     await addEvent("app", "received", new Date(NOW.getTime() - 40_000));
     const c = await byId({ env: DEV, db: access(handle) });
-    expect(c["webhooks.stripe"]).toMatchObject({ status: "pass", detail: "The last Stripe event arrived 3 minutes ago (2031-03-01T11:57:00Z)." });
+    expect(c["webhooks.stripe"]).toMatchObject({
+      status: "pass",
+      detail: "The last Stripe event arrived 3 minutes ago (2031-03-01T11:57:00Z).",
+    });
     expect(c["webhooks.app"].detail).toContain("40 seconds ago");
-    expect(c["webhooks.backlog"]).toMatchObject({ status: "pass", detail: "1 event waiting; the oldest arrived 40 seconds ago (2031-03-01T11:59:20Z)." });
+    expect(c["webhooks.backlog"]).toMatchObject({
+      status: "pass",
+      detail: "1 event waiting; the oldest arrived 40 seconds ago (2031-03-01T11:59:20Z).",
+    });
   });
 
   it("warn when the oldest unprocessed event is older than 5 minutes", async () => {
     await addEvent("stripe", "processing", new Date(NOW.getTime() - 12 * 60_000));
     const c = await byId({ env: DEV, db: access(handle) });
     expect(c["webhooks.backlog"].status).toBe("warn");
-    expect(c["webhooks.backlog"].detail).toBe("2 events waiting; the oldest arrived 12 minutes ago (2031-03-01T11:48:00Z). That is more than 5 minutes.");
+    expect(c["webhooks.backlog"].detail).toBe(
+      "2 events waiting; the oldest arrived 12 minutes ago (2031-03-01T11:48:00Z). That is more than 5 minutes.",
+    );
     expect(c["webhooks.backlog"].fix).toContain("sweeper");
   });
 });

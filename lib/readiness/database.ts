@@ -1,12 +1,26 @@
 // Database checks: it answers, it is PostgreSQL in production, and every migration is applied.
 import { sql } from "drizzle-orm";
 import { migrationStatus } from "@/db";
-import { DatabaseUnavailable, fail, failInProduction, pass, warn, type CheckDefinition, type DbAccess, type Outcome, type ReadinessContext } from "./types";
+import {
+  DatabaseUnavailable,
+  fail,
+  failInProduction,
+  pass,
+  warn,
+  type CheckDefinition,
+  type DbAccess,
+  type Outcome,
+  type ReadinessContext,
+} from "./types";
 
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 300);
 
 /** The database, or the outcome to show instead: its own for the connection check, "not checked" for the others. */
-export async function withDatabase(ctx: ReadinessContext, use: (access: DbAccess) => Promise<Outcome>, own = false): Promise<Outcome> {
+export async function withDatabase(
+  ctx: ReadinessContext,
+  use: (access: DbAccess) => Promise<Outcome>,
+  own = false,
+): Promise<Outcome> {
   let access: DbAccess;
   try {
     access = await ctx.db();
@@ -15,12 +29,16 @@ export async function withDatabase(ctx: ReadinessContext, use: (access: DbAccess
       if (err instanceof DatabaseUnavailable) return err.outcome;
       return fail(`Could not open the database: ${firstLine(err)}.`, DATABASE_FIX);
     }
-    return warn("Not checked: the database could not be opened (see Database reachable).", "Fix the database connection first.");
+    return warn(
+      "Not checked: the database could not be opened (see Database reachable).",
+      "Fix the database connection first.",
+    );
   }
   return use(access);
 }
 
-const DATABASE_FIX = "Check DATABASE_URL (host, port, user, password, database name) and that this server may connect to it.";
+const DATABASE_FIX =
+  "Check DATABASE_URL (host, port, user, password, database name) and that this server may connect to it.";
 
 export const databaseChecks: CheckDefinition[] = [
   {
@@ -39,7 +57,9 @@ export const databaseChecks: CheckDefinition[] = [
             return fail(`${location} did not answer: ${firstLine(err)}.`, DATABASE_FIX);
           }
           const ms = Math.round(performance.now() - started);
-          return pass(`${driver === "postgres" ? "PostgreSQL" : "Embedded PGlite"} at ${location} answered in ${ms} ms.`);
+          return pass(
+            `${driver === "postgres" ? "PostgreSQL" : "Embedded PGlite"} at ${location} answered in ${ms} ms.`,
+          );
         },
         true,
       ),

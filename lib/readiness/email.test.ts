@@ -30,7 +30,12 @@ afterAll(async () => {
 });
 
 async function emailChecks(env: Record<string, string>): Promise<Record<string, ReadinessCheck>> {
-  const checks = await runReadinessChecks({ env: { NODE_ENV: "development", ...env }, groups: ["email"], resolver: dns.resolver, timeoutMs: 10_000 });
+  const checks = await runReadinessChecks({
+    env: { NODE_ENV: "development", ...env },
+    groups: ["email"],
+    resolver: dns.resolver,
+    timeoutMs: 10_000,
+  });
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
 
@@ -39,20 +44,34 @@ describe("email domain checks", () => {
     const c = await emailChecks({ EMAIL_DOMAIN: "good.test" });
     expect(Object.keys(c)).toEqual(["email.spf", "email.dkim", "email.dmarc"]);
     expect(c["email.spf"]).toMatchObject({ status: "pass", detail: "v=spf1 include:mail.zendesk.com ~all" });
-    expect(c["email.dkim"]).toMatchObject({ status: "pass", detail: "zendesk1._domainkey.good.test publishes a DKIM key (v=DKIM1, k=rsa)." });
+    expect(c["email.dkim"]).toMatchObject({
+      status: "pass",
+      detail: "zendesk1._domainkey.good.test publishes a DKIM key (v=DKIM1, k=rsa).",
+    });
     expect(c["email.dmarc"]).toMatchObject({ status: "pass", detail: "DMARC policy is p=reject." });
-    expect(dns.queries).toEqual(expect.arrayContaining(["TXT good.test", "TXT zendesk1._domainkey.good.test", "TXT _dmarc.good.test"]));
+    expect(dns.queries).toEqual(
+      expect.arrayContaining(["TXT good.test", "TXT zendesk1._domainkey.good.test", "TXT _dmarc.good.test"]),
+    );
   });
 
   it("look DKIM up at DKIM_SELECTOR", async () => {
     const c = await emailChecks({ EMAIL_DOMAIN: "good.test", DKIM_SELECTOR: "google" });
-    expect(c["email.dkim"]).toMatchObject({ status: "pass", detail: "google._domainkey.good.test publishes a DKIM key (v=DKIM1, k=rsa)." });
+    expect(c["email.dkim"]).toMatchObject({
+      status: "pass",
+      detail: "google._domainkey.good.test publishes a DKIM key (v=DKIM1, k=rsa).",
+    });
   });
 
   it("fail all three when the domain publishes none of them", async () => {
     const c = await emailChecks({ EMAIL_DOMAIN: "bare.test" });
-    expect(c["email.spf"]).toMatchObject({ status: "fail", detail: "bare.test has no SPF record (a TXT record starting v=spf1)." });
-    expect(c["email.dkim"]).toMatchObject({ status: "fail", detail: "No DKIM record at zendesk1._domainkey.bare.test." });
+    expect(c["email.spf"]).toMatchObject({
+      status: "fail",
+      detail: "bare.test has no SPF record (a TXT record starting v=spf1).",
+    });
+    expect(c["email.dkim"]).toMatchObject({
+      status: "fail",
+      detail: "No DKIM record at zendesk1._domainkey.bare.test.",
+    });
     expect(c["email.dkim"].fix).toContain("DKIM_SELECTOR");
     expect(c["email.dmarc"]).toMatchObject({ status: "fail", detail: "No DMARC record at _dmarc.bare.test." });
     expect(c["email.dmarc"].fix).toContain("v=DMARC1; p=quarantine");
@@ -85,7 +104,10 @@ describe("email domain checks", () => {
 
   it("fail when the domain's DNS does not answer properly", async () => {
     const c = await emailChecks({ EMAIL_DOMAIN: "broken.test" });
-    expect(c["email.spf"]).toMatchObject({ status: "fail", detail: "The DNS lookup of broken.test failed (ESERVFAIL)." });
+    expect(c["email.spf"]).toMatchObject({
+      status: "fail",
+      detail: "The DNS lookup of broken.test failed (ESERVFAIL).",
+    });
   });
 
   it("only say what was not checked when EMAIL_DOMAIN is unset", async () => {

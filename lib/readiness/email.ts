@@ -35,16 +35,29 @@ async function checkSpf(ctx: ReadinessContext, domain: string): Promise<Outcome>
   if (!Array.isArray(records)) return lookupFailed(domain, records.error);
   const spf = records.filter((r) => /^v=spf1(\s|$)/i.test(r.trim()));
   const example = `v=spf1 include:mail.zendesk.com include:<your mail provider> ~all`;
-  if (!spf.length) return fail(`${domain} has no SPF record (a TXT record starting v=spf1).`, `Publish one TXT record on ${domain} listing every service that sends its mail, e.g. ${example}.`);
+  if (!spf.length)
+    return fail(
+      `${domain} has no SPF record (a TXT record starting v=spf1).`,
+      `Publish one TXT record on ${domain} listing every service that sends its mail, e.g. ${example}.`,
+    );
   if (spf.length > 1)
-    return fail(`${domain} has ${spf.length} SPF records; receivers treat that as an error and SPF fails for all mail.`, "Merge them into a single v=spf1 record.");
+    return fail(
+      `${domain} has ${spf.length} SPF records; receivers treat that as an error and SPF fails for all mail.`,
+      "Merge them into a single v=spf1 record.",
+    );
   const record = spf[0].trim();
   const all = /\s([-~?+]?)all\s*$/i.exec(record);
   if (all?.[1] === "+" || (all && all[1] === ""))
-    return fail(`The SPF record ends in ${all[0].trim()}: anyone may send mail as ${domain}.`, "End the record with ~all (or -all).");
+    return fail(
+      `The SPF record ends in ${all[0].trim()}: anyone may send mail as ${domain}.`,
+      "End the record with ~all (or -all).",
+    );
   if (!all && /\sredirect=/i.test(record)) return pass(record);
   if (!all || all[1] === "?")
-    return warn(`The SPF record (${record}) does not end with ~all or -all, so it does not tell receivers to distrust other senders.`, "End the record with ~all (or -all once all your senders are listed).");
+    return warn(
+      `The SPF record (${record}) does not end with ~all or -all, so it does not tell receivers to distrust other senders.`,
+      "End the record with ~all (or -all once all your senders are listed).",
+    );
   return pass(record);
 }
 
@@ -61,7 +74,10 @@ async function checkDkim(ctx: ReadinessContext, domain: string): Promise<Outcome
   const key = keys[0];
   if (!key.p) return fail(`The DKIM record at ${name} has an empty key (p=): the key was revoked.`, fix);
   if (key.v?.toUpperCase() !== "DKIM1")
-    return warn(`The DKIM record at ${name} has a key but no v=DKIM1 tag.`, "Publish the record exactly as your mail provider gives it, starting with v=DKIM1.");
+    return warn(
+      `The DKIM record at ${name} has a key but no v=DKIM1 tag.`,
+      "Publish the record exactly as your mail provider gives it, starting with v=DKIM1.",
+    );
   return pass(`${name} publishes a DKIM key (v=DKIM1, k=${key.k ?? "rsa"}).`);
 }
 
@@ -72,12 +88,19 @@ async function checkDmarc(ctx: ReadinessContext, domain: string): Promise<Outcom
   const dmarc = records.filter((r) => /^v=DMARC1\s*(;|$)/i.test(r.trim()));
   const fix = `Publish a TXT record at ${name}: v=DMARC1; p=quarantine; rua=mailto:dmarc@${domain}.`;
   if (!dmarc.length) return fail(`No DMARC record at ${name}.`, fix);
-  if (dmarc.length > 1) return fail(`${dmarc.length} DMARC records at ${name}: receivers ignore them all.`, "Keep exactly one v=DMARC1 record.");
+  if (dmarc.length > 1)
+    return fail(
+      `${dmarc.length} DMARC records at ${name}: receivers ignore them all.`,
+      "Keep exactly one v=DMARC1 record.",
+    );
   const policy = tags(dmarc[0]).p?.toLowerCase();
   if (!policy || !["none", "quarantine", "reject"].includes(policy))
     return fail(`The DMARC record at ${name} has no valid policy (p=none, quarantine or reject).`, fix);
   if (policy === "none")
-    return warn(`DMARC policy is p=none: mail that fails SPF and DKIM is still delivered as ${domain}.`, "Move to p=quarantine (then p=reject) once the reports show your own mail passes.");
+    return warn(
+      `DMARC policy is p=none: mail that fails SPF and DKIM is still delivered as ${domain}.`,
+      "Move to p=quarantine (then p=reject) once the reports show your own mail passes.",
+    );
   return pass(`DMARC policy is p=${policy}.`);
 }
 
@@ -96,5 +119,10 @@ export const emailChecks: CheckDefinition[] = [
   },
   { id: "email.spf", group: "email", title: "SPF record", run: (ctx) => withDomain(ctx, (d) => checkSpf(ctx, d)) },
   { id: "email.dkim", group: "email", title: "DKIM record", run: (ctx) => withDomain(ctx, (d) => checkDkim(ctx, d)) },
-  { id: "email.dmarc", group: "email", title: "DMARC policy", run: (ctx) => withDomain(ctx, (d) => checkDmarc(ctx, d)) },
+  {
+    id: "email.dmarc",
+    group: "email",
+    title: "DMARC policy",
+    run: (ctx) => withDomain(ctx, (d) => checkDmarc(ctx, d)),
+  },
 ];

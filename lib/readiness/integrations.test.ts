@@ -23,7 +23,10 @@ const demoEnv = () => ({
   ZENDESK_BASE_URL: sandbox.zendesk.url,
 });
 
-async function byId(env: Record<string, string | undefined>, timeoutMs = 15_000): Promise<Record<string, ReadinessCheck>> {
+async function byId(
+  env: Record<string, string | undefined>,
+  timeoutMs = 15_000,
+): Promise<Record<string, ReadinessCheck>> {
   const checks = await runReadinessChecks({ env, groups: ["integrations"], timeoutMs });
   return Object.fromEntries(checks.map((c) => [c.id, c]));
 }
@@ -33,7 +36,9 @@ describe("integration checks", () => {
     const c = await byId(demoEnv());
     expect(Object.keys(c)).toEqual(["integrations.stripe", "integrations.hubspot", "integrations.zendesk"]);
     for (const check of Object.values(c)) expect(check.status, check.detail).toBe("pass");
-    expect(c["integrations.stripe"].detail).toMatch(new RegExp(`^Authenticated at ${sandbox.stripe.url} \\(a local sandbox\\) in \\d+ ms\\.$`));
+    expect(c["integrations.stripe"].detail).toMatch(
+      new RegExp(`^Authenticated at ${sandbox.stripe.url} \\(a local sandbox\\) in \\d+ ms\\.$`),
+    );
     // The Stripe check reads customers: the access the pipeline needs.
     expect((await requests(sandbox.stripe, { path: "/v1/customers" })).length).toBeGreaterThan(0);
   });
@@ -57,7 +62,10 @@ describe("integration checks", () => {
   });
 
   it("explain a Stripe key the server refuses, without showing the key", async () => {
-    const { "integrations.stripe": stripe } = await byId({ ...demoEnv(), STRIPE_SECRET_KEY: "sk_test_wrong_key_123456" });
+    const { "integrations.stripe": stripe } = await byId({
+      ...demoEnv(),
+      STRIPE_SECRET_KEY: "sk_test_wrong_key_123456",
+    });
     expect(stripe.status).toBe("fail");
     expect(stripe.detail).toMatch(/^The Stripe key was refused \(401\)\. Stripe said: "Invalid API Key provided/);
     expect(stripe.detail).not.toContain("sk_test_wrong_key_123456");
@@ -84,13 +92,22 @@ describe("integration checks", () => {
     const c = await byId(demoEnv());
     expect(c["integrations.zendesk"]).toMatchObject({ status: "warn" });
     expect(c["integrations.zendesk"].detail).toContain("rate-limiting");
-    expect(c["integrations.hubspot"]).toMatchObject({ status: "fail", detail: expect.stringMatching(/^HubSpot answered 503/) });
+    expect(c["integrations.hubspot"]).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^HubSpot answered 503/),
+    });
   });
 
   it("fail a service that cannot be reached, saying why", async () => {
     const port = await closedPort();
-    const { "integrations.hubspot": hubspot } = await byId({ ...demoEnv(), HUBSPOT_BASE_URL: `http://127.0.0.1:${port}` });
-    expect(hubspot).toMatchObject({ status: "fail", detail: `Could not reach HubSpot at http://127.0.0.1:${port}: connection refused (ECONNREFUSED).` });
+    const { "integrations.hubspot": hubspot } = await byId({
+      ...demoEnv(),
+      HUBSPOT_BASE_URL: `http://127.0.0.1:${port}`,
+    });
+    expect(hubspot).toMatchObject({
+      status: "fail",
+      detail: `Could not reach HubSpot at http://127.0.0.1:${port}: connection refused (ECONNREFUSED).`,
+    });
     expect(hubspot.fix).toContain("sandbox");
   });
 
@@ -106,6 +123,9 @@ describe("integration checks", () => {
   it("fail missing credentials in production without calling out", async () => {
     const c = await byId({ NODE_ENV: "production", ZENDESK_SUBDOMAIN: "acme" });
     expect(c["integrations.stripe"]).toMatchObject({ status: "fail", detail: "STRIPE_SECRET_KEY is not set." });
-    expect(c["integrations.zendesk"]).toMatchObject({ status: "fail", detail: "ZENDESK_EMAIL, ZENDESK_API_TOKEN are not set." });
+    expect(c["integrations.zendesk"]).toMatchObject({
+      status: "fail",
+      detail: "ZENDESK_EMAIL, ZENDESK_API_TOKEN are not set.",
+    });
   });
 });

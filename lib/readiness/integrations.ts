@@ -99,7 +99,10 @@ function whyUnreachable(where: string, timeoutMs: number): Promise<string | unde
 async function explain(ctx: ReadinessContext, service: Service, where: string, err: unknown): Promise<Outcome> {
   const e = err instanceof IntegrationError ? err : undefined;
   const status = e?.status;
-  const said = (e?.message ?? (err instanceof Error ? err.message : String(err))).split("\n")[0].slice(0, 200).replace(/\.+$/, "");
+  const said = (e?.message ?? (err instanceof Error ? err.message : String(err)))
+    .split("\n")[0]
+    .slice(0, 200)
+    .replace(/\.+$/, "");
   if (status === 401 || status === 403) {
     const [what, todo] = splitExplanation(service.refused[status]);
     return fail(`${what} ${service.name} said: "${said}"`, todo);
@@ -109,10 +112,21 @@ async function explain(ctx: ReadinessContext, service: Service, where: string, e
       `${where} answered 404 (${said}): it does not look like the ${service.name} API.`,
       `Leave ${service.baseVar} unset for the real service, or set it to the origin (no path) of a compatible server.`,
     );
-  if (status === 429) return warn(`${service.name} is rate-limiting these credentials (429), so they were not checked.`, "Run the checks again in a minute.");
+  if (status === 429)
+    return warn(
+      `${service.name} is rate-limiting these credentials (429), so they were not checked.`,
+      "Run the checks again in a minute.",
+    );
   if (status !== undefined && status >= 500)
-    return fail(`${service.name} answered ${status} (${said}).`, `Check ${service.name}'s status page, then run the checks again.`);
-  if (status !== undefined) return fail(`${service.name} answered ${status}: ${said}`, `Check the ${service.name} credentials and ${service.baseVar}.`);
+    return fail(
+      `${service.name} answered ${status} (${said}).`,
+      `Check ${service.name}'s status page, then run the checks again.`,
+    );
+  if (status !== undefined)
+    return fail(
+      `${service.name} answered ${status}: ${said}`,
+      `Check the ${service.name} credentials and ${service.baseVar}.`,
+    );
   const local = /127\.0\.0\.1|localhost/.test(where);
   const why = (await whyUnreachable(where, Math.min(1_500, ctx.timeoutMs / 3))) ?? said.replace(/^network: /, "");
   return fail(
@@ -139,7 +153,10 @@ export const integrationChecks: CheckDefinition[] = SERVICES.map((service) => ({
   run: async (ctx) => {
     const missing = service.credentials.filter((k) => !CREDENTIAL_VALUE[k](ctx));
     if (missing.length)
-      return fail(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set.`, `Set ${missing.join(", ")} (README → Production).`);
+      return fail(
+        `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set.`,
+        `Set ${missing.join(", ")} (README → Production).`,
+      );
     const base = service.base(ctx);
     const where = base ?? service.real(ctx);
     const started = performance.now();

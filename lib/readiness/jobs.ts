@@ -2,7 +2,8 @@
 import { problemsFor } from "./configuration";
 import { fail, failInProduction, pass, warn, type CheckDefinition } from "./types";
 
-const KEYS_FIX = "Set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY from the Inngest dashboard (Manage → Event keys, Signing key), or set JOBS_DRIVER=inline.";
+const KEYS_FIX =
+  "Set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY from the Inngest dashboard (Manage → Event keys, Signing key), or set JOBS_DRIVER=inline.";
 
 export const jobChecks: CheckDefinition[] = [
   {
@@ -15,7 +16,9 @@ export const jobChecks: CheckDefinition[] = [
       if (production.length) return warn(`A production start would refuse this: ${production.join(" ")}`, KEYS_FIX);
       const env = ctx.env;
       if (env.JOBS_DRIVER === "inline")
-        return pass("Inline: steps run in this server after each webhook, and a sweeper re-drives unfinished events. Fine for a single server.");
+        return pass(
+          "Inline: steps run in this server after each webhook, and a sweeper re-drives unfinished events. Fine for a single server.",
+        );
       if (env.INNGEST_DEV && !(env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY))
         return failInProduction(
           ctx,

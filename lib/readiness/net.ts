@@ -32,7 +32,8 @@ export function targetOf(appUrl: string, network: NetworkTarget): Target {
 
 export type TlsProbe = { cert: tls.PeerCertificate; authorized: boolean; error?: string; protocol: string | null };
 
-const timeoutError = (what: string, ms: number) => Object.assign(new Error(`${what} within ${ms} ms`), { code: "ETIMEDOUT" });
+const timeoutError = (what: string, ms: number) =>
+  Object.assign(new Error(`${what} within ${ms} ms`), { code: "ETIMEDOUT" });
 
 /** Handshakes without trusting blindly: `authorized` and `error` say what a browser or Stripe would think. */
 export function probeTls(t: Target, timeoutMs: number): Promise<TlsProbe> {
@@ -48,7 +49,12 @@ export function probeTls(t: Target, timeoutMs: number): Promise<TlsProbe> {
     });
     socket.once("secureConnect", () => {
       const error = socket.authorizationError ? String(socket.authorizationError) : undefined;
-      resolve({ cert: socket.getPeerCertificate(), authorized: socket.authorized, error, protocol: socket.getProtocol() });
+      resolve({
+        cert: socket.getPeerCertificate(),
+        authorized: socket.authorized,
+        error,
+        protocol: socket.getProtocol(),
+      });
       socket.end();
     });
     socket.once("timeout", () => {
@@ -64,7 +70,14 @@ export type HttpAnswer = { status: number; location?: string; body: string };
 /** One request, no redirects followed, certificate not enforced (the TLS check judges it). */
 export function request(
   t: Target,
-  opts: { protocol: "http:" | "https:"; method: string; path: string; body?: string; headers?: Record<string, string>; timeoutMs: number },
+  opts: {
+    protocol: "http:" | "https:";
+    method: string;
+    path: string;
+    body?: string;
+    headers?: Record<string, string>;
+    timeoutMs: number;
+  },
 ): Promise<HttpAnswer> {
   const secure = opts.protocol === "https:";
   const port = secure ? t.httpsPort : t.httpPort;
@@ -77,8 +90,20 @@ export function request(
   };
   if (opts.body !== undefined) headers["content-length"] = String(Buffer.byteLength(opts.body));
   return new Promise((resolve, reject) => {
-    const options: https.RequestOptions = { host: t.connectHost, port, method: opts.method, path: opts.path, headers, timeout: opts.timeoutMs };
-    if (secure) Object.assign(options, { servername: net.isIP(t.hostname) ? undefined : t.hostname, ca: t.ca, rejectUnauthorized: false });
+    const options: https.RequestOptions = {
+      host: t.connectHost,
+      port,
+      method: opts.method,
+      path: opts.path,
+      headers,
+      timeout: opts.timeoutMs,
+    };
+    if (secure)
+      Object.assign(options, {
+        servername: net.isIP(t.hostname) ? undefined : t.hostname,
+        ca: t.ca,
+        rejectUnauthorized: false,
+      });
     const req = (secure ? https : http).request(options, (res) => {
       let body = "";
       res.setEncoding("utf8");
@@ -111,11 +136,25 @@ export function networkReason(err: unknown): string {
   return word ? `${word} (${e.code})` : (e?.message ?? String(err)).split("\n")[0];
 }
 
-const PRIVATE_V4 = [/^10\./, /^127\./, /^169\.254\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./, /^0\./];
+const PRIVATE_V4 = [
+  /^10\./,
+  /^127\./,
+  /^169\.254\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+  /^0\./,
+];
 
 /** Addresses the internet cannot reach (loopback, private, link-local, CGNAT, ULA). */
 export function isPrivateAddress(address: string): boolean {
   if (net.isIPv4(address)) return PRIVATE_V4.some((r) => r.test(address));
   const a = address.toLowerCase();
-  return a === "::1" || a === "::" || /^f[cd]/.test(a) || /^fe[89ab]/.test(a) || (a.startsWith("::ffff:") && isPrivateAddress(a.slice(7)));
+  return (
+    a === "::1" ||
+    a === "::" ||
+    /^f[cd]/.test(a) ||
+    /^fe[89ab]/.test(a) ||
+    (a.startsWith("::ffff:") && isPrivateAddress(a.slice(7)))
+  );
 }

@@ -11,7 +11,8 @@ import { DatabaseUnavailable, fail, warn, type DbAccess } from "./types";
 export type OpenedDatabase = { access: () => Promise<DbAccess>; close: () => Promise<void> };
 
 const OPEN_TIMEOUT_MS = 30_000;
-const IN_USE_FIX = "Stop the running console or demo and run the doctor again, or set DATABASE_URL to a PostgreSQL database.";
+const IN_USE_FIX =
+  "Stop the running console or demo and run the doctor again, or set DATABASE_URL to a PostgreSQL database.";
 
 /** Process ids (other than this one) with a file under `dir` open; [] where /proc is not available. */
 export function processesUsing(dir: string): number[] {
@@ -43,7 +44,10 @@ export function processesUsing(dir: string): number[] {
 /** Never throws: a database that cannot be used becomes a DatabaseUnavailable the checks report. */
 export async function openDatabaseForChecks(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<OpenedDatabase> {
   const location = databaseLocation(env);
-  const unavailable = (err: DatabaseUnavailable): OpenedDatabase => ({ access: () => Promise.reject(err), close: async () => {} });
+  const unavailable = (err: DatabaseUnavailable): OpenedDatabase => ({
+    access: () => Promise.reject(err),
+    close: async () => {},
+  });
   const opened = (handle: DbHandle): OpenedDatabase => ({
     access: async () => ({ db: handle.db, driver: handle.driver, location }),
     close: () => handle.close(),
@@ -52,7 +56,11 @@ export async function openDatabaseForChecks(env: Pick<Env, "DATABASE_URL" | "DAT
     try {
       return opened(await openDb({ url: env.DATABASE_URL }));
     } catch (err) {
-      return unavailable(new DatabaseUnavailable(fail(`Could not connect to ${location}: ${(err as Error).message.split("\n")[0]}.`, "Check DATABASE_URL.")));
+      return unavailable(
+        new DatabaseUnavailable(
+          fail(`Could not connect to ${location}: ${(err as Error).message.split("\n")[0]}.`, "Check DATABASE_URL."),
+        ),
+      );
     }
   }
   const dir = path.resolve(env.DATA_DIR, "pglite");
@@ -78,13 +86,19 @@ export async function openDatabaseForChecks(env: Pick<Env, "DATABASE_URL" | "DAT
   try {
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s`)),
+        OPEN_TIMEOUT_MS,
+      );
     });
     return opened(await Promise.race([openDb({ dataDir: dir }), slow]).finally(() => clearTimeout(timer)));
   } catch (err) {
     return unavailable(
       new DatabaseUnavailable(
-        fail(`Could not open the embedded database in ${location} (is the demo server running? stop it or set DATABASE_URL): ${(err as Error).message.split("\n")[0]}.`, IN_USE_FIX),
+        fail(
+          `Could not open the embedded database in ${location} (is the demo server running? stop it or set DATABASE_URL): ${(err as Error).message.split("\n")[0]}.`,
+          IN_USE_FIX,
+        ),
       ),
     );
   }

@@ -10,28 +10,56 @@ describe("runReadinessChecks", () => {
     const checks: CheckDefinition[] = [
       { id: "a.slow", group: "configuration", title: "Slow", run: async () => (await delay(60), pass("slow")) },
       { id: "a.fast", group: "configuration", title: "Fast", run: () => pass("fast") },
-      { id: "a.middle", group: "database", title: "Middle", run: async () => (await delay(20), warn("middle", "Do it.")) },
+      {
+        id: "a.middle",
+        group: "database",
+        title: "Middle",
+        run: async () => (await delay(20), warn("middle", "Do it.")),
+      },
     ];
     const results = await runReadinessChecks({ env: {}, checks });
     expect(results.map((r) => r.id)).toEqual(["a.slow", "a.fast", "a.middle"]);
-    expect(results[2]).toMatchObject({ group: "database", title: "Middle", status: "warn", detail: "middle", fix: "Do it." });
+    expect(results[2]).toMatchObject({
+      group: "database",
+      title: "Middle",
+      status: "warn",
+      detail: "middle",
+      fix: "Do it.",
+    });
   });
 
   it("fails a check that does not finish within its budget, without waiting for it", async () => {
     const checks: CheckDefinition[] = [
-      { id: "b.hangs", group: "public-url", title: "Hangs", run: () => new Promise(() => {}), timeoutFix: "Look at the network." },
+      {
+        id: "b.hangs",
+        group: "public-url",
+        title: "Hangs",
+        run: () => new Promise(() => {}),
+        timeoutFix: "Look at the network.",
+      },
       { id: "b.quick", group: "public-url", title: "Quick", run: () => pass("ok") },
     ];
     const started = Date.now();
     const [hangs, quick] = await runReadinessChecks({ env: {}, checks, timeoutMs: 200 });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(hangs).toMatchObject({ status: "fail", detail: "Did not finish within 0.2 s.", fix: "Look at the network." });
+    expect(hangs).toMatchObject({
+      status: "fail",
+      detail: "Did not finish within 0.2 s.",
+      fix: "Look at the network.",
+    });
     expect(quick.status).toBe("pass");
   });
 
   it("turns a check that throws into a failure, and leaves out checks that do not apply", async () => {
     const checks: CheckDefinition[] = [
-      { id: "c.throws", group: "email", title: "Throws", run: () => { throw new Error("boom\nstack"); } },
+      {
+        id: "c.throws",
+        group: "email",
+        title: "Throws",
+        run: () => {
+          throw new Error("boom\nstack");
+        },
+      },
       { id: "c.skipped", group: "email", title: "Skipped", run: () => null },
     ];
     const results = await runReadinessChecks({ env: {}, checks });
@@ -51,7 +79,11 @@ describe("runReadinessChecks", () => {
         id: "d.leaks",
         group: "integrations",
         title: "Leaks",
-        run: (ctx) => warn(`key ${ctx.env.STRIPE_SECRET_KEY}, url ${ctx.env.DATABASE_URL}`, `password hunter2hunter2, token ${ctx.env.HUBSPOT_ACCESS_TOKEN}`),
+        run: (ctx) =>
+          warn(
+            `key ${ctx.env.STRIPE_SECRET_KEY}, url ${ctx.env.DATABASE_URL}`,
+            `password hunter2hunter2, token ${ctx.env.HUBSPOT_ACCESS_TOKEN}`,
+          ),
       },
     ];
     const [result] = await runReadinessChecks({ env, checks });
@@ -62,12 +94,19 @@ describe("runReadinessChecks", () => {
   it("declares unique ids, each in its group", () => {
     const ids = READINESS_CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const c of READINESS_CHECKS) expect(c.id.startsWith(c.group === "configuration" ? "config." : `${c.group}.`), c.id).toBe(true);
+    for (const c of READINESS_CHECKS)
+      expect(c.id.startsWith(c.group === "configuration" ? "config." : `${c.group}.`), c.id).toBe(true);
   });
 
   it("summarizes by status", () => {
     const base = { id: "x", group: "jobs" as const, title: "x", durationMs: 1 };
-    expect(summarize([{ ...base, ...pass("a") }, { ...base, ...warn("b", "c") }, { ...base, status: "fail", detail: "d", fix: "e" }])).toEqual({
+    expect(
+      summarize([
+        { ...base, ...pass("a") },
+        { ...base, ...warn("b", "c") },
+        { ...base, status: "fail", detail: "d", fix: "e" },
+      ]),
+    ).toEqual({
       pass: 1,
       warn: 1,
       fail: 1,

@@ -12,7 +12,17 @@ import { integrationChecks } from "./integrations";
 import { jobChecks } from "./jobs";
 import { publicUrlChecks } from "./public-url";
 import { webhookChecks } from "./webhooks";
-import { fail, type CheckDefinition, type CheckGroup, type DbAccess, type DnsResolver, type NetworkTarget, type Outcome, type ReadinessCheck, type ReadinessContext } from "./types";
+import {
+  fail,
+  type CheckDefinition,
+  type CheckGroup,
+  type DbAccess,
+  type DnsResolver,
+  type NetworkTarget,
+  type Outcome,
+  type ReadinessCheck,
+  type ReadinessContext,
+} from "./types";
 
 export const READINESS_CHECKS: CheckDefinition[] = [
   ...configurationChecks,
@@ -64,7 +74,9 @@ export function createReadinessContext(opts: ReadinessOptions = {}): ReadinessCo
   const source = opts.env ?? processEnvSource();
   const { env, problems } = inspectEnv(source);
   const strict = env.NODE_ENV === "production" && !env.DEMO_MODE;
-  const productionProblems = strict ? problems : inspectEnv({ ...source, NODE_ENV: "production", DEMO_MODE: undefined }).problems;
+  const productionProblems = strict
+    ? problems
+    : inspectEnv({ ...source, NODE_ENV: "production", DEMO_MODE: undefined }).problems;
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const serviceTimeout = Math.max(500, Math.floor((timeoutMs - 500) / 2));
   return {
@@ -90,7 +102,12 @@ export function createReadinessContext(opts: ReadinessOptions = {}): ReadinessCo
           createServices({
             stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE },
             hubspot: { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL },
-            zendesk: { subdomain: env.ZENDESK_SUBDOMAIN, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, baseUrl: env.ZENDESK_BASE_URL },
+            zendesk: {
+              subdomain: env.ZENDESK_SUBDOMAIN,
+              email: env.ZENDESK_EMAIL,
+              token: env.ZENDESK_API_TOKEN,
+              baseUrl: env.ZENDESK_BASE_URL,
+            },
             timeoutMs: serviceTimeout,
           })),
     ),
@@ -103,7 +120,13 @@ async function runOne(def: CheckDefinition, ctx: ReadinessContext): Promise<Read
   const seconds = Math.round(ctx.timeoutMs / 100) / 10;
   const timedOut = new Promise<Outcome>((resolve) => {
     timer = setTimeout(
-      () => resolve(fail(`Did not finish within ${seconds} s.`, def.timeoutFix ?? "Check that the service is reachable from this server, then run the checks again.")),
+      () =>
+        resolve(
+          fail(
+            `Did not finish within ${seconds} s.`,
+            def.timeoutFix ?? "Check that the service is reachable from this server, then run the checks again.",
+          ),
+        ),
       ctx.timeoutMs,
     );
   });
@@ -112,17 +135,36 @@ async function runOne(def: CheckDefinition, ctx: ReadinessContext): Promise<Read
     outcome = await Promise.race([Promise.resolve().then(() => def.run(ctx)), timedOut]);
   } catch (err) {
     const message = (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 300);
-    outcome = fail(`The check could not run: ${message}`, "Run the checks again; if this stays, the message above says what broke.");
+    outcome = fail(
+      `The check could not run: ${message}`,
+      "Run the checks again; if this stays, the message above says what broke.",
+    );
   } finally {
     clearTimeout(timer);
   }
   if (!outcome) return null;
-  return { id: def.id, group: def.group, title: def.title, ...outcome, durationMs: Math.round(performance.now() - started) };
+  return {
+    id: def.id,
+    group: def.group,
+    title: def.title,
+    ...outcome,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 const SECRET_KEYS = [
-  "AUTH_SECRET", "ADMIN_PASSWORD", "ADMIN_API_TOKEN", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "HUBSPOT_ACCESS_TOKEN",
-  "ZENDESK_API_TOKEN", "APP_WEBHOOK_SECRET", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "DATABASE_URL", "ALERT_WEBHOOK_URL",
+  "AUTH_SECRET",
+  "ADMIN_PASSWORD",
+  "ADMIN_API_TOKEN",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "HUBSPOT_ACCESS_TOKEN",
+  "ZENDESK_API_TOKEN",
+  "APP_WEBHOOK_SECRET",
+  "INNGEST_EVENT_KEY",
+  "INNGEST_SIGNING_KEY",
+  "DATABASE_URL",
+  "ALERT_WEBHOOK_URL",
 ] as const;
 
 /** Every secret value in play (and a database password on its own), longest first, so none reaches a page or a terminal. */

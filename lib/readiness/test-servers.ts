@@ -22,13 +22,20 @@ function ipv6Bytes(address: string): Buffer {
   const h = parts(head);
   const t = parts(tail);
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  return Buffer.from(groups.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 0xff]; }));
+  return Buffer.from(
+    groups.flatMap((g) => {
+      const n = parseInt(g, 16);
+      return [n >> 8, n & 0xff];
+    }),
+  );
 }
 
 function rdata(type: "A" | "AAAA" | "TXT", value: string | string[]): Buffer {
   if (type === "A") return Buffer.from((value as string).split(".").map(Number));
   if (type === "AAAA") return ipv6Bytes(value as string);
-  return Buffer.concat((value as string[]).map((chunk) => Buffer.concat([Buffer.from([Buffer.byteLength(chunk)]), Buffer.from(chunk)])));
+  return Buffer.concat(
+    (value as string[]).map((chunk) => Buffer.concat([Buffer.from([Buffer.byteLength(chunk)]), Buffer.from(chunk)])),
+  );
 }
 
 /** Answers A, AAAA and TXT questions from `records` (names case-insensitive); unknown names get NXDOMAIN. */
@@ -95,22 +102,68 @@ export function makeCertificates(): Certificates {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const read = (name: string) => fs.readFileSync(file(name), "utf8");
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "30", "-subj", "/O=Readiness Test CA/CN=Readiness Test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "30",
+    "-subj",
+    "/O=Readiness Test CA/CN=Readiness Test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
   let n = 0;
-  const san = (hosts: string[]) => `subjectAltName=${hosts.map((h) => (net.isIP(h) ? `IP:${h}` : `DNS:${h}`)).join(",")}`;
+  const san = (hosts: string[]) =>
+    `subjectAltName=${hosts.map((h) => (net.isIP(h) ? `IP:${h}` : `DNS:${h}`)).join(",")}`;
   return {
     ca: { key: read("ca.key"), cert: read("ca.crt") },
     signed(hosts, days) {
       const id = `leaf${++n}`;
       openssl("req", "-new", ...ec, "-keyout", `${id}.key`, "-out", `${id}.csr`, "-subj", `/CN=${hosts[0]}`);
       fs.writeFileSync(file(`${id}.ext`), `${san(hosts)}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-      openssl("x509", "-req", "-in", `${id}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${id}.crt`, "-days", String(days), "-extfile", `${id}.ext`);
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        `${id}.csr`,
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        `${id}.crt`,
+        "-days",
+        String(days),
+        "-extfile",
+        `${id}.ext`,
+      );
       return { key: read(`${id}.key`), cert: read(`${id}.crt`) };
     },
     selfSigned(hosts, days) {
       const id = `self${++n}`;
-      openssl("req", "-x509", ...ec, "-keyout", `${id}.key`, "-out", `${id}.crt`, "-days", String(days), "-subj", `/CN=${hosts[0]}`, "-addext", san(hosts));
+      openssl(
+        "req",
+        "-x509",
+        ...ec,
+        "-keyout",
+        `${id}.key`,
+        "-out",
+        `${id}.crt`,
+        "-days",
+        String(days),
+        "-subj",
+        `/CN=${hosts[0]}`,
+        "-addext",
+        san(hosts),
+      );
       return { key: read(`${id}.key`), cert: read(`${id}.crt`) };
     },
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -124,18 +177,29 @@ function listen(server: http.Server, handler: Handler): Promise<LocalServer> {
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => void Promise.resolve(handler(req, body, res)).catch((err) => res.writeHead(500).end(String(err))));
+    req.on(
+      "end",
+      () => void Promise.resolve(handler(req, body, res)).catch((err) => res.writeHead(500).end(String(err))),
+    );
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as net.AddressInfo;
-      resolve({ port, close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }) });
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
     });
   });
 }
 
 export const startHttpServer = (handler: Handler) => listen(http.createServer(), handler);
-export const startHttpsServer = (pair: KeyPair, handler: Handler) => listen(https.createServer({ key: pair.key, cert: pair.cert }), handler);
+export const startHttpsServer = (pair: KeyPair, handler: Handler) =>
+  listen(https.createServer({ key: pair.key, cert: pair.cert }), handler);
 
 /** A loopback port with nothing listening on it. */
 export function closedPort(): Promise<number> {

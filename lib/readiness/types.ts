@@ -5,7 +5,15 @@ import type { Services } from "@/lib/integrations";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
-export const CHECK_GROUPS = ["configuration", "database", "integrations", "jobs", "webhooks", "public-url", "email"] as const;
+export const CHECK_GROUPS = [
+  "configuration",
+  "database",
+  "integrations",
+  "jobs",
+  "webhooks",
+  "public-url",
+  "email",
+] as const;
 export type CheckGroup = (typeof CHECK_GROUPS)[number];
 
 export const GROUP_TITLES: Record<CheckGroup, string> = {

@@ -6,8 +6,10 @@ import { pass, warn, type CheckDefinition, type ReadinessContext } from "./types
 
 const BACKLOG_MINUTES = 5;
 
-const publicBase = (ctx: ReadinessContext) => (ctx.env.APP_URL ? new URL(ctx.env.APP_URL).origin : "https://<your-host>");
-const ago = (ctx: ReadinessContext, at: Date) => `${formatDistanceStrict(at, ctx.now())} ago (${at.toISOString().replace(/\.\d+Z$/, "Z")})`;
+const publicBase = (ctx: ReadinessContext) =>
+  ctx.env.APP_URL ? new URL(ctx.env.APP_URL).origin : "https://<your-host>";
+const ago = (ctx: ReadinessContext, at: Date) =>
+  `${formatDistanceStrict(at, ctx.now())} ago (${at.toISOString().replace(/\.\d+Z$/, "Z")})`;
 
 function freshness(source: "stripe" | "app"): CheckDefinition {
   const name = source === "stripe" ? "Stripe" : "app";

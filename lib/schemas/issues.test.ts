@@ -14,10 +14,13 @@ describe("formatIssues", () => {
   it("names the whole value by its root, and prefixes a nested value's paths", () => {
     expect(formatIssues(shape.safeParse(null).error!, { root: "body" })).toMatch(/^body: /);
     expect(formatIssues(shape.safeParse(null).error!)).toMatch(/^input: /);
-    expect(formatIssues(z.object({ email: z.email("bad email") }).safeParse({ email: "x" }).error!, { at: ["data"] })).toBe("data.email: bad email");
+    expect(
+      formatIssues(z.object({ email: z.email("bad email") }).safeParse({ email: "x" }).error!, { at: ["data"] }),
+    ).toBe("data.email: bad email");
   });
   it("gives one message per listed field, and the first message alone", () => {
-    const error = shape.extend({ role: z.enum(["a", "b"], "pick one") }).safeParse({ id: "", data: {}, role: "c" }).error!;
+    const error = shape.extend({ role: z.enum(["a", "b"], "pick one") }).safeParse({ id: "", data: {}, role: "c" })
+      .error!;
     expect(fieldErrorsOf(error, ["id", "role"])).toEqual({ id: "too short", role: "pick one" });
     expect(firstIssueMessage(error, "fallback")).toBe("too short");
   });

@@ -16,7 +16,9 @@ export type TableStateConfig<S extends string = string> = {
 export type FilterSchemas = Record<string, z.ZodType>;
 export type ParsedFilters<F extends FilterSchemas> = { [K in keyof F]?: z.output<F[K]> };
 export type TableParamsConfig<S extends string, F extends FilterSchemas> = TableStateConfig<S> & { filters: F };
-export type ParsedTableParams<S extends string, F extends FilterSchemas> = TableState<S> & { filters: ParsedFilters<F> };
+export type ParsedTableParams<S extends string, F extends FilterSchemas> = TableState<S> & {
+  filters: ParsedFilters<F>;
+};
 
 export const PAGE_PARAM = "page";
 export const PER_PAGE_PARAM = "perPage";
@@ -27,7 +29,10 @@ export const PER_PAGE_OPTIONS = [10, 25, 50, 100] as const;
 
 /** A query parameter the API cannot accept; the message names the parameter. */
 export class TableParamsError extends Error {
-  constructor(public readonly param: string, detail: string) {
+  constructor(
+    public readonly param: string,
+    detail: string,
+  ) {
     super(`Invalid query parameter "${param}": ${detail}`);
     this.name = "TableParamsError";
   }
@@ -117,8 +122,17 @@ export const filterParam = {
   anyOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z
       .string()
-      .transform((v) => [...new Set(v.split(",").map((s) => s.trim()).filter(Boolean))])
-      .pipe(z.array(z.enum(values, { error: `expected one or more of ${values.join(", ")} (comma-separated)` })).min(1)),
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(
+        z.array(z.enum(values, { error: `expected one or more of ${values.join(", ")} (comma-separated)` })).min(1),
+      ),
   /** An ISO 8601 time, or a date meaning the start (`from`) or the end (`to`) of that UTC day. */
   date: (edge: "start" | "end") =>
     z
@@ -127,7 +141,9 @@ export const filterParam = {
       .refine((v) => (ISO_DATE.test(v) || ISO_DATETIME.test(v)) && !Number.isNaN(Date.parse(v)), {
         error: "expected an ISO 8601 date (2025-01-31) or time with zone (2025-01-31T09:30:00Z)",
       })
-      .transform((v) => (ISO_DATE.test(v) ? new Date(`${v}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`) : new Date(v))),
+      .transform((v) =>
+        ISO_DATE.test(v) ? new Date(`${v}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`) : new Date(v),
+      ),
 };
 
 /**

@@ -8,7 +8,9 @@ export function connect(url: string): Sql {
   return postgres(url, { max: 4, onnotice: () => {}, connect_timeout: 10 });
 }
 
-export type StatusCounts = Record<"received" | "processing" | "succeeded" | "failed" | "ignored", number> & { total: number };
+export type StatusCounts = Record<"received" | "processing" | "succeeded" | "failed" | "ignored", number> & {
+  total: number;
+};
 
 /** Event rows whose external id starts with `prefix`, by status. */
 export async function statusCounts(sql: Sql, prefix: string): Promise<StatusCounts> {
@@ -27,9 +29,12 @@ export async function settle(sql: Sql, prefix: string, timeoutMs: number, expect
   const started = Date.now();
   for (;;) {
     const c = await statusCounts(sql, prefix);
-    if (c.received + c.processing === 0 && (expectedTotal === undefined || c.total >= expectedTotal)) return Date.now() - started;
+    if (c.received + c.processing === 0 && (expectedTotal === undefined || c.total >= expectedTotal))
+      return Date.now() - started;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`events ${prefix}* did not settle within ${Math.round(timeoutMs / 1000)} s: ${JSON.stringify(c)}`);
+      throw new Error(
+        `events ${prefix}* did not settle within ${Math.round(timeoutMs / 1000)} s: ${JSON.stringify(c)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -53,6 +58,7 @@ export async function tableCounts(sql: Sql): Promise<Record<string, number>> {
 
 export function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const key of Object.keys(after)) if (after[key] !== before[key]) out[key] = (after[key] ?? 0) - (before[key] ?? 0);
+  for (const key of Object.keys(after))
+    if (after[key] !== before[key]) out[key] = (after[key] ?? 0) - (before[key] ?? 0);
   return out;
 }

@@ -44,7 +44,12 @@ export function seconds(ms: number): string {
 }
 
 export function printTable(results: ScenarioResult[], heading: string): void {
-  const rows = results.map((r) => [r.name, r.ok ? "pass" : "FAIL", r.durationMs === undefined ? "" : seconds(r.durationMs), r.summary]);
+  const rows = results.map((r) => [
+    r.name,
+    r.ok ? "pass" : "FAIL",
+    r.durationMs === undefined ? "" : seconds(r.durationMs),
+    r.summary,
+  ]);
   const head = ["scenario", "result", "time", "counts"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ");
@@ -53,7 +58,12 @@ export function printTable(results: ScenarioResult[], heading: string): void {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once; stops taking new items once `stop()` is true. */
-export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>, stop: () => boolean = () => false): Promise<(R | undefined)[]> {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+  stop: () => boolean = () => false,
+): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -19,8 +19,15 @@ export async function hubspotView(sandbox: Sandbox, appUserIdPrefix: string): Pr
   const ids = new Set(mine.map((c) => c.properties.app_user_id));
   const emails = new Set(mine.map((c) => c.properties.email?.toLowerCase()));
   const byAppUserId = new Map(mine.map((c) => [c.properties.app_user_id!, c.properties]));
-  const writesByEmail = Object.fromEntries(Object.entries(state.writesByEmail).filter(([email]) => email.startsWith(appUserIdPrefix.toLowerCase())));
-  return { contacts: mine.length, duplicateContacts: mine.length - Math.min(ids.size, emails.size), writesByEmail, byAppUserId };
+  const writesByEmail = Object.fromEntries(
+    Object.entries(state.writesByEmail).filter(([email]) => email.startsWith(appUserIdPrefix.toLowerCase())),
+  );
+  return {
+    contacts: mine.length,
+    duplicateContacts: mine.length - Math.min(ids.size, emails.size),
+    writesByEmail,
+    byAppUserId,
+  };
 }
 
 export type ZendeskView = {
@@ -33,14 +40,19 @@ export type ZendeskView = {
   createRequestsByKey: Record<string, number>;
 };
 
-export async function zendeskView(sandbox: Sandbox, references: Set<string>, emailPrefix: string): Promise<ZendeskView> {
+export async function zendeskView(
+  sandbox: Sandbox,
+  references: Set<string>,
+  emailPrefix: string,
+): Promise<ZendeskView> {
   const state = await control.state<ZendeskState>(sandbox.zendesk);
   const tickets = state.tickets.filter((t) => t.external_id && references.has(t.external_id));
   const requesters = state.users.filter((u) => (u.email ?? "").startsWith(emailPrefix.toLowerCase()));
   const createRequestsByKey: Record<string, number> = {};
   for (const r of sandbox.zendesk.log.list()) {
     const key = r.headers["idempotency-key"];
-    if (r.method === "POST" && r.path === "/api/v2/tickets.json" && key && references.has(key)) createRequestsByKey[key] = (createRequestsByKey[key] ?? 0) + 1;
+    if (r.method === "POST" && r.path === "/api/v2/tickets.json" && key && references.has(key))
+      createRequestsByKey[key] = (createRequestsByKey[key] ?? 0) + 1;
   }
   return {
     tickets: tickets.length,
@@ -55,13 +67,18 @@ export async function zendeskView(sandbox: Sandbox, references: Set<string>, ema
 export function requestCounts(sandbox: Sandbox, sinceMs: number) {
   const count = (server: Sandbox["hubspot"] | Sandbox["zendesk"] | Sandbox["stripe"]) => {
     const list = server.log.list().filter((r) => Date.parse(r.at) >= sinceMs);
-    return { total: list.length, faulted: list.filter((r) => r.fault).length, writes: list.filter((r) => r.method !== "GET").length };
+    return {
+      total: list.length,
+      faulted: list.filter((r) => r.fault).length,
+      writes: list.filter((r) => r.method !== "GET").length,
+    };
   };
   return { hubspot: count(sandbox.hubspot), zendesk: count(sandbox.zendesk), stripe: count(sandbox.stripe) };
 }
 
 /** The last request sequence number of each sandbox: a later value means someone called it. */
 export function lastSeqs(sandbox: Sandbox): Record<string, number> {
-  const last = (server: Sandbox["hubspot"] | Sandbox["zendesk"] | Sandbox["stripe"]) => server.log.list().at(-1)?.seq ?? 0;
+  const last = (server: Sandbox["hubspot"] | Sandbox["zendesk"] | Sandbox["stripe"]) =>
+    server.log.list().at(-1)?.seq ?? 0;
   return { stripe: last(sandbox.stripe), hubspot: last(sandbox.hubspot), zendesk: last(sandbox.zendesk) };
 }

@@ -8,7 +8,9 @@ import { createUser, findUserByEmail } from "@/db/queries/users";
 export async function ensureUser(pgUrl: string, email: string, password: string, role: Role): Promise<string> {
   const handle = await openDb({ url: pgUrl });
   try {
-    const user = (await createUser(handle.db, { email, password, role, name: `Reliability ${role}` })) ?? (await findUserByEmail(handle.db, email));
+    const user =
+      (await createUser(handle.db, { email, password, role, name: `Reliability ${role}` })) ??
+      (await findUserByEmail(handle.db, email));
     if (!user) throw new Error(`could not create ${email}`);
     return user.id;
   } finally {
@@ -28,11 +30,19 @@ export async function signIn(baseUrl: string, email: string, password: string, f
   const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-forwarded-for": forwardedFor, origin: baseUrl },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: jar.join("; "),
+      "x-forwarded-for": forwardedFor,
+      origin: baseUrl,
+    },
     body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${baseUrl}/` }),
   });
   const session = cookiesOf(res).find((c) => /^(__Secure-)?authjs\.session-token=./.test(c));
-  if (!session) throw new Error(`sign-in of ${email} answered ${res.status} ${res.headers.get("location") ?? ""} without a session cookie`);
+  if (!session)
+    throw new Error(
+      `sign-in of ${email} answered ${res.status} ${res.headers.get("location") ?? ""} without a session cookie`,
+    );
   return session;
 }
 

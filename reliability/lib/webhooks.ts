@@ -5,16 +5,29 @@ export const now = () => Math.floor(Date.now() / 1000);
 
 /** `t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`: the scheme of both Stripe-Signature and App-Signature. */
 export function sign(body: string | Uint8Array, secret: string, t = now()): string {
-  const v1 = createHmac("sha256", secret).update(Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)])).digest("hex");
+  const v1 = createHmac("sha256", secret)
+    .update(Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)]))
+    .digest("hex");
   return `t=${t},v1=${v1}`;
 }
 
-export type Reply = { status: number; text: string; json: Record<string, unknown> | undefined; headers: Headers | undefined; error?: string };
+export type Reply = {
+  status: number;
+  text: string;
+  json: Record<string, unknown> | undefined;
+  headers: Headers | undefined;
+  error?: string;
+};
 
 /** A POST that never throws: a refused or cut connection answers status 0 with the error. */
 export async function send(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Reply> {
   try {
-    const res = await fetch(url, { method: "POST", redirect: "manual", signal: AbortSignal.timeout(init.timeoutMs ?? 30_000), ...init });
+    const res = await fetch(url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+      ...init,
+    });
     const text = await res.text();
     let json: Record<string, unknown> | undefined;
     try {
@@ -25,7 +38,13 @@ export async function send(url: string, init: RequestInit & { timeoutMs?: number
     return { status: res.status, text, json, headers: res.headers };
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, text: "", json: undefined, headers: undefined, error: cause ?? (err as Error).name ?? String(err) };
+    return {
+      status: 0,
+      text: "",
+      json: undefined,
+      headers: undefined,
+      error: cause ?? (err as Error).name ?? String(err),
+    };
   }
 }
 
@@ -60,16 +79,41 @@ export function supportRequest(id: string, requestId: string, userId: string, em
     email,
     subject: "Restore purchase does nothing",
     message: "I tapped Restore and nothing happened.",
-    context: { platform: "ios", osVersion: "18.1", appVersion: "2.4.1", device: "iPhone 15", screen: "Paywall", locale: "en-GB" },
+    context: {
+      platform: "ios",
+      osVersion: "18.1",
+      appVersion: "2.4.1",
+      device: "iPhone 15",
+      screen: "Paywall",
+      locale: "en-GB",
+    },
   });
 }
 
 export function stripeEvent(id: string, type: string, object: Record<string, unknown>, created = now()): Delivery {
-  return { route: "stripe", id, body: JSON.stringify({ id, object: "event", api_version: "2024-06-20", created, livemode: false, type, data: { object } }) };
+  return {
+    route: "stripe",
+    id,
+    body: JSON.stringify({
+      id,
+      object: "event",
+      api_version: "2024-06-20",
+      created,
+      livemode: false,
+      type,
+      data: { object },
+    }),
+  };
 }
 
 /** checkout.session.completed for a subscription seeded in the Stripe sandbox (see seedSubscription). */
-export function checkoutCompleted(id: string, appUserId: string, email: string, customer: string, subscription: string): Delivery {
+export function checkoutCompleted(
+  id: string,
+  appUserId: string,
+  email: string,
+  customer: string,
+  subscription: string,
+): Delivery {
   return stripeEvent(id, "checkout.session.completed", {
     id: `cs_${id.slice(4)}`,
     object: "checkout.session",

@@ -4,7 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "components", "lib", "db", "inngest"];
-const SOURCE_FILES = ["server.ts", "next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json", "postcss.config.mjs"];
+const SOURCE_FILES = [
+  "server.ts",
+  "next.config.ts",
+  "proxy.ts",
+  "instrumentation.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -47,7 +54,8 @@ export function startNext(port: number, env: NodeJS.ProcessEnv, quiet = false): 
 export async function waitForHttp(url: string, timeoutMs = 60_000, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}) before answering ${url}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`the server exited (code ${child.exitCode}) before answering ${url}`);
     try {
       const res = await fetch(url);
       if (res.status < 500) return;

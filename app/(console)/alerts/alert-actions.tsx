@@ -19,7 +19,9 @@ export function AlertActions({ alertId, title, status }: Props) {
     startTransition(async () => {
       const result = verb === "acknowledge" ? await acknowledgeAlertAction(alertId) : await resolveAlertAction(alertId);
       if (!result.ok) {
-        toast.error(result.status === 403 ? "You cannot change alerts" : `Could not ${verb} the alert`, { description: result.error });
+        toast.error(result.status === 403 ? "You cannot change alerts" : `Could not ${verb} the alert`, {
+          description: result.error,
+        });
       } else if (!result.changed) {
         toast.info(verb === "acknowledge" ? "Already acknowledged" : "Already resolved", { description: title });
       } else {
@@ -31,11 +33,25 @@ export function AlertActions({ alertId, title, status }: Props) {
   return (
     <span className="flex flex-col items-stretch gap-1.5">
       {status === "open" ? (
-        <Button size="sm" variant="secondary" disabled={pending} onClick={() => run("acknowledge")} aria-label={`Acknowledge: ${title}`} title="Someone is on it">
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={pending}
+          onClick={() => run("acknowledge")}
+          aria-label={`Acknowledge: ${title}`}
+          title="Someone is on it"
+        >
           Acknowledge
         </Button>
       ) : null}
-      <Button size="sm" variant="secondary" disabled={pending} onClick={() => run("resolve")} aria-label={`Resolve: ${title}`} title="The problem is fixed">
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={pending}
+        onClick={() => run("resolve")}
+        aria-label={`Resolve: ${title}`}
+        title="The problem is fixed"
+      >
         Resolve
       </Button>
     </span>

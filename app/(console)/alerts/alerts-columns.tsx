@@ -44,7 +44,11 @@ export function getAlertsColumns({ canManage = false }: { canManage?: boolean } 
       cell: ({ row }) => {
         const { status, acknowledgedBy, acknowledgedAt, resolvedAt } = row.original;
         const title =
-          status === "acknowledged" && acknowledgedBy ? `Acknowledged by ${acknowledgedBy}` : status === "resolved" ? "Resolved" : undefined;
+          status === "acknowledged" && acknowledgedBy
+            ? `Acknowledged by ${acknowledgedBy}`
+            : status === "resolved"
+              ? "Resolved"
+              : undefined;
         return (
           <span className="flex flex-col items-start gap-1">
             <StatusBadge status={status} title={title} />
@@ -69,7 +73,9 @@ export function getAlertsColumns({ canManage = false }: { canManage?: boolean } 
         row.original.customerAppUserId ? (
           <span className="flex flex-col">
             <span className="font-mono text-[13px]">{row.original.customerAppUserId}</span>
-            {row.original.customerEmail ? <span className="text-xs text-slate-500">{row.original.customerEmail}</span> : null}
+            {row.original.customerEmail ? (
+              <span className="text-xs text-slate-500">{row.original.customerEmail}</span>
+            ) : null}
           </span>
         ) : (
           <span className="text-slate-400">—</span>
@@ -90,7 +96,9 @@ export function getAlertsColumns({ canManage = false }: { canManage?: boolean } 
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       meta: { label: "Actions", align: "right" },
-      cell: ({ row }) => <AlertActions alertId={row.original.id} title={row.original.title} status={row.original.status} />,
+      cell: ({ row }) => (
+        <AlertActions alertId={row.original.id} title={row.original.title} status={row.original.status} />
+      ),
     }),
   ];
 }

@@ -41,7 +41,13 @@ const FILTERS: DataTableFilter[] = [
   { kind: "search", param: "q", label: "Search", placeholder: "Title or message" },
 ];
 
-type Props = { page: PageResult<AlertListRow>; state: TableState; defaultSort: SortState; emptyState: React.ReactNode; canManage?: boolean };
+type Props = {
+  page: PageResult<AlertListRow>;
+  state: TableState;
+  defaultSort: SortState;
+  emptyState: React.ReactNode;
+  canManage?: boolean;
+};
 
 export function AlertsTable({ page, state, defaultSort, emptyState, canManage = false }: Props) {
   const columns = useMemo(() => getAlertsColumns({ canManage }), [canManage]);

@@ -15,7 +15,12 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const query = await searchParams;
   const actor = await requirePageActor("viewer", pathWithQuery("/alerts", query));
   const params = parseTableParams(query, alertsTableParams);
-  const page = await listAlerts(await getDb(), { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort });
+  const page = await listAlerts(await getDb(), {
+    ...params.filters,
+    page: params.page,
+    perPage: params.perPage,
+    sort: params.sort,
+  });
   return (
     <>
       <PageHeader
@@ -31,7 +36,8 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           <EmptyState title="No alerts — all quiet">
             <p>
               Alerts open here when a payment fails, a dispute arrives, or a sync keeps failing. Set{" "}
-              <code className="rounded bg-slate-100 px-1 font-mono text-xs">ALERT_WEBHOOK_URL</code> to also receive them in Slack.
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">ALERT_WEBHOOK_URL</code> to also receive
+              them in Slack.
             </p>
           </EmptyState>
         }

@@ -61,7 +61,10 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
       cell: ({ row }) => {
         const text = summary(row.original.details);
         return text ? (
-          <span className="line-clamp-2 font-mono text-xs text-slate-600" title={JSON.stringify(row.original.details, null, 2)}>
+          <span
+            className="line-clamp-2 font-mono text-xs text-slate-600"
+            title={JSON.stringify(row.original.details, null, 2)}
+          >
             {text}
           </span>
         ) : (

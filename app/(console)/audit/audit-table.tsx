@@ -7,7 +7,13 @@ import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getAuditColumns } from "./audit-columns";
 
-type Props = { page: PageResult<AuditListRow>; state: TableState; defaultSort: SortState; actions: string[]; emptyState: React.ReactNode };
+type Props = {
+  page: PageResult<AuditListRow>;
+  state: TableState;
+  defaultSort: SortState;
+  actions: string[];
+  emptyState: React.ReactNode;
+};
 
 export function AuditTable({ page, state, defaultSort, actions, emptyState }: Props) {
   const columns = useMemo(() => getAuditColumns(), []);

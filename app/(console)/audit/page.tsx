@@ -21,7 +21,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   ]);
   return (
     <>
-      <PageHeader title="Audit log" description="Who did what from the console or with the admin API token, newest first. Entries are never edited." />
+      <PageHeader
+        title="Audit log"
+        description="Who did what from the console or with the admin API token, newest first. Entries are never edited."
+      />
       <AuditTable
         page={page}
         state={{ page: params.page, perPage: params.perPage, sort: params.sort }}
@@ -29,7 +32,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         actions={actions}
         emptyState={
           <EmptyState title="Nothing recorded yet">
-            Replays, identity links and alert acknowledgements made in the console or through the admin API are recorded here.
+            Replays, identity links and alert acknowledgements made in the console or through the admin API are recorded
+            here.
           </EmptyState>
         }
       />

@@ -22,7 +22,9 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
       cell: ({ row }) => (
         <span className="flex flex-col">
           <span className="font-medium">{row.original.name ?? row.original.email ?? "Unnamed"}</span>
-          {row.original.name && row.original.email ? <span className="text-xs text-slate-500">{row.original.email}</span> : null}
+          {row.original.name && row.original.email ? (
+            <span className="text-xs text-slate-500">{row.original.email}</span>
+          ) : null}
         </span>
       ),
     }),

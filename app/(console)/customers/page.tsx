@@ -14,7 +14,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const query = await searchParams;
   await requirePageActor("viewer", pathWithQuery("/customers", query));
   const params = parseTableParams(query, customersTableParams);
-  const page = await listCustomers(await getDb(), { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort });
+  const page = await listCustomers(await getDb(), {
+    ...params.filters,
+    page: params.page,
+    perPage: params.perPage,
+    sort: params.sort,
+  });
   return (
     <>
       <PageHeader
@@ -28,8 +33,10 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         emptyState={
           <EmptyState title="No customers yet">
             <p>
-              Customers appear when your app sends a <code className="rounded bg-slate-100 px-1 font-mono text-xs">user.signed_up</code> webhook or
-              Stripe reports a new customer. Run <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> to see a seeded
+              Customers appear when your app sends a{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">user.signed_up</code> webhook or Stripe
+              reports a new customer. Run{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> to see a seeded
               scenario.
             </p>
           </EmptyState>

@@ -18,7 +18,9 @@ type Props = {
   onQueued: () => void;
 };
 
-type Confirm = { kind: "selected"; count: number } | { kind: "filter"; count: number | null; limit?: number; error?: string };
+type Confirm =
+  | { kind: "selected"; count: number }
+  | { kind: "filter"; count: number | null; limit?: number; error?: string };
 
 const plural = (n: number) => `${n.toLocaleString("en-US")} failed event${n === 1 ? "" : "s"}`;
 
@@ -35,8 +37,14 @@ export function describeFilter(filter: BulkReplayFilter): string {
 
 function announce(run: ReplayRun) {
   const { total, failed } = run.progress;
-  if (failed === 0) toast.success(`Bulk replay finished: ${total.toLocaleString("en-US")} event${total === 1 ? "" : "s"} replayed, all succeeded`);
-  else toast.error(`Bulk replay finished: ${failed} of ${total} failed again`, { description: "They are still in the failed list with their new error." });
+  if (failed === 0)
+    toast.success(
+      `Bulk replay finished: ${total.toLocaleString("en-US")} event${total === 1 ? "" : "s"} replayed, all succeeded`,
+    );
+  else
+    toast.error(`Bulk replay finished: ${failed} of ${total} failed again`, {
+      description: "They are still in the failed list with their new error.",
+    });
 }
 
 export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props) {
@@ -49,7 +57,13 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
     if (!filter) return;
     setConfirm({ kind: "filter", count: null });
     void countBulkReplayAction(filter).then((r) =>
-      setConfirm((c) => (c?.kind === "filter" ? (r.ok ? { kind: "filter", count: r.count, limit: r.limit } : { kind: "filter", count: null, error: r.error }) : c)),
+      setConfirm((c) =>
+        c?.kind === "filter"
+          ? r.ok
+            ? { kind: "filter", count: r.count, limit: r.limit }
+            : { kind: "filter", count: null, error: r.error }
+          : c,
+      ),
     );
   };
 
@@ -61,10 +75,13 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
       const result = await bulkReplayAction(target);
       setConfirm(null);
       if (!result.ok) {
-        toast.error(result.status === 403 ? "You cannot replay events" : "Bulk replay refused", { description: result.error });
+        toast.error(result.status === 403 ? "You cannot replay events" : "Bulk replay refused", {
+          description: result.error,
+        });
         return;
       }
-      if (result.queued !== confirm.count) toast.info(`${plural(result.queued)} queued (the list changed since the count)`);
+      if (result.queued !== confirm.count)
+        toast.info(`${plural(result.queued)} queued (the list changed since the count)`);
       start(result.eventIds, result.queuedAt);
       onQueued();
     });
@@ -76,7 +93,11 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
   return (
     <div className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-slate-200 bg-white px-3 py-2">
       <span className="text-sm font-medium text-slate-700">Bulk replay</span>
-      <Button size="sm" onClick={() => setConfirm({ kind: "selected", count: selectedIds.length })} disabled={selectedIds.length === 0 || running}>
+      <Button
+        size="sm"
+        onClick={() => setConfirm({ kind: "selected", count: selectedIds.length })}
+        disabled={selectedIds.length === 0 || running}
+      >
         Replay selected ({selectedIds.length})
       </Button>
       {filter ? (
@@ -99,7 +120,11 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
         onConfirm={queue}
         busy={pending}
         confirmDisabled={count === null || count === 0}
-        title={confirm?.kind === "selected" ? "Replay the selected events?" : "Replay every failed event matching these filters?"}
+        title={
+          confirm?.kind === "selected"
+            ? "Replay the selected events?"
+            : "Replay every failed event matching these filters?"
+        }
         confirmLabel={count ? `Replay ${plural(count)}` : "Replay"}
       >
         {confirm?.kind === "filter" && confirm.error ? (
@@ -114,10 +139,16 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
           </p>
         )}
         {confirm?.kind === "filter" && confirm.limit && count === confirm.limit ? (
-          <p>That is the most one replay takes: the oldest {confirm.limit.toLocaleString("en-US")} go first; replay again for the rest.</p>
+          <p>
+            That is the most one replay takes: the oldest {confirm.limit.toLocaleString("en-US")} go first; replay again
+            for the rest.
+          </p>
         ) : null}
         {confirm?.kind === "filter" && filter ? <p>Filters: {describeFilter(filter)}.</p> : null}
-        <p>Each event re-runs only its failed steps, one customer at a time; the steps that already succeeded are not repeated.</p>
+        <p>
+          Each event re-runs only its failed steps, one customer at a time; the steps that already succeeded are not
+          repeated.
+        </p>
       </ConfirmDialog>
     </div>
   );

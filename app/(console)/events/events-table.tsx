@@ -40,7 +40,13 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
   // Only what is on this page and still failed counts: rows that moved on are not replayed again.
   const selectedIds = page.rows.filter((r) => rowSelection[r.id] && canSelect(r)).map((r) => r.id);
   const selection: DataTableSelection<EventListRow> | undefined = replay
-    ? { state: rowSelection, onChange: setRowSelection, canSelect, rowLabel, pageLabel: "Select every failed event on this page" }
+    ? {
+        state: rowSelection,
+        onChange: setRowSelection,
+        canSelect,
+        rowLabel,
+        pageLabel: "Select every failed event on this page",
+      }
     : undefined;
   const filters = useMemo<DataTableFilter[]>(
     () => [
@@ -78,7 +84,14 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
       emptyState={emptyState}
       selection={selection}
       actions={
-        replay ? <BulkReplayBar selectedIds={selectedIds} filter={replay.filter} matching={replay.matching} onQueued={clearSelection} /> : undefined
+        replay ? (
+          <BulkReplayBar
+            selectedIds={selectedIds}
+            filter={replay.filter}
+            matching={replay.matching}
+            onQueued={clearSelection}
+          />
+        ) : undefined
       }
     />
   );

@@ -58,7 +58,8 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
         emptyState={
           <EmptyState title="No events yet">
             <p>
-              Register the webhook URL <code className="rounded bg-slate-100 px-1 font-mono text-xs">{origin}/api/webhooks/stripe</code> in
+              Register the webhook URL{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">{origin}/api/webhooks/stripe</code> in
               Stripe, point your app backend at{" "}
               <code className="rounded bg-slate-100 px-1 font-mono text-xs">{origin}/api/webhooks/app</code>, or run{" "}
               <code className="rounded bg-slate-100 px-1 font-mono text-xs">npm run demo</code> for a seeded scenario.

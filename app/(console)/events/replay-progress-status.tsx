@@ -15,8 +15,15 @@ export function ReplayProgressStatus({ run, onDismiss }: { run: ReplayRun; onDis
           : `Progress unavailable (${run.error}); the replay continues. Refresh to see the list.`;
   return (
     <div className="flex items-center gap-3 text-sm">
-      {run.state === "running" ? <progress className="h-2 w-32 accent-slate-900" max={total} value={done} aria-label="Bulk replay progress" /> : null}
-      <span role="status" aria-live="polite" data-testid="bulk-replay-progress" className={failed > 0 ? "text-red-800" : "text-slate-800"}>
+      {run.state === "running" ? (
+        <progress className="h-2 w-32 accent-slate-900" max={total} value={done} aria-label="Bulk replay progress" />
+      ) : null}
+      <span
+        role="status"
+        aria-live="polite"
+        data-testid="bulk-replay-progress"
+        className={failed > 0 ? "text-red-800" : "text-slate-800"}
+      >
         {label}
       </span>
       {failed > 0 && failedIds[0] && run.state !== "running" ? (
@@ -25,7 +32,12 @@ export function ReplayProgressStatus({ run, onDismiss }: { run: ReplayRun; onDis
         </Link>
       ) : null}
       {run.state !== "running" ? (
-        <button type="button" onClick={onDismiss} className="rounded px-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900" aria-label="Dismiss the replay summary">
+        <button
+          type="button"
+          onClick={onDismiss}
+          className="rounded px-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+          aria-label="Dismiss the replay summary"
+        >
           ✕
         </button>
       ) : null}

@@ -23,7 +23,12 @@ export default async function ReadinessPage() {
         description="Is this deployment ready for real customers? The same checks run in the terminal with npm run doctor."
         actions={<RunAgainButton />}
       />
-      <ReadinessSummaryCard summary={summary} failing={checks.filter((c) => c.status === "fail")} checkedAt={new Date()} seconds={seconds} />
+      <ReadinessSummaryCard
+        summary={summary}
+        failing={checks.filter((c) => c.status === "fail")}
+        checkedAt={new Date()}
+        seconds={seconds}
+      />
       {CHECK_GROUPS.map((group) => {
         const inGroup = checks.filter((c) => c.group === group);
         return inGroup.length ? <ReadinessGroup key={group} group={group} checks={inGroup} /> : null;

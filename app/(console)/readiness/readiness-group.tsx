@@ -5,7 +5,9 @@ import { CheckStatusBadge } from "./check-status-badge";
 function counts(checks: ReadinessCheck[]): string {
   const fail = checks.filter((c) => c.status === "fail").length;
   const warn = checks.filter((c) => c.status === "warn").length;
-  const parts = [fail ? `${fail} to fix` : "", warn ? `${warn} ${warn === 1 ? "warning" : "warnings"}` : ""].filter(Boolean);
+  const parts = [fail ? `${fail} to fix` : "", warn ? `${warn} ${warn === 1 ? "warning" : "warnings"}` : ""].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(", ") : "all passed";
 }
 
@@ -21,7 +23,13 @@ export function ReadinessGroup({ group, checks }: { group: CheckGroup; checks: R
       </div>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {checks.map((c) => (
-          <li key={c.id} id={c.id} data-check={c.id} data-status={c.status} className="grid grid-cols-[6rem_15rem_1fr] items-start gap-4 px-5 py-3.5 text-sm scroll-mt-6">
+          <li
+            key={c.id}
+            id={c.id}
+            data-check={c.id}
+            data-status={c.status}
+            className="grid grid-cols-[6rem_15rem_1fr] items-start gap-4 px-5 py-3.5 text-sm scroll-mt-6"
+          >
             <span className="pt-px">
               <CheckStatusBadge status={c.status} />
             </span>

@@ -1,7 +1,17 @@
 // The verdict at the top: how many checks block the launch, which ones, and how many only warn.
 import type { ReadinessCheck, ReadinessSummary } from "@/lib/readiness";
 
-export function ReadinessSummaryCard({ summary, failing, checkedAt, seconds }: { summary: ReadinessSummary; failing: ReadinessCheck[]; checkedAt: Date; seconds: string }) {
+export function ReadinessSummaryCard({
+  summary,
+  failing,
+  checkedAt,
+  seconds,
+}: {
+  summary: ReadinessSummary;
+  failing: ReadinessCheck[];
+  checkedAt: Date;
+  seconds: string;
+}) {
   const blocked = summary.fail > 0;
   return (
     <section
@@ -12,14 +22,18 @@ export function ReadinessSummaryCard({ summary, failing, checkedAt, seconds }: {
         {blocked ? `${summary.fail} to fix before launch` : "Nothing to fix before launch"}
       </p>
       <p className="mt-0.5 text-sm text-slate-700">
-        {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks, run{" "}
-        <time dateTime={checkedAt.toISOString()}>at {checkedAt.toISOString().slice(11, 19)} UTC</time> in {seconds} s
+        {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks,
+        run <time dateTime={checkedAt.toISOString()}>at {checkedAt.toISOString().slice(11, 19)} UTC</time> in {seconds}{" "}
+        s
       </p>
       {failing.length ? (
         <ul className="mt-3 space-y-1 text-sm">
           {failing.map((c) => (
             <li key={c.id}>
-              <a href={`#${c.id}`} className="font-medium text-red-900 underline decoration-red-300 underline-offset-2 hover:decoration-red-700">
+              <a
+                href={`#${c.id}`}
+                className="font-medium text-red-900 underline decoration-red-300 underline-offset-2 hover:decoration-red-700"
+              >
                 {c.title}
               </a>
               <span className="text-red-900">: {c.fix}</span>

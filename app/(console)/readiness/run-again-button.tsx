@@ -11,7 +11,10 @@ export function RunAgainButton() {
     <Button onClick={() => startTransition(() => router.refresh())} disabled={pending} aria-live="polite">
       {pending ? (
         <>
-          <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-slate-300 border-t-slate-700" />
+          <span
+            aria-hidden
+            className="size-3.5 animate-spin rounded-full border-2 border-slate-300 border-t-slate-700"
+          />
           Running checks…
         </>
       ) : (

@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { addUserAction, type AddUserState } from "@/lib/actions/add-user-action";
 import { ROLE_HELP, roleLabel } from "./role-help";
 
-const control = "h-9 w-full rounded-md border bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
+const control =
+  "h-9 w-full rounded-md border bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
 const MIN = 12;
 
 function generatePassword(): string {
@@ -31,11 +32,18 @@ export function AddUserForm() {
   const describe = (field: keyof typeof err, hint?: string) => (err[field] ? `add-${field}-error` : hint);
 
   return (
-    <form action={action} noValidate aria-labelledby="add-user-title" className="rounded-lg border border-slate-200 bg-white p-5">
+    <form
+      action={action}
+      noValidate
+      aria-labelledby="add-user-title"
+      className="rounded-lg border border-slate-200 bg-white p-5"
+    >
       <h2 id="add-user-title" className="text-base font-semibold">
         Add a user
       </h2>
-      <p className="mt-0.5 text-sm text-slate-600">Share the temporary password with them in person or through a password manager.</p>
+      <p className="mt-0.5 text-sm text-slate-600">
+        Share the temporary password with them in person or through a password manager.
+      </p>
       <div className="mt-4 grid items-start gap-4 md:grid-cols-[minmax(0,1.2fr)_minmax(0,1.2fr)_minmax(0,0.8fr)_auto]">
         <Field id="add-email" label="Email" error={err.email}>
           <input
@@ -62,7 +70,11 @@ export function AddUserForm() {
               aria-describedby={describe("password", "add-password-hint")}
               className={`${control} ${err.password ? "border-red-500" : "border-slate-300"}`}
             />
-            <Button onClick={() => setShown((s) => !s)} aria-pressed={shown} aria-label={shown ? "Hide password" : "Show password"}>
+            <Button
+              onClick={() => setShown((s) => !s)}
+              aria-pressed={shown}
+              aria-label={shown ? "Hide password" : "Show password"}
+            >
               {shown ? "Hide" : "Show"}
             </Button>
             <Button
@@ -93,7 +105,9 @@ export function AddUserForm() {
           </select>
         </Field>
         <div className="flex flex-col gap-1">
-          <span aria-hidden className="text-xs">&nbsp;</span>
+          <span aria-hidden className="text-xs">
+            &nbsp;
+          </span>
           <Button type="submit" variant="primary" disabled={pending} aria-busy={pending}>
             {pending ? "Adding…" : "Add user"}
           </Button>
@@ -103,7 +117,19 @@ export function AddUserForm() {
   );
 }
 
-function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: React.ReactNode }) {
+function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="text-xs font-medium text-slate-700">

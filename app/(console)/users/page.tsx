@@ -18,22 +18,37 @@ export default async function UsersPage() {
   const owners = rows.filter((u) => u.role === "owner").length;
   return (
     <>
-      <PageHeader title="Users" description="Who can open this console, and what each role may do. Changes take effect on their next click." />
+      <PageHeader
+        title="Users"
+        description="Who can open this console, and what each role may do. Changes take effect on their next click."
+      />
       <div className="flex flex-col gap-6">
         <AddUserForm />
         {rows.length === 0 ? (
-          <EmptyState title="No users yet">The owner account is created from ADMIN_EMAIL and ADMIN_PASSWORD at start-up.</EmptyState>
+          <EmptyState title="No users yet">
+            The owner account is created from ADMIN_EMAIL and ADMIN_PASSWORD at start-up.
+          </EmptyState>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Console users</caption>
               <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-4 py-2.5">User</th>
-                  <th scope="col" className="px-4 py-2.5">Role</th>
-                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
-                  <th scope="col" className="px-4 py-2.5">Added</th>
-                  <th scope="col" className="px-4 py-2.5 text-right"><span className="sr-only">Remove</span></th>
+                  <th scope="col" className="px-4 py-2.5">
+                    User
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Role
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Last sign-in
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Added
+                  </th>
+                  <th scope="col" className="px-4 py-2.5 text-right">
+                    <span className="sr-only">Remove</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -51,7 +66,9 @@ export default async function UsersPage() {
                         <RoleControl key={u.role} user={u} isSelf={isSelf} lastOwner={lastOwner} />
                         <span className="mt-1 block text-xs text-slate-500">{ROLE_HELP[u.role]}</span>
                       </td>
-                      <td className="px-4 py-3 text-slate-600">{u.lastSignInAt ? <RelativeTime date={u.lastSignInAt} /> : "Never"}</td>
+                      <td className="px-4 py-3 text-slate-600">
+                        {u.lastSignInAt ? <RelativeTime date={u.lastSignInAt} /> : "Never"}
+                      </td>
                       <td className="px-4 py-3 text-slate-600">
                         <RelativeTime date={u.createdAt} />
                       </td>

@@ -48,7 +48,12 @@ export function RoleControl({ user, isSelf, lastOwner }: { user: UserRef; isSelf
         ))}
       </select>
       {role !== user.role ? (
-        <Button size="sm" variant="primary" disabled={pending} onClick={() => (selfDemotion ? setConfirming(true) : save())}>
+        <Button
+          size="sm"
+          variant="primary"
+          disabled={pending}
+          onClick={() => (selfDemotion ? setConfirming(true) : save())}
+        >
           {pending ? "Saving…" : "Save"}
         </Button>
       ) : null}
@@ -85,7 +90,15 @@ export function RemoveUserButton({ user, isSelf, lastOwner }: { user: UserRef; i
       <Button size="sm" variant="ghost" onClick={() => setOpen(true)} aria-label={`Remove ${user.email}`}>
         Remove
       </Button>
-      <ConfirmDialog open={open} onClose={() => setOpen(false)} onConfirm={remove} title={`Remove ${user.email}?`} confirmLabel="Remove user" confirmVariant="danger" busy={pending}>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        onConfirm={remove}
+        title={`Remove ${user.email}?`}
+        confirmLabel="Remove user"
+        confirmVariant="danger"
+        busy={pending}
+      >
         <p>They lose access at once, including any open session. The audit log keeps what they did.</p>
       </ConfirmDialog>
     </>

@@ -6,7 +6,11 @@ import { classifyHubspotError, existingContactId, isMissingProperty } from "./er
 import { ensureContactProperties, type ContactProperty } from "./properties";
 
 export type HubspotConfig = { accessToken: string; baseUrl?: string; timeoutMs?: number };
-export type ContactWrite = { appUserId: string; email?: string | null; properties: Partial<Record<ContactProperty, string | null>> };
+export type ContactWrite = {
+  appUserId: string;
+  email?: string | null;
+  properties: Partial<Record<ContactProperty, string | null>>;
+};
 
 export class HubspotService {
   private readonly client: Client;
@@ -54,10 +58,17 @@ export class HubspotService {
 
   private async upsertOnce(write: ContactWrite, call: CallOptions): Promise<string> {
     const client = this.client;
-    const properties = clean({ ...write.properties, ...(write.email ? { email: write.email } : {}), app_user_id: write.appUserId });
+    const properties = clean({
+      ...write.properties,
+      ...(write.email ? { email: write.email } : {}),
+      app_user_id: write.appUserId,
+    });
     try {
       const res = await this.withTimeout(
-        client.crm.contacts.batchApi.upsert({ inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] }, call),
+        client.crm.contacts.batchApi.upsert(
+          { inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] },
+          call,
+        ),
       );
       const id = res.results[0]?.id;
       if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");
@@ -75,7 +86,10 @@ export class HubspotService {
     const ms = this.config.timeoutMs ?? 10_000;
     let timer: NodeJS.Timeout;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`HubSpot did not answer within ${ms} ms`), { name: "TimeoutError" })), ms);
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`HubSpot did not answer within ${ms} ms`), { name: "TimeoutError" })),
+        ms,
+      );
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }

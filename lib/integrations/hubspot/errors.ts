@@ -1,8 +1,19 @@
 // HubSpot SDK errors (ApiException: code = HTTP status, body = JSON, headers = lower-case object) as
 // transient or permanent integration errors, keeping HubSpot's own message for the console.
-import { IntegrationError, PermanentError, TransientError, isNetworkError, isTransientStatus, retryAfterMs } from "../errors";
+import {
+  IntegrationError,
+  PermanentError,
+  TransientError,
+  isNetworkError,
+  isTransientStatus,
+  retryAfterMs,
+} from "../errors";
 
-type ApiExceptionLike = { code?: number; body?: { message?: string; category?: string; errors?: Array<{ code?: string; error?: string }> }; headers?: Record<string, string> };
+type ApiExceptionLike = {
+  code?: number;
+  body?: { message?: string; category?: string; errors?: Array<{ code?: string; error?: string }> };
+  headers?: Record<string, string>;
+};
 
 /** HubSpot's code: the first error's own (`PROPERTY_DOESNT_EXIST`, `INVALID_EMAIL`), else the category (`VALIDATION_ERROR`, `RATE_LIMITS`). */
 function hubspotCode(body: ApiExceptionLike["body"]): string | undefined {
@@ -17,12 +28,16 @@ export function classifyHubspotError(err: unknown): IntegrationError {
   const status = typeof e?.code === "number" ? e.code : undefined;
   if (status === undefined) {
     const message = e?.message ?? String(err);
-    return isNetworkError(err) ? new TransientError("hubspot", `network: ${message}`) : new PermanentError("hubspot", message);
+    return isNetworkError(err)
+      ? new TransientError("hubspot", `network: ${message}`)
+      : new PermanentError("hubspot", message);
   }
   const message = e.body?.message ?? `HTTP ${status}`;
   const code = hubspotCode(e.body);
   if (isTransientStatus(status)) {
-    const wait = retryAfterMs(e.headers?.["retry-after"]) ?? (status === 429 ? Number(e.headers?.["x-hubspot-ratelimit-interval-milliseconds"] ?? 1000) : undefined);
+    const wait =
+      retryAfterMs(e.headers?.["retry-after"]) ??
+      (status === 429 ? Number(e.headers?.["x-hubspot-ratelimit-interval-milliseconds"] ?? 1000) : undefined);
     return new TransientError("hubspot", message, status, wait, code);
   }
   return new PermanentError("hubspot", message, status, code);

@@ -1,7 +1,10 @@
 // The contact properties this product writes. HubSpot rejects unknown properties, so they are created,
 // in a group of their own, when missing; `app_user_id` has unique values so it can key upserts.
 import type { Client } from "@hubspot/api-client";
-import { PropertyCreateFieldTypeEnum as Field, PropertyCreateTypeEnum as Type } from "@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate";
+import {
+  PropertyCreateFieldTypeEnum as Field,
+  PropertyCreateTypeEnum as Type,
+} from "@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate";
 
 export const PROPERTY_GROUP = { name: "founder_ops", label: "Founder Ops", displayOrder: -1 };
 
@@ -14,7 +17,12 @@ export const CUSTOM_PROPERTIES = [
   { name: "app_last_payment_event", label: "Last payment event", type: Type.String, fieldType: Field.Text },
 ] as const;
 
-export type ContactProperty = (typeof CUSTOM_PROPERTIES)[number]["name"] | "email" | "firstname" | "lastname" | "lifecyclestage";
+export type ContactProperty =
+  | (typeof CUSTOM_PROPERTIES)[number]["name"]
+  | "email"
+  | "firstname"
+  | "lastname"
+  | "lifecyclestage";
 
 /** Creates the group and any missing property; safe to run concurrently and repeatedly (409 = exists). */
 export async function ensureContactProperties(client: Client): Promise<void> {
@@ -23,7 +31,9 @@ export async function ensureContactProperties(client: Client): Promise<void> {
   const names = new Set(existing.results.map((p) => p.name));
   for (const prop of CUSTOM_PROPERTIES) {
     if (names.has(prop.name)) continue;
-    await client.crm.properties.coreApi.create("contacts", { ...prop, groupName: PROPERTY_GROUP.name }).catch(ignoreConflict);
+    await client.crm.properties.coreApi
+      .create("contacts", { ...prop, groupName: PROPERTY_GROUP.name })
+      .catch(ignoreConflict);
   }
 }
 

@@ -38,7 +38,13 @@ export function invoicePlan(invoice: Obj): string | null {
 
 export function planFromPrice(price: Obj | undefined): string | null {
   if (!price) return null;
-  return (price.lookup_key as string) || (price.nickname as string) || (asObj(price.product)?.name as string) || (price.id as string) || (typeof price.price === "string" ? price.price : null);
+  return (
+    (price.lookup_key as string) ||
+    (price.nickname as string) ||
+    (asObj(price.product)?.name as string) ||
+    (price.id as string) ||
+    (typeof price.price === "string" ? price.price : null)
+  );
 }
 
 export type SubscriptionState = {
@@ -64,7 +70,10 @@ export function subscriptionState(sub: Obj): SubscriptionState {
   const items = (asObj(sub.items)?.data as Obj[] | undefined) ?? [];
   const itemEnds = items.map((i) => i.current_period_end).filter((e): e is number => typeof e === "number");
   const end = itemEnds.length ? Math.max(...itemEnds) : (sub.current_period_end as number | undefined);
-  const plan = items.map((i) => planFromPrice(asObj(i.price))).find(Boolean) ?? planFromPrice(asObj(sub.plan)) ?? ((asObj(sub.metadata)?.plan as string) || null);
+  const plan =
+    items.map((i) => planFromPrice(asObj(i.price))).find(Boolean) ??
+    planFromPrice(asObj(sub.plan)) ??
+    ((asObj(sub.metadata)?.plan as string) || null);
   return {
     subscriptionId: sub.id as string,
     status: STATUS[sub.status as string] ?? "none",

@@ -69,14 +69,27 @@ export class ZendeskService {
    * already in Zendesk, now given our external_id: the same address, not proven the same person (`email`,
    * for the founder to confirm).
    */
-  async ensureRequester(input: { email: string; name?: string | null; appUserId: string; correlationId?: string }): Promise<{ id: number; matchedBy: "id" | "email" }> {
+  async ensureRequester(input: {
+    email: string;
+    name?: string | null;
+    appUserId: string;
+    correlationId?: string;
+  }): Promise<{ id: number; matchedBy: "id" | "email" }> {
     // GET /users/search.json?external_id=: an exact look-up, not the lagging search index.
-    const ours = await this.list(() => this.client({}, input.correlationId).users.search({ external_id: input.appUserId }));
+    const ours = await this.list(() =>
+      this.client({}, input.correlationId).users.search({ external_id: input.appUserId }),
+    );
     if (ours[0]?.id) return { id: ours[0].id, matchedBy: "id" };
-    const { status, result: user } = await this.callWithStatus(() =>
-      this.client({}, input.correlationId).users.createOrUpdate({
-        user: { email: input.email, name: input.name || input.email.split("@")[0], external_id: input.appUserId, verified: true },
-      }) as Promise<Reply<{ id: number }>>,
+    const { status, result: user } = await this.callWithStatus(
+      () =>
+        this.client({}, input.correlationId).users.createOrUpdate({
+          user: {
+            email: input.email,
+            name: input.name || input.email.split("@")[0],
+            external_id: input.appUserId,
+            verified: true,
+          },
+        }) as Promise<Reply<{ id: number }>>,
     );
     if (!user?.id) throw new PermanentError("zendesk", "create_or_update answered without a user id.");
     return { id: user.id, matchedBy: status === 201 ? "id" : "email" };
@@ -84,7 +97,9 @@ export class ZendeskService {
 
   /** The ticket we made for this reference, if any (a consistent list, not the lagging search API). */
   async findTicketByReference(reference: string, correlationId?: string): Promise<number | undefined> {
-    const tickets = await this.list(() => this.client({}, correlationId).tickets.listWithFilter("external_id", reference));
+    const tickets = await this.list(() =>
+      this.client({}, correlationId).tickets.listWithFilter("external_id", reference),
+    );
     return tickets[0]?.id;
   }
 
@@ -99,16 +114,17 @@ export class ZendeskService {
 
   /** Creates the ticket once: Idempotency-Key = our reference, external_id = our reference. */
   async createTicket(input: TicketInput, correlationId?: string): Promise<number> {
-    const ticket = await this.call(() =>
-      this.client({ "Idempotency-Key": input.reference }, correlationId).tickets.create({
-        ticket: {
-          subject: input.subject,
-          comment: { body: input.body, public: false },
-          requester_id: input.requesterId,
-          external_id: input.reference,
-          tags: input.tags,
-        },
-      }) as Promise<Reply<{ id: number }>>,
+    const ticket = await this.call(
+      () =>
+        this.client({ "Idempotency-Key": input.reference }, correlationId).tickets.create({
+          ticket: {
+            subject: input.subject,
+            comment: { body: input.body, public: false },
+            requester_id: input.requesterId,
+            external_id: input.reference,
+            tags: input.tags,
+          },
+        }) as Promise<Reply<{ id: number }>>,
     );
     if (!ticket?.id) throw new TransientError("zendesk", "Ticket create answered without a ticket id.");
     return ticket.id;

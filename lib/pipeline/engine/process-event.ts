@@ -16,7 +16,11 @@ import type { StepContext, StepResult } from "./types";
 
 export type ProcessMode = "deliver" | "replay-failed" | "replay-all";
 export type ProcessOptions = { services: Services; mode?: ProcessMode; retry?: RetryPolicy; staleAfterMs?: number };
-export type ProcessOutcome = { status: "succeeded" | "failed" | "ignored" | "not-claimed"; error?: string; failedStep?: string };
+export type ProcessOutcome = {
+  status: "succeeded" | "failed" | "ignored" | "not-claimed";
+  error?: string;
+  failedStep?: string;
+};
 
 const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
   deliver: ["received"],
@@ -25,7 +29,12 @@ const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
 };
 
 /** Moves the event to `processing` if `mode` may claim it, or it is stuck in `processing` past the lease. */
-export function claimEvent(db: Db, eventId: string, mode: ProcessMode, staleAfterMs = 120_000): Promise<Event | undefined> {
+export function claimEvent(
+  db: Db,
+  eventId: string,
+  mode: ProcessMode,
+  staleAfterMs = 120_000,
+): Promise<Event | undefined> {
   return claimEventRow(db, eventId, CLAIMABLE[mode], new Date(Date.now() - staleAfterMs));
 }
 
@@ -35,7 +44,10 @@ export async function startEvent(
   eventId: string,
   mode: ProcessMode,
   staleAfterMs?: number,
-): Promise<{ outcome: ProcessOutcome } | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }> {
+): Promise<
+  | { outcome: ProcessOutcome }
+  | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }
+> {
   const event = await claimEvent(db, eventId, mode, staleAfterMs);
   if (!event) return { outcome: { status: "not-claimed" } };
   const handler = getHandler(event.source, event.type);
@@ -48,7 +60,11 @@ export async function startEvent(
     await finishEvent(db, eventId, "failed", error);
     return { outcome: { status: "failed", error } };
   }
-  const rows = await ensureStepRows(db, eventId, handler.steps.map((s) => s.name));
+  const rows = await ensureStepRows(
+    db,
+    eventId,
+    handler.steps.map((s) => s.name),
+  );
   const done = new Set(rows.filter((r) => r.status === "succeeded" || r.status === "skipped").map((r) => r.step));
   const steps = handler.steps.map((s) => s.name).filter((name) => mode === "replay-all" || !done.has(name));
   const outputs = Object.fromEntries(rows.filter((r) => r.status === "succeeded").map((r) => [r.step, r.output]));
@@ -60,7 +76,13 @@ export async function startEvent(
  * step in its own invocation and reads the event and outputs back from the database; the inline engine
  * passes what it already holds (`loaded`), saving two queries per step.
  */
-export async function runNamedStep(db: Db, eventId: string, stepName: string, services: Services, loaded?: { event: Event; outputs: Record<string, unknown> }): Promise<StepResult> {
+export async function runNamedStep(
+  db: Db,
+  eventId: string,
+  stepName: string,
+  services: Services,
+  loaded?: { event: Event; outputs: Record<string, unknown> },
+): Promise<StepResult> {
   const event = loaded?.event ?? (await eventById(db, eventId));
   if (!event?.rawBody) throw new Error(`event ${eventId} has no payload`);
   const step = getHandler(event.source, event.type)?.steps.find((s) => s.name === stepName);
@@ -78,7 +100,8 @@ export async function runNamedStep(db: Db, eventId: string, stepName: string, se
   const result = await attemptStep(db, eventId, stepName, () => step.run(ctx));
   // What the database now holds for this step (JSON, so dates become strings as when read back), for the
   // steps after it; a skipped step's output is not passed on, as from the database.
-  if (loaded && !result?.skipped) loaded.outputs[stepName] = JSON.parse(JSON.stringify(result?.output ?? null)) as unknown;
+  if (loaded && !result?.skipped)
+    loaded.outputs[stepName] = JSON.parse(JSON.stringify(result?.output ?? null)) as unknown;
   return result;
 }
 

@@ -22,7 +22,8 @@ export function withRetries<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAU
     shouldRetry: ({ error }) => isRetryable(error),
     onFailedAttempt: async ({ error, retriesLeft }) => {
       const wait = error instanceof IntegrationError ? error.retryAfterMs : undefined;
-      if (wait && retriesLeft > 0 && isRetryable(error)) await new Promise((r) => setTimeout(r, Math.min(wait, policy.maxTimeoutMs)));
+      if (wait && retriesLeft > 0 && isRetryable(error))
+        await new Promise((r) => setTimeout(r, Math.min(wait, policy.maxTimeoutMs)));
     },
   });
 }

@@ -18,7 +18,18 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function staleEvent(externalId: string) {
-  const [row] = await h.db.insert(events).values({ source: "app", externalId, type: "user.signed_up", rawBody: "{}", correlationId: `cor_${externalId}`, status: "processing", updatedAt: stale }).returning();
+  const [row] = await h.db
+    .insert(events)
+    .values({
+      source: "app",
+      externalId,
+      type: "user.signed_up",
+      rawBody: "{}",
+      correlationId: `cor_${externalId}`,
+      status: "processing",
+      updatedAt: stale,
+    })
+    .returning();
   return row!;
 }
 
@@ -31,7 +42,10 @@ describe("attemptStep", () => {
       const [event] = await h.db.select({ updatedAt: events.updatedAt }).from(events).where(eq(events.id, ev.id));
       return { externalRef: "u_1", output: { step, eventUpdatedAt: event!.updatedAt.getTime() } };
     });
-    const seen = (during as { output: unknown }).output as { step: { status: string; attempts: number }; eventUpdatedAt: number };
+    const seen = (during as { output: unknown }).output as {
+      step: { status: string; attempts: number };
+      eventUpdatedAt: number;
+    };
     expect(seen.step).toMatchObject({ status: "running", attempts: 1 });
     expect(seen.eventUpdatedAt).toBeGreaterThan(stale.getTime() + 60_000);
     const [after] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
@@ -41,20 +55,47 @@ describe("attemptStep", () => {
   it("records a service's failure with its status and rethrows it; the next attempt counts", async () => {
     const ev = await staleEvent("evt_run_2");
     await ensureStepRows(h.db, ev.id, ["sync-crm"]);
-    const failing = () => attemptStep(h.db, ev.id, "sync-crm", async () => { throw new IntegrationError("hubspot", "rate limited", 429, true); });
+    const failing = () =>
+      attemptStep(h.db, ev.id, "sync-crm", async () => {
+        throw new IntegrationError("hubspot", "rate limited", 429, true);
+      });
     await expect(failing()).rejects.toThrow("rate limited");
     await expect(failing()).rejects.toThrow("rate limited");
     const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
-    expect(step).toMatchObject({ status: "failed", attempts: 2, errorService: "hubspot", errorStatus: 429, errorCode: null, errorMessage: "rate limited", lastError: "hubspot 429: rate limited" });
+    expect(step).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      errorService: "hubspot",
+      errorStatus: 429,
+      errorCode: null,
+      errorMessage: "rate limited",
+      lastError: "hubspot 429: rate limited",
+    });
   });
 
   it("records a failed query as a database error with its SQLSTATE and the database's words only", async () => {
     const ev = await staleEvent("evt_run_4");
     await ensureStepRows(h.db, ev.id, ["resolve-identity"]);
-    const duplicate = () => h.db.insert(events).values({ source: "app", externalId: "evt_run_4", type: "user.signed_up", rawBody: "{}", correlationId: "cor_dup" }).then(() => undefined);
+    const duplicate = () =>
+      h.db
+        .insert(events)
+        .values({
+          source: "app",
+          externalId: "evt_run_4",
+          type: "user.signed_up",
+          rawBody: "{}",
+          correlationId: "cor_dup",
+        })
+        .then(() => undefined);
     await expect(attemptStep(h.db, ev.id, "resolve-identity", duplicate)).rejects.toThrow();
     const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
-    expect(step).toMatchObject({ status: "failed", errorService: "database", errorStatus: null, errorCode: "23505", errorMessage: expect.stringContaining("duplicate key") });
+    expect(step).toMatchObject({
+      status: "failed",
+      errorService: "database",
+      errorStatus: null,
+      errorCode: "23505",
+      errorMessage: expect.stringContaining("duplicate key"),
+    });
     expect(step!.lastError).toMatch(/^database: duplicate key/);
     expect(step!.lastError).not.toContain("insert into");
   });
@@ -64,10 +105,19 @@ describe("ensureStepRows", () => {
   it("creates the rows once; a second call (a replay) returns the existing rows with their state", async () => {
     const ev = await staleEvent("evt_run_3");
     const first = await ensureStepRows(h.db, ev.id, ["a", "b"]);
-    expect(first.map((r) => [r.step, r.status]).sort()).toEqual([["a", "pending"], ["b", "pending"]]);
-    await h.db.update(eventSteps).set({ status: "succeeded", output: { x: 1 } }).where(eq(eventSteps.step, "a"));
+    expect(first.map((r) => [r.step, r.status]).sort()).toEqual([
+      ["a", "pending"],
+      ["b", "pending"],
+    ]);
+    await h.db
+      .update(eventSteps)
+      .set({ status: "succeeded", output: { x: 1 } })
+      .where(eq(eventSteps.step, "a"));
     const again = await ensureStepRows(h.db, ev.id, ["a", "b"]);
-    expect(again.map((r) => [r.step, r.status, r.output]).sort()).toEqual([["a", "succeeded", { x: 1 }], ["b", "pending", null]]);
+    expect(again.map((r) => [r.step, r.status, r.output]).sort()).toEqual([
+      ["a", "succeeded", { x: 1 }],
+      ["b", "pending", null],
+    ]);
     expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id))).toHaveLength(2);
   });
 });

@@ -6,7 +6,12 @@ import { NO_STEP_ERROR, stepErrorColumns, stepErrorOf } from "./step-error";
 import type { StepResult } from "./types";
 
 /** One attempt of a step: marks it running, runs it, records the outcome; rethrows failures. */
-export async function attemptStep(db: Db, eventId: string, step: string, run: () => Promise<StepResult>): Promise<StepResult> {
+export async function attemptStep(
+  db: Db,
+  eventId: string,
+  step: string,
+  run: () => Promise<StepResult>,
+): Promise<StepResult> {
   const key = { eventId, step };
   await markStepRunning(db, key, new Date());
   try {

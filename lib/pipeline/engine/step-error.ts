@@ -55,8 +55,20 @@ export function eventErrorText(step: string, err: unknown): string {
 
 /** The event_steps columns of a failed step. */
 export function stepErrorColumns(e: StepError) {
-  return { lastError: e.text, errorService: e.service, errorStatus: e.status, errorCode: e.code, errorMessage: e.message };
+  return {
+    lastError: e.text,
+    errorService: e.service,
+    errorStatus: e.status,
+    errorCode: e.code,
+    errorMessage: e.message,
+  };
 }
 
 /** The event_steps columns of a step that did not fail (its earlier error is cleared). */
-export const NO_STEP_ERROR = { lastError: null, errorService: null, errorStatus: null, errorCode: null, errorMessage: null } as const;
+export const NO_STEP_ERROR = {
+  lastError: null,
+  errorService: null,
+  errorStatus: null,
+  errorCode: null,
+  errorMessage: null,
+} as const;

@@ -15,14 +15,26 @@ export const createTicketStep: Step<SupportRequested> = {
   run: async (ctx) => {
     const d = ctx.payload.data;
     const customer = customerFrom(ctx);
-    const reference = await reserveTicketReference(ctx.db, { requestId: d.requestId, eventId: ctx.event.id, appUserId: d.userId, email: d.email, subject: d.subject });
+    const reference = await reserveTicketReference(ctx.db, {
+      requestId: d.requestId,
+      eventId: ctx.event.id,
+      appUserId: d.userId,
+      email: d.email,
+      subject: d.subject,
+    });
     const ticket = await ticketByRequestId(ctx.db, d.requestId);
-    if (ticket?.zendeskTicketId) return { externalRef: String(ticket.zendeskTicketId), output: { reference, duplicateOf: ticket.eventId } };
+    if (ticket?.zendeskTicketId)
+      return { externalRef: String(ticket.zendeskTicketId), output: { reference, duplicateOf: ticket.eventId } };
 
     const zendesk = ctx.services.zendesk;
     let requesterId = Number(await identityOf(ctx.db, customer.customerId, "zendesk")) || undefined;
     if (!requesterId) {
-      const requester = await zendesk.ensureRequester({ email: d.email, name: customer.name, appUserId: d.userId, correlationId: ctx.correlationId });
+      const requester = await zendesk.ensureRequester({
+        email: d.email,
+        name: customer.name,
+        appUserId: d.userId,
+        correlationId: ctx.correlationId,
+      });
       requesterId = requester.id;
       await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), requester.matchedBy);
     }
@@ -41,14 +53,30 @@ export const createTicketStep: Step<SupportRequested> = {
       Locale: c.locale,
       Reference: reference,
     };
-    const body = [d.message, "", "— Context (from the app) —", ...Object.entries(context).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`)].join("\n");
-    const tags = ["founder_ops", c.platform && `platform_${c.platform}`, entitlement?.plan && `plan_${entitlement.plan}`, `entitlement_${entitlement?.status ?? "none"}`]
+    const body = [
+      d.message,
+      "",
+      "— Context (from the app) —",
+      ...Object.entries(context)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}: ${v}`),
+    ].join("\n");
+    const tags = [
+      "founder_ops",
+      c.platform && `platform_${c.platform}`,
+      entitlement?.plan && `plan_${entitlement.plan}`,
+      `entitlement_${entitlement?.status ?? "none"}`,
+    ]
       .filter((t): t is string => Boolean(t))
       .map((t) => t.toLowerCase().replace(/[^a-z0-9_]+/g, "_"));
     const zendeskTicketId =
       (await zendesk.findTicketByReference(reference, ctx.correlationId)) ??
       (await zendesk.createTicket({ reference, requesterId, subject: d.subject, body, tags }, ctx.correlationId));
-    await attachZendeskTicket(ctx.db, d.requestId, { zendeskTicketId, customerId: customer.customerId, metadata: context });
+    await attachZendeskTicket(ctx.db, d.requestId, {
+      zendeskTicketId,
+      customerId: customer.customerId,
+      metadata: context,
+    });
     return { externalRef: String(zendeskTicketId), output: { reference } };
   },
 };

@@ -3,7 +3,13 @@
 import type { Customer } from "@/db/schema";
 import { PermanentError } from "@/lib/integrations/errors";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
-import { customerByAppUserId, customerByEmail, customerByIdentity, linkIdentity, upsertAppCustomer } from "@/db/queries/identities";
+import {
+  customerByAppUserId,
+  customerByEmail,
+  customerByIdentity,
+  linkIdentity,
+  upsertAppCustomer,
+} from "@/db/queries/identities";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
 import type { Step, StepContext, StripePayload } from "../engine/types";
 import { STEP } from "../engine/step-names";
@@ -23,7 +29,12 @@ function hints(object: Obj): { appUserId?: string; email?: string } {
   };
 }
 
-const resolved = (c: Customer): ResolvedCustomer => ({ customerId: c.id, appUserId: c.appUserId, email: c.email, name: c.name });
+const resolved = (c: Customer): ResolvedCustomer => ({
+  customerId: c.id,
+  appUserId: c.appUserId,
+  email: c.email,
+  name: c.name,
+});
 
 /**
  * Finds the customer of a Stripe object: an existing link, else our reference (`client_reference_id`,
@@ -31,7 +42,8 @@ const resolved = (c: Customer): ResolvedCustomer => ({ customerId: c.id, appUser
  */
 export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, object: Obj): Promise<ResolvedCustomer> {
   const stripeCustomerId = customerIdOf(object);
-  if (!stripeCustomerId) throw new PermanentError("stripe", `The ${String(object.object)} has no Stripe customer to link.`);
+  if (!stripeCustomerId)
+    throw new PermanentError("stripe", `The ${String(object.object)} has no Stripe customer to link.`);
   const linked = await customerByIdentity(ctx.db, "stripe", stripeCustomerId);
   if (linked) return resolved(linked);
   let { appUserId, email } = hints(object);
@@ -45,7 +57,8 @@ export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, obj
     }
   }
   if (appUserId) {
-    const customer = (await customerByAppUserId(ctx.db, appUserId)) ?? (await upsertAppCustomer(ctx.db, { appUserId, email }));
+    const customer =
+      (await customerByAppUserId(ctx.db, appUserId)) ?? (await upsertAppCustomer(ctx.db, { appUserId, email }));
     await linkIdentity(ctx.db, customer.id, "stripe", stripeCustomerId, "id");
     return resolved(customer);
   }
@@ -61,7 +74,9 @@ export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, obj
 }
 
 /** `resolve-identity` for Stripe events: links the event to its customer. */
-export function resolveStripeIdentityStep(objectOf: (p: StripePayload) => Obj = (p) => p.data.object as unknown as Obj): Step<StripePayload> {
+export function resolveStripeIdentityStep(
+  objectOf: (p: StripePayload) => Obj = (p) => p.data.object as unknown as Obj,
+): Step<StripePayload> {
   return {
     name: STEP.resolveIdentity,
     run: async (ctx) => {

@@ -41,7 +41,17 @@ export async function contactProjection(db: Db, customerId: string): Promise<Con
       lifecyclestage: status === "none" ? "lead" : "customer",
       app_plan: entitlement?.plan ?? null,
       app_billing_status: status,
-      ...(customer.signedUpAt ? { app_signup_date: String(Date.UTC(customer.signedUpAt.getUTCFullYear(), customer.signedUpAt.getUTCMonth(), customer.signedUpAt.getUTCDate())) } : {}),
+      ...(customer.signedUpAt
+        ? {
+            app_signup_date: String(
+              Date.UTC(
+                customer.signedUpAt.getUTCFullYear(),
+                customer.signedUpAt.getUTCMonth(),
+                customer.signedUpAt.getUTCDate(),
+              ),
+            ),
+          }
+        : {}),
       ...(stripeId ? { app_stripe_customer_id: stripeId } : {}),
     },
   };

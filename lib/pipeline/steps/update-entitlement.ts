@@ -18,7 +18,9 @@ export async function fetchSubscription(ctx: StepContext<StripePayload>, id: str
 }
 
 /** Applies `change` (or skips when it returns null) at the event's time: older events never win. */
-export function entitlementStep(change: (ctx: StepContext<StripePayload>) => Promise<EntitlementChange | null>): Step<StripePayload> {
+export function entitlementStep(
+  change: (ctx: StepContext<StripePayload>) => Promise<EntitlementChange | null>,
+): Step<StripePayload> {
   return {
     name: STEP.updateEntitlement,
     run: async (ctx) => {
@@ -27,12 +29,22 @@ export function entitlementStep(change: (ctx: StepContext<StripePayload>) => Pro
       const { customerId } = customerFrom(ctx);
       const event = ctx.payload as Stripe.Event;
       const applied = await applyEntitlement(ctx.db, customerId, next, new Date(event.created * 1000), event.id);
-      return { externalRef: next.stripeSubscriptionId ?? null, output: { applied, ...next, ...(applied ? {} : { reason: "a newer state was already applied" }) } };
+      return {
+        externalRef: next.stripeSubscriptionId ?? null,
+        output: { applied, ...next, ...(applied ? {} : { reason: "a newer state was already applied" }) },
+      };
     },
   };
 }
 
 export function changeFromSubscription(sub: Obj, overrides: Partial<EntitlementChange> = {}): EntitlementChange {
   const s = subscriptionState(sub);
-  return { status: s.status, plan: s.plan, currentPeriodEnd: s.currentPeriodEnd, cancelAtPeriodEnd: s.cancelAtPeriodEnd, stripeSubscriptionId: s.subscriptionId, ...overrides };
+  return {
+    status: s.status,
+    plan: s.plan,
+    currentPeriodEnd: s.currentPeriodEnd,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+    stripeSubscriptionId: s.subscriptionId,
+    ...overrides,
+  };
 }

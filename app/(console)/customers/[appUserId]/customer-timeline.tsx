@@ -13,7 +13,10 @@ export function CustomerTimeline({ rows, total, appUserId }: Props) {
     <section aria-labelledby="timeline-title">
       <div className="mb-3 flex items-baseline justify-between gap-4">
         <h2 id="timeline-title" className="text-base font-semibold">
-          Timeline <span className="font-normal text-slate-500">({total.toLocaleString("en-US")} {total === 1 ? "event" : "events"})</span>
+          Timeline{" "}
+          <span className="font-normal text-slate-500">
+            ({total.toLocaleString("en-US")} {total === 1 ? "event" : "events"})
+          </span>
         </h2>
         {total > 0 ? (
           <Link href={allHref} className="text-sm text-indigo-700 hover:underline">
@@ -22,12 +25,17 @@ export function CustomerTimeline({ rows, total, appUserId }: Props) {
         ) : null}
       </div>
       {rows.length === 0 ? (
-        <EmptyState title="No events for this customer yet">Events from the app and Stripe appear here once they name this customer.</EmptyState>
+        <EmptyState title="No events for this customer yet">
+          Events from the app and Stripe appear here once they name this customer.
+        </EmptyState>
       ) : (
         <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {rows.map((e) => (
             <li key={e.id}>
-              <Link href={`/events/${e.id}`} className="flex items-start gap-4 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50">
+              <Link
+                href={`/events/${e.id}`}
+                className="flex items-start gap-4 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50"
+              >
                 <span className="w-28 shrink-0 text-sm text-slate-600">
                   <RelativeTime date={e.receivedAt} />
                 </span>
@@ -36,7 +44,9 @@ export function CustomerTimeline({ rows, total, appUserId }: Props) {
                     <span className="font-mono text-[13px] font-medium text-slate-900">{e.type}</span>
                     <Badge variant="muted">{e.source === "stripe" ? "Stripe" : "App"}</Badge>
                   </span>
-                  {e.lastError && e.status === "failed" ? <span className="mt-1 line-clamp-2 block text-xs text-red-700">{e.lastError}</span> : null}
+                  {e.lastError && e.status === "failed" ? (
+                    <span className="mt-1 line-clamp-2 block text-xs text-red-700">{e.lastError}</span>
+                  ) : null}
                 </span>
                 <span className="flex shrink-0 items-center gap-3">
                   {e.attempts > 1 ? <span className="text-xs text-slate-500">{e.attempts} attempts</span> : null}

@@ -21,7 +21,9 @@ export function EntitlementCard({ entitlement }: { entitlement: CustomerEntitlem
       </h2>
       <p className="mt-0.5 text-sm text-slate-600">{STATUS_HELP[e.status]}</p>
       <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm">
-        <Item label="Plan">{e.plan ? <span className="font-medium">{e.plan}</span> : <span className="text-slate-500">None</span>}</Item>
+        <Item label="Plan">
+          {e.plan ? <span className="font-medium">{e.plan}</span> : <span className="text-slate-500">None</span>}
+        </Item>
         <Item label="Status">
           <StatusBadge status={e.status} />
         </Item>
@@ -36,10 +38,20 @@ export function EntitlementCard({ entitlement }: { entitlement: CustomerEntitlem
           )}
         </Item>
         <Item label="Cancels at period end">
-          {e.cancelAtPeriodEnd ? <span className="font-medium text-amber-800">Yes: will not renew</span> : e.status === "none" ? <span className="text-slate-500">—</span> : "No, renews"}
+          {e.cancelAtPeriodEnd ? (
+            <span className="font-medium text-amber-800">Yes: will not renew</span>
+          ) : e.status === "none" ? (
+            <span className="text-slate-500">—</span>
+          ) : (
+            "No, renews"
+          )}
         </Item>
         <Item label="Stripe subscription">
-          {e.stripeSubscriptionId ? <span className="font-mono text-[13px] break-all">{e.stripeSubscriptionId}</span> : <span className="text-slate-500">—</span>}
+          {e.stripeSubscriptionId ? (
+            <span className="font-mono text-[13px] break-all">{e.stripeSubscriptionId}</span>
+          ) : (
+            <span className="text-slate-500">—</span>
+          )}
         </Item>
         <Item label="Updated from Stripe">
           <RelativeTime date={e.sourceUpdatedAt} />

@@ -12,7 +12,9 @@ export function stripeCustomerUrl(id: string): string {
 
 /** Only with HUBSPOT_PORTAL_ID: a HubSpot record URL needs the account id, which the token does not reveal. */
 export function hubspotContactUrl(id: string): string | undefined {
-  return env.HUBSPOT_PORTAL_ID ? `https://app.hubspot.com/contacts/${env.HUBSPOT_PORTAL_ID}/record/0-1/${enc(id)}` : undefined;
+  return env.HUBSPOT_PORTAL_ID
+    ? `https://app.hubspot.com/contacts/${env.HUBSPOT_PORTAL_ID}/record/0-1/${enc(id)}`
+    : undefined;
 }
 
 export function zendeskUserUrl(id: string): string {

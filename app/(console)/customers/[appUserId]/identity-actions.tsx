@@ -31,11 +31,22 @@ export function IdentityActions({ target, label, canConfirm, customerName }: Pro
   return (
     <div className="flex justify-end gap-1.5">
       {canConfirm ? (
-        <Button size="sm" onClick={confirm} disabled={pending} aria-label={`Confirm ${label} match ${target.externalId}`}>
+        <Button
+          size="sm"
+          onClick={confirm}
+          disabled={pending}
+          aria-label={`Confirm ${label} match ${target.externalId}`}
+        >
           Confirm match
         </Button>
       ) : null}
-      <Button size="sm" variant="ghost" onClick={() => setConfirmingUnlink(true)} disabled={pending} aria-label={`Unlink ${label} ${target.externalId}`}>
+      <Button
+        size="sm"
+        variant="ghost"
+        onClick={() => setConfirmingUnlink(true)}
+        disabled={pending}
+        aria-label={`Unlink ${label} ${target.externalId}`}
+      >
         Unlink
       </Button>
       <ConfirmDialog
@@ -48,8 +59,8 @@ export function IdentityActions({ target, label, canConfirm, customerName }: Pro
         busy={pending}
       >
         <p>
-          {customerName} will no longer be linked to this {label} record. Nothing changes in {label} itself. You can link the right record by
-          hand afterwards.
+          {customerName} will no longer be linked to this {label} record. Nothing changes in {label} itself. You can
+          link the right record by hand afterwards.
         </p>
       </ConfirmDialog>
     </div>

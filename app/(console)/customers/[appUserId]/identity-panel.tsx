@@ -13,9 +13,19 @@ import { LinkIdentityForm } from "./link-identity-form";
 
 const SYSTEMS = [
   { id: "app", label: "App", record: "App user", missing: "" },
-  { id: "stripe", label: "Stripe", record: "Customer", missing: "Linked when a checkout carries the app user id, or by a unique email." },
+  {
+    id: "stripe",
+    label: "Stripe",
+    record: "Customer",
+    missing: "Linked when a checkout carries the app user id, or by a unique email.",
+  },
   { id: "hubspot", label: "HubSpot", record: "Contact", missing: "Made by the next CRM sync: use Re-sync to CRM." },
-  { id: "zendesk", label: "Zendesk", record: "Requester", missing: "Linked with the customer's first support request." },
+  {
+    id: "zendesk",
+    label: "Zendesk",
+    record: "Requester",
+    missing: "Linked with the customer's first support request.",
+  },
 ] as const;
 
 type Props = {
@@ -39,11 +49,23 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
         <caption className="sr-only">Linked identities of {customerName}</caption>
         <thead className="border-b border-slate-200 text-xs font-medium tracking-wide text-slate-500 uppercase">
           <tr>
-            <th scope="col" className="py-2 pr-4">System</th>
-            <th scope="col" className="py-2 pr-4">External id</th>
-            <th scope="col" className="py-2 pr-4">How it was linked</th>
-            <th scope="col" className="py-2 pr-4">Last sync</th>
-            {canEdit ? <th scope="col" className="py-2 text-right"><span className="sr-only">Actions</span></th> : null}
+            <th scope="col" className="py-2 pr-4">
+              System
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              External id
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              How it was linked
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Last sync
+            </th>
+            {canEdit ? (
+              <th scope="col" className="py-2 text-right">
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -56,9 +78,23 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                   {s.label}
                   <span className="block text-xs font-normal text-slate-500">{s.record}</span>
                 </th>
-                <td className="py-3 pr-4">{link ? <ExternalId system={s.id} id={link.externalId} label={s.label} /> : <Missing hint={s.missing} />}</td>
-                <td className="py-3 pr-4">{link ? <HowLinked link={link} /> : <span className="text-slate-400">—</span>}</td>
-                <td className="py-3 pr-4">{s.id === "app" ? <span className="text-slate-600">Source of truth</span> : <SyncState link={link} sync={sync} />}</td>
+                <td className="py-3 pr-4">
+                  {link ? (
+                    <ExternalId system={s.id} id={link.externalId} label={s.label} />
+                  ) : (
+                    <Missing hint={s.missing} />
+                  )}
+                </td>
+                <td className="py-3 pr-4">
+                  {link ? <HowLinked link={link} /> : <span className="text-slate-400">—</span>}
+                </td>
+                <td className="py-3 pr-4">
+                  {s.id === "app" ? (
+                    <span className="text-slate-600">Source of truth</span>
+                  ) : (
+                    <SyncState link={link} sync={sync} />
+                  )}
+                </td>
                 {canEdit ? (
                   <td className="py-3">
                     {link && s.id !== "app" && (!link.verified || link.matchedBy === "manual") ? (
@@ -76,7 +112,9 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
           })}
         </tbody>
       </table>
-      {canEdit ? <LinkIdentityForm appUserId={appUserId} suggested={firstMissing ?? "stripe"} open={Boolean(firstMissing)} /> : null}
+      {canEdit ? (
+        <LinkIdentityForm appUserId={appUserId} suggested={firstMissing ?? "stripe"} open={Boolean(firstMissing)} />
+      ) : null}
     </section>
   );
 }
@@ -118,7 +156,9 @@ function HowLinked({ link }: { link: Identity }) {
     return (
       <span className="flex flex-col items-start gap-1">
         <Badge variant="warning">By email — unverified</Badge>
-        <span className="max-w-56 text-xs text-slate-500">Only the email matched. Confirm it is the same person, or unlink it.</span>
+        <span className="max-w-56 text-xs text-slate-500">
+          Only the email matched. Confirm it is the same person, or unlink it.
+        </span>
       </span>
     );
   }
@@ -129,9 +169,19 @@ function SyncState({ link, sync }: { link: Identity | undefined; sync: LastSync 
   const failed = sync?.status === "failed";
   return (
     <span className="flex flex-col items-start gap-1">
-      {link?.lastSyncedAt ? <RelativeTime date={link.lastSyncedAt} /> : link ? <span className="text-slate-500">Not synced yet</span> : failed ? null : <span className="text-slate-400">—</span>}
+      {link?.lastSyncedAt ? (
+        <RelativeTime date={link.lastSyncedAt} />
+      ) : link ? (
+        <span className="text-slate-500">Not synced yet</span>
+      ) : failed ? null : (
+        <span className="text-slate-400">—</span>
+      )}
       {failed ? (
-        <Link href={`/events/${sync.eventId}`} className="group flex flex-col items-start gap-1" title={sync.error ?? undefined}>
+        <Link
+          href={`/events/${sync.eventId}`}
+          className="group flex flex-col items-start gap-1"
+          title={sync.error ?? undefined}
+        >
           <StatusBadge status="failed" title="The last sync step failed" />
           <span className="line-clamp-2 max-w-64 text-xs text-red-700 group-hover:underline">
             {sync.errorStatus ? `${sync.errorStatus}: ` : ""}

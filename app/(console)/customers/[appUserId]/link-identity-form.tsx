@@ -11,10 +11,19 @@ const SYSTEMS = [
   { value: "zendesk", label: "Zendesk user", placeholder: "User id, e.g. 3912345" },
 ] as const;
 
-const control = "h-9 rounded-md border bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
+const control =
+  "h-9 rounded-md border bg-white px-2.5 text-sm text-slate-900 shadow-xs focus-visible:border-indigo-500";
 
 /** Open when a system is missing (the likely reason to be here); a summary to expand otherwise. */
-export function LinkIdentityForm({ appUserId, suggested, open }: { appUserId: string; suggested: string; open: boolean }) {
+export function LinkIdentityForm({
+  appUserId,
+  suggested,
+  open,
+}: {
+  appUserId: string;
+  suggested: string;
+  open: boolean;
+}) {
   const [state, action, pending] = useActionState<LinkIdentityState, FormData>(linkIdentityAction, {});
   const [system, setSystem] = useState(suggested);
   useEffect(() => {
@@ -31,8 +40,16 @@ export function LinkIdentityForm({ appUserId, suggested, open }: { appUserId: st
         Link an identity by hand
         <span className="ml-2 font-normal text-slate-600">for a record the pipeline could not match</span>
       </summary>
-      <form action={action} className="border-t border-slate-200 px-4 pt-3 pb-4" aria-label="Link an identity by hand" noValidate>
-        <p className="text-xs text-slate-600">Paste the id from Stripe, HubSpot or Zendesk. It must not belong to another customer; a link made from our own id cannot be replaced.</p>
+      <form
+        action={action}
+        className="border-t border-slate-200 px-4 pt-3 pb-4"
+        aria-label="Link an identity by hand"
+        noValidate
+      >
+        <p className="text-xs text-slate-600">
+          Paste the id from Stripe, HubSpot or Zendesk. It must not belong to another customer; a link made from our own
+          id cannot be replaced.
+        </p>
         <input type="hidden" name="appUserId" value={appUserId} />
         <div className="mt-3 flex flex-wrap items-start gap-3">
           <div className="flex flex-col gap-1">
@@ -82,7 +99,9 @@ export function LinkIdentityForm({ appUserId, suggested, open }: { appUserId: st
             ) : null}
           </div>
           <div className="flex flex-col gap-1">
-            <span aria-hidden className="text-xs">&nbsp;</span>
+            <span aria-hidden className="text-xs">
+              &nbsp;
+            </span>
             <Button type="submit" disabled={pending} aria-busy={pending}>
               {pending ? "Linking…" : "Link"}
             </Button>

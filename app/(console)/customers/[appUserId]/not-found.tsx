@@ -12,8 +12,9 @@ export default function CustomerNotFound() {
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Customer not found</h1>
       <EmptyState title="No customer has this app user id">
         <p>
-          Check the id for typos, or search by email, name or a Stripe, HubSpot or Zendesk id. A customer appears once the app sends{" "}
-          <code className="rounded bg-slate-100 px-1 font-mono text-xs">user.signed_up</code> or Stripe reports a checkout for them.
+          Check the id for typos, or search by email, name or a Stripe, HubSpot or Zendesk id. A customer appears once
+          the app sends <code className="rounded bg-slate-100 px-1 font-mono text-xs">user.signed_up</code> or Stripe
+          reports a checkout for them.
         </p>
         <Link href="/customers" className={buttonClasses("secondary", "md", "mt-4")}>
           Search customers

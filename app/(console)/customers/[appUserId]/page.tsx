@@ -60,15 +60,24 @@ export default async function CustomerPage({ params }: Params) {
       </Link>
       <PageHeader
         title={name}
-        description={[customer.name ? customer.email : null, `App user ${customer.appUserId}`].filter(Boolean).join(" · ")}
+        description={[customer.name ? customer.email : null, `App user ${customer.appUserId}`]
+          .filter(Boolean)
+          .join(" · ")}
         actions={canEdit ? <ResyncButton appUserId={customer.appUserId} /> : undefined}
       />
       <p className="-mt-4 mb-6 text-sm text-slate-500">
-        Signed up <RelativeTime date={customer.signedUpAt ?? customer.createdAt} /> · profile updated <RelativeTime date={customer.updatedAt} />
+        Signed up <RelativeTime date={customer.signedUpAt ?? customer.createdAt} /> · profile updated{" "}
+        <RelativeTime date={customer.updatedAt} />
         {canEdit ? null : <span> · You have read-only access: an admin can re-sync or fix links.</span>}
       </p>
       <div className="flex flex-col gap-6">
-        <IdentityPanel appUserId={customer.appUserId} customerName={name} identities={identities} lastSync={lastSync} canEdit={canEdit} />
+        <IdentityPanel
+          appUserId={customer.appUserId}
+          customerName={name}
+          identities={identities}
+          lastSync={lastSync}
+          canEdit={canEdit}
+        />
         <div className="grid gap-6 lg:grid-cols-2">
           <EntitlementCard entitlement={entitlement} />
           <CustomerAlerts alerts={alerts} />

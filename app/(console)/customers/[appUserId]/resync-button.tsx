@@ -17,10 +17,21 @@ export function ResyncButton({ appUserId }: { appUserId: string }) {
     });
   return (
     <div className="flex flex-col items-end gap-1">
-      <Button variant="primary" onClick={resync} disabled={pending} aria-busy={pending} aria-describedby="resync-outcome">
+      <Button
+        variant="primary"
+        onClick={resync}
+        disabled={pending}
+        aria-busy={pending}
+        aria-describedby="resync-outcome"
+      >
         {pending ? "Syncing to HubSpot…" : "Re-sync to CRM"}
       </Button>
-      <p id="resync-outcome" role="status" aria-live="polite" className={`max-w-xs text-right text-xs ${outcome?.ok === false ? "text-red-700" : "text-slate-600"}`}>
+      <p
+        id="resync-outcome"
+        role="status"
+        aria-live="polite"
+        className={`max-w-xs text-right text-xs ${outcome?.ok === false ? "text-red-700" : "text-slate-600"}`}
+      >
         {outcome?.text ?? ""}
       </p>
     </div>

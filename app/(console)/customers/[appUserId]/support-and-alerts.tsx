@@ -5,14 +5,22 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { CustomerAlert } from "@/db/queries/alerts";
 import type { CustomerTicket } from "@/db/queries/support-tickets";
 
-export function SupportTickets({ tickets, ticketUrl }: { tickets: CustomerTicket[]; ticketUrl: (id: number) => string }) {
+export function SupportTickets({
+  tickets,
+  ticketUrl,
+}: {
+  tickets: CustomerTicket[];
+  ticketUrl: (id: number) => string;
+}) {
   return (
     <section aria-labelledby="tickets-title" className="rounded-lg border border-slate-200 bg-white p-5">
       <h2 id="tickets-title" className="text-base font-semibold">
         Support tickets
       </h2>
       {tickets.length === 0 ? (
-        <p className="mt-2 text-sm text-slate-600">No support requests from this customer. Requests sent from the app appear here with their reference.</p>
+        <p className="mt-2 text-sm text-slate-600">
+          No support requests from this customer. Requests sent from the app appear here with their reference.
+        </p>
       ) : (
         <ul className="mt-3 divide-y divide-slate-100 text-sm">
           {tickets.map((t) => (
@@ -25,7 +33,12 @@ export function SupportTickets({ tickets, ticketUrl }: { tickets: CustomerTicket
               </span>
               <span className="flex shrink-0 flex-col items-end gap-0.5 text-xs">
                 {t.zendeskTicketId ? (
-                  <a href={ticketUrl(t.zendeskTicketId)} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
+                  <a
+                    href={ticketUrl(t.zendeskTicketId)}
+                    target="_blank"
+                    rel="noreferrer"
+                    className="text-indigo-700 hover:underline"
+                  >
                     Zendesk #{t.zendeskTicketId}
                     <span aria-hidden> ↗</span>
                     <span className="sr-only"> (opens in Zendesk)</span>
@@ -77,7 +90,10 @@ export function CustomerAlerts({ alerts }: { alerts: CustomerAlert[] }) {
         </ul>
       )}
       {alerts.some((a) => a.status !== "resolved") ? (
-        <Link href="/alerts?status=open,acknowledged" className="mt-3 inline-block text-sm text-indigo-700 hover:underline">
+        <Link
+          href="/alerts?status=open,acknowledged"
+          className="mt-3 inline-block text-sm text-indigo-700 hover:underline"
+        >
           Acknowledge or resolve on the Alerts page →
         </Link>
       ) : null}

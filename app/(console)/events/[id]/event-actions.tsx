@@ -20,7 +20,10 @@ function announce(result: ReplayEventActionResult, force: boolean) {
   const what = force ? "Whole event replayed" : "Failed steps replayed";
   if (outcome.status === "succeeded") toast.success(`${what}: the event succeeded`);
   else if (outcome.status === "failed") toast.error(`${what}, but it failed again`, { description: outcome.error });
-  else if (outcome.status === "queued") toast.info("Replay queued", { description: "The job engine will run it shortly; this page shows the steps as they finish." });
+  else if (outcome.status === "queued")
+    toast.info("Replay queued", {
+      description: "The job engine will run it shortly; this page shows the steps as they finish.",
+    });
   else if (outcome.status === "ignored") toast.info(`${what}: nothing to do for this event type`);
   else toast.info("The event is already being processed", { description: "Wait for it to finish, then look again." });
 }
@@ -64,11 +67,13 @@ export function EventActions({ eventId, type, status }: Props) {
         confirmLabel="Replay every step"
       >
         <p>
-          Every step of this <code className="font-mono text-[13px]">{type}</code> event runs again, including the ones that already succeeded.
+          Every step of this <code className="font-mono text-[13px]">{type}</code> event runs again, including the ones
+          that already succeeded.
         </p>
         <p>
-          Each step is idempotent: contacts are upserted by app user id, tickets keep their reference and entitlements only move forward, so
-          nothing is created twice. Use it after fixing data, not to retry a failure (that is “Replay failed steps”).
+          Each step is idempotent: contacts are upserted by app user id, tickets keep their reference and entitlements
+          only move forward, so nothing is created twice. Use it after fixing data, not to retry a failure (that is
+          “Replay failed steps”).
         </p>
       </ConfirmDialog>
     </div>

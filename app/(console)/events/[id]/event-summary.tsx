@@ -12,23 +12,36 @@ export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "c
       <Field label="Customer">
         {customer ? (
           <span className="flex flex-col gap-0.5">
-            <Link href={`/customers/${encodeURIComponent(customer.appUserId)}`} className="font-medium text-indigo-700 hover:underline">
+            <Link
+              href={`/customers/${encodeURIComponent(customer.appUserId)}`}
+              className="font-medium text-indigo-700 hover:underline"
+            >
               {customer.name ?? customer.email ?? customer.appUserId}
             </Link>
             <span className="font-mono text-xs text-slate-600">{customer.appUserId}</span>
-            <Link href={`/events?customer=${encodeURIComponent(customer.appUserId)}`} className="text-xs text-slate-600 hover:text-slate-900 hover:underline">
+            <Link
+              href={`/events?customer=${encodeURIComponent(customer.appUserId)}`}
+              className="text-xs text-slate-600 hover:text-slate-900 hover:underline"
+            >
               All events of this customer →
             </Link>
           </span>
         ) : (
-          <span className="text-slate-600">Not linked to a customer{event.status === "failed" ? " (the step that finds the customer did not finish)" : ""}</span>
+          <span className="text-slate-600">
+            Not linked to a customer
+            {event.status === "failed" ? " (the step that finds the customer did not finish)" : ""}
+          </span>
         )}
       </Field>
       <Field label="Received">
         <Time date={event.receivedAt} />
       </Field>
-      <Field label="Processed">{event.processedAt ? <Time date={event.processedAt} /> : <span className="text-slate-600">Not yet</span>}</Field>
-      <Field label="Occurred at source">{event.occurredAt ? <Time date={event.occurredAt} /> : <span className="text-slate-600">—</span>}</Field>
+      <Field label="Processed">
+        {event.processedAt ? <Time date={event.processedAt} /> : <span className="text-slate-600">Not yet</span>}
+      </Field>
+      <Field label="Occurred at source">
+        {event.occurredAt ? <Time date={event.occurredAt} /> : <span className="text-slate-600">—</span>}
+      </Field>
       <Field label="Source">
         <Badge>{event.source === "stripe" ? "Stripe" : "App"}</Badge>
         <span className="mt-1 block font-mono text-xs break-all text-slate-600">{event.externalId}</span>

@@ -29,9 +29,15 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 function describeStop(event: EventDetail["event"], steps: EventDetail["steps"]) {
   const lastError = event.lastError ?? "";
   const step = event.failedStep ? steps.find((s) => s.step === event.failedStep) : undefined;
-  if (!event.failedStep) return { headline: "This event stopped with an error", step: null, error: null, message: lastError };
+  if (!event.failedStep)
+    return { headline: "This event stopped with an error", step: null, error: null, message: lastError };
   const error = step ? stepErrorView(step) : null;
-  return { headline: `${stepLabel(event.failedStep)} failed`, step: event.failedStep, error, message: error?.message ?? lastError };
+  return {
+    headline: `${stepLabel(event.failedStep)} failed`,
+    step: event.failedStep,
+    error,
+    message: error?.message ?? lastError,
+  };
 }
 
 /** Steps in the order the handler runs them (rows are created together, so their own order says little). */
@@ -118,8 +124,8 @@ export default async function EventPage({ params }: Params) {
         <EmptyState title="Payload not kept">
           {event.redactedAt ? (
             <>
-              The raw body was removed by the retention policy <RelativeTime date={event.redactedAt} />. The steps above still show what happened;
-              the event can no longer be replayed.
+              The raw body was removed by the retention policy <RelativeTime date={event.redactedAt} />. The steps above
+              still show what happened; the event can no longer be replayed.
             </>
           ) : (
             "This event was stored without its raw body, so there is nothing to show or replay."

@@ -41,9 +41,20 @@ export async function POST(req: Request) {
   let reference: string | undefined;
   if (known && event.type === "support.requested") {
     const d = event.data;
-    reference = await reserveTicketReference(db, { requestId: d.requestId, eventId: stored.id, appUserId: d.userId, email: d.email, subject: d.subject });
+    reference = await reserveTicketReference(db, {
+      requestId: d.requestId,
+      eventId: stored.id,
+      appUserId: d.userId,
+      email: d.email,
+      subject: d.subject,
+    });
   }
-  log.info("webhook.app", { eventId: stored.id, type: event.type, duplicate: stored.duplicate, correlationId: stored.correlationId });
+  log.info("webhook.app", {
+    eventId: stored.id,
+    type: event.type,
+    duplicate: stored.duplicate,
+    correlationId: stored.correlationId,
+  });
   const answer = { received: true, id: stored.id, ...(reference ? { reference } : {}) };
   if (stored.duplicate) return jsonOk({ ...answer, duplicate: true });
   if (known) await enqueueEvent({ id: stored.id, source: "app", type: event.type, rawBody: body });

@@ -29,7 +29,10 @@ export async function POST(req: Request) {
   try {
     parsed = verifyStripeWebhook(body, header, env.STRIPE_WEBHOOK_SECRET);
   } catch (err) {
-    const message = err instanceof SyntaxError ? "Body is not valid JSON." : `Invalid Stripe signature: ${(err as Error).message.split("\n")[0]}`;
+    const message =
+      err instanceof SyntaxError
+        ? "Body is not valid JSON."
+        : `Invalid Stripe signature: ${(err as Error).message.split("\n")[0]}`;
     return jsonError(400, message);
   }
   const nul = findNul(parsed);
@@ -48,7 +51,13 @@ export async function POST(req: Request) {
     occurredAt: new Date(event.created * 1000),
     status: handled ? "received" : "ignored",
   });
-  log.info("webhook.stripe", { eventId: stored.id, stripeEventId: event.id, type: event.type, duplicate: stored.duplicate, correlationId: stored.correlationId });
+  log.info("webhook.stripe", {
+    eventId: stored.id,
+    stripeEventId: event.id,
+    type: event.type,
+    duplicate: stored.duplicate,
+    correlationId: stored.correlationId,
+  });
   if (stored.duplicate) return jsonOk({ received: true, duplicate: true, id: stored.id });
   if (handled) await enqueueEvent({ id: stored.id, source: "stripe", type: event.type, rawBody: body });
   return jsonOk({ received: true, id: stored.id, ...(handled ? {} : { ignored: true }) });

@@ -16,7 +16,15 @@ export const supportRequested: Handler<SupportRequested> = {
         const d = ctx.payload.data;
         const customer = await upsertAppCustomer(ctx.db, { appUserId: d.userId, email: d.email });
         await ctx.setCustomer(customer.id);
-        return { externalRef: d.userId, output: { customerId: customer.id, appUserId: customer.appUserId, email: customer.email, name: customer.name } };
+        return {
+          externalRef: d.userId,
+          output: {
+            customerId: customer.id,
+            appUserId: customer.appUserId,
+            email: customer.email,
+            name: customer.name,
+          },
+        };
       },
     },
     createTicketStep,

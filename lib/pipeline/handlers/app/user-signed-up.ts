@@ -21,7 +21,15 @@ export const userSignedUp: Handler<SignedUp> = {
           asOf: new Date(ctx.payload.created),
         });
         await ctx.setCustomer(customer.id);
-        return { externalRef: d.userId, output: { customerId: customer.id, appUserId: customer.appUserId, email: customer.email, name: customer.name } };
+        return {
+          externalRef: d.userId,
+          output: {
+            customerId: customer.id,
+            appUserId: customer.appUserId,
+            email: customer.email,
+            name: customer.name,
+          },
+        };
       },
     },
     syncCrmStep(),

@@ -13,9 +13,22 @@ export const userUpdated: Handler<Updated> = {
       name: STEP.resolveIdentity,
       run: async (ctx) => {
         const d = ctx.payload.data;
-        const customer = await upsertAppCustomer(ctx.db, { appUserId: d.userId, email: d.email, name: d.name, asOf: new Date(ctx.payload.created) });
+        const customer = await upsertAppCustomer(ctx.db, {
+          appUserId: d.userId,
+          email: d.email,
+          name: d.name,
+          asOf: new Date(ctx.payload.created),
+        });
         await ctx.setCustomer(customer.id);
-        return { externalRef: d.userId, output: { customerId: customer.id, appUserId: customer.appUserId, email: customer.email, name: customer.name } };
+        return {
+          externalRef: d.userId,
+          output: {
+            customerId: customer.id,
+            appUserId: customer.appUserId,
+            email: customer.email,
+            name: customer.name,
+          },
+        };
       },
     },
     syncCrmStep(),

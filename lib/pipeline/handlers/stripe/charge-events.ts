@@ -33,7 +33,12 @@ const resolveChargeIdentity: Step<StripePayload> = {
 
 export const chargeRefunded: Handler<StripePayload> = {
   customerKey: (p) => `stripe:${customerIdOf(object(p)) ?? p.id}`,
-  steps: [resolveChargeIdentity, syncCrmStep((ctx) => ({ app_last_payment_event: `${paymentNote("refunded", ctx.payload)} ${formatAmount(object(ctx.payload).amount_refunded, object(ctx.payload).currency)}` }))],
+  steps: [
+    resolveChargeIdentity,
+    syncCrmStep((ctx) => ({
+      app_last_payment_event: `${paymentNote("refunded", ctx.payload)} ${formatAmount(object(ctx.payload).amount_refunded, object(ctx.payload).currency)}`,
+    })),
+  ],
 };
 
 export const chargeDisputeCreated: Handler<StripePayload> = {
@@ -56,6 +61,8 @@ export const chargeDisputeCreated: Handler<StripePayload> = {
       },
     },
     resolveChargeIdentity,
-    syncCrmStep((ctx) => ({ app_last_payment_event: `${paymentNote("dispute", ctx.payload)} ${formatAmount(object(ctx.payload).amount, object(ctx.payload).currency)}` })),
+    syncCrmStep((ctx) => ({
+      app_last_payment_event: `${paymentNote("dispute", ctx.payload)} ${formatAmount(object(ctx.payload).amount, object(ctx.payload).currency)}`,
+    })),
   ],
 };

@@ -3,7 +3,13 @@ import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/re
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { resolvePaymentAlerts } from "@/db/queries/alerts";
 import { entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
-import { customerIdOf, invoicePeriodEnd, invoicePlan, invoiceSubscriptionId, paymentNote } from "@/lib/integrations/stripe/shapes";
+import {
+  customerIdOf,
+  invoicePeriodEnd,
+  invoicePlan,
+  invoiceSubscriptionId,
+  paymentNote,
+} from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";
 import { STEP } from "@/lib/pipeline/engine/step-names";
 
@@ -18,7 +24,12 @@ export const invoicePaid: Handler<StripePayload> = {
       const inv = invoice(ctx.payload);
       const subscription = invoiceSubscriptionId(inv);
       if (!subscription) return null;
-      return { status: "active", plan: invoicePlan(inv), currentPeriodEnd: invoicePeriodEnd(inv), stripeSubscriptionId: subscription };
+      return {
+        status: "active",
+        plan: invoicePlan(inv),
+        currentPeriodEnd: invoicePeriodEnd(inv),
+        stripeSubscriptionId: subscription,
+      };
     }),
     {
       name: STEP.resolveBillingAlert,

@@ -13,7 +13,10 @@ export const subscriptionChanged: Handler<StripePayload> = {
   steps: [
     resolveStripeIdentityStep(),
     entitlementStep(async (ctx) =>
-      changeFromSubscription(subscription(ctx.payload), ctx.payload.type === "customer.subscription.deleted" ? { status: "canceled", cancelAtPeriodEnd: false } : {}),
+      changeFromSubscription(
+        subscription(ctx.payload),
+        ctx.payload.type === "customer.subscription.deleted" ? { status: "canceled", cancelAtPeriodEnd: false } : {},
+      ),
     ),
     syncCrmStep(),
   ],

@@ -22,7 +22,8 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
       return failureResponse(fail(400, "Body is not valid JSON."));
     }
     const parsed = body.safeParse(input);
-    if (!parsed.success) return failureResponse(fail(400, `Invalid body: ${formatIssues(parsed.error, { root: "body" })}`));
+    if (!parsed.success)
+      return failureResponse(fail(400, `Invalid body: ${formatIssues(parsed.error, { root: "body" })}`));
     const result = await replayEvent(await getDb(), actor, id, parsed.data);
     if (!result.ok) return failureResponse(result);
     return Response.json({ eventId: result.eventId, outcome: result.outcome });
