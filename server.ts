@@ -2,10 +2,20 @@
 // and /app) go straight to their handlers, the very functions of app/api/webhooks/*/route.ts, without
 // Next's router and render pipeline, which cost ~1 ms of CPU per request, more than the whole verify-and-
 // store. Everything else, including the same routes under `next dev`, is Next. See README, "Performance".
+// Every response carries the security headers of lib/http/security-headers.ts; Strict-Transport-Security
+// is decided here, at start-up, because a build does not know whether it will be served over HTTPS.
+// It listens on all interfaces in production and on 127.0.0.1 otherwise (demo, development: the published
+// demo secrets may be in use, and it names them on stderr), unless -H or HOSTNAME says where.
 //   usage: tsx server.ts [-p port] [-H hostname]     (PORT and HOSTNAME are read too)
 import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
 import next from "next";
+import { CLIENT_ADDRESS_HEADER, stampClientAddress } from "./lib/auth/client-address";
+import { env } from "./lib/env";
+import { demoValuesInUse, demoWarning, listenHostname } from "./lib/http/demo-exposure";
 import { sendWebResponse, toWebRequest } from "./lib/http/node-adapter";
+import { securityHeaders, servedOverHttps } from "./lib/http/security-headers";
 import { openDatabaseOrExit } from "./lib/http/server-start";
 
 type Handler = (req: Request) => Promise<Response>;
@@ -17,11 +27,17 @@ function arg(names: string[]): string | undefined {
 
 async function main() {
   const port = Number(arg(["-p", "--port"]) ?? process.env.PORT ?? 3000);
-  const hostname = arg(["-H", "--hostname"]) ?? process.env.HOSTNAME ?? "0.0.0.0";
   // Configuration and database first: a bad DATABASE_URL ends here with a clear message and exit 1
   // instead of a server answering 500 to every request. The handle is process-wide (globalThis), so
   // Next's instrumentation reuses it.
   await openDatabaseOrExit();
+  const hostname = listenHostname({
+    flag: arg(["-H", "--hostname"]),
+    hostnameVar: process.env.HOSTNAME,
+    machineName: os.hostname(),
+    isProduction: env.isProduction,
+  });
+  const headers = securityHeaders({ https: servedOverHttps(env) });
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare(); // runs instrumentation.ts: configuration check, migrations, owner, sweeper
   const nextHandler = app.getRequestHandler();
@@ -33,6 +49,10 @@ async function main() {
   ]);
 
   const server = http.createServer((req, res) => {
+    // On the response before anyone writes it: Next's own headers and a handler's are merged over these.
+    for (const { key, value } of headers) res.setHeader(key, value);
+    // The client's address, from the socket (and TRUSTED_PROXY_HOPS): any value a client sent is replaced.
+    req.headers[CLIENT_ADDRESS_HEADER] = stampClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     const path = (req.url ?? "/").split("?")[0]!;
     const webhook = req.method === "POST" ? webhooks.get(path) : undefined;
     if (!webhook) return void nextHandler(req, res);
@@ -57,9 +77,13 @@ async function main() {
     });
   });
   server.keepAliveTimeout = 65_000; // longer than the usual proxy's idle timeout, as next start does
-  server.listen(port, hostname, () =>
-    console.log(`▲ Founder-ops console on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),
-  );
+  server.listen(port, hostname, () => {
+    const { port: bound } = server.address() as AddressInfo;
+    const shown = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+    console.log(`▲ Founder-ops console on http://${shown.includes(":") ? `[${shown}]` : shown}:${bound}`);
+    const warning = demoWarning(demoValuesInUse(env), hostname);
+    if (warning) console.error(`\n${warning}\n`);
+  });
 
   const stop = () => {
     server.close();

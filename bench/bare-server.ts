@@ -18,7 +18,7 @@ http
       const event = Stripe.webhooks.constructEvent(body, String(req.headers["stripe-signature"] ?? ""), secret!, 300);
       const rows =
         await sql`insert into events (source, external_id, type, status, raw_body, correlation_id, occurred_at)
-        values ('stripe', ${event.id}, ${event.type}, 'ignored', ${body}, ${"cor_" + randomUUID()}, to_timestamp(${event.created}))
+        values ('stripe', ${event.id}, ${event.type}, 'ignored', ${body}, ${`cor_${randomUUID()}`}, to_timestamp(${event.created}))
         on conflict (source, external_id) do nothing returning id`;
       res
         .writeHead(200, { "content-type": "application/json" })

@@ -42,6 +42,7 @@ export async function burstAndReplay(opts: {
   size: number;
 }): Promise<Row[]> {
   const run = `burst${Date.now().toString(36)}`;
+  const ofRun = `${run}_%`; // LIKE pattern for this run's external ids
   let i = 0;
   const started = Date.now();
   const r = await load({
@@ -60,11 +61,11 @@ export async function burstAndReplay(opts: {
     },
   });
   const ingestMs = Date.now() - started;
-  const pending = raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status in ('received', 'processing')`;
+  const pending = raw`select count(*)::int as n from events where external_id like ${ofRun} and status in ('received', 'processing')`;
   const drainMs = (await waitUntil(opts.dbUrl, pending)) + ingestMs;
   const succeeded = await count(
     opts.dbUrl,
-    raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status = 'succeeded'`,
+    raw`select count(*)::int as n from events where external_id like ${ofRun} and status = 'succeeded'`,
   );
   const contacts = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) =>
     String(c.properties.app_user_id ?? "").startsWith(`${run}_u`),
@@ -91,10 +92,10 @@ export async function burstAndReplay(opts: {
   // Bulk replay: mark their CRM step and the events failed, then replay every failed signup of this run.
   const handle = await openDb({ url: opts.dbUrl });
   await handle.db.execute(
-    raw`update event_steps set status = 'failed', last_error = 'bench: marked failed' where step = 'sync-crm' and event_id in (select id from events where external_id like ${run + "_%"})`,
+    raw`update event_steps set status = 'failed', last_error = 'bench: marked failed' where step = 'sync-crm' and event_id in (select id from events where external_id like ${ofRun})`,
   );
   await handle.db.execute(
-    raw`update events set status = 'failed', last_error = 'sync-crm: bench' where external_id like ${run + "_%"}`,
+    raw`update events set status = 'failed', last_error = 'sync-crm: bench' where external_id like ${ofRun}`,
   );
   await handle.close();
   const t0 = Date.now();
@@ -105,7 +106,7 @@ export async function burstAndReplay(opts: {
   });
   const { queued } = (await res.json()) as { queued: number };
   const enqueueMs = Date.now() - t0;
-  const replayPending = raw`select count(*)::int as n from events where external_id like ${run + "_%"} and status in ('failed', 'processing', 'received')`;
+  const replayPending = raw`select count(*)::int as n from events where external_id like ${ofRun} and status in ('failed', 'processing', 'received')`;
   const replayDrainMs = (await waitUntil(opts.dbUrl, replayPending)) + enqueueMs;
   const after = (await control.state<HubspotState>(opts.hubspotUrl)).contacts.filter((c) =>
     String(c.properties.app_user_id ?? "").startsWith(`${run}_u`),

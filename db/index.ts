@@ -33,15 +33,60 @@ export async function openDb(opts: { url?: string; dataDir?: string } = {}): Pro
   // pg_trgm: trigram indexes serve the console's substring search (customers by email, name, external id).
   const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   await client.waitReady;
+  const dataDir = opts.dataDir;
+  if (dataDir) restrictModes(dataDir);
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,
     driver: "pglite",
     close: async () => {
       await client.close();
+      // Files PGlite made since the open (new tables, WAL segments) are left owner-only too.
+      if (dataDir) restrictModes(dataDir);
       release();
     },
   };
+}
+
+/** Owner-only modes for the embedded database: directories 0700, files 0600. */
+export const DATA_DIR_MODE = 0o700;
+export const DATA_FILE_MODE = 0o600;
+
+/**
+ * PGlite writes its files world-readable and -writable (0666): walks the data directory and makes every
+ * directory 0700 and every file 0600 (symbolic links are left alone). Explicit chmod rather than a process
+ * umask, which would change the files every other part of the process writes.
+ */
+export function restrictModes(dir: string): void {
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        chmodIfNeeded(p, DATA_DIR_MODE);
+        walk(p);
+      } else if (entry.isFile()) chmodIfNeeded(p, DATA_FILE_MODE);
+    }
+  };
+  chmodIfNeeded(dir, DATA_DIR_MODE);
+  walk(dir);
+}
+
+let warnedNotOwner = false;
+
+function chmodIfNeeded(p: string, mode: number): void {
+  try {
+    if ((fs.lstatSync(p).mode & 0o777) !== mode) fs.chmodSync(p, mode);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return; // removed meanwhile (a temporary file)
+    if (code !== "EPERM") throw err;
+    // Owned by another user: this process cannot change it; say so once rather than refuse to start.
+    if (!warnedNotOwner)
+      process.emitWarning(`Cannot make ${p} owner-only (${mode.toString(8)}): it belongs to another user.`, {
+        code: "OPS_DATA_DIR_MODE",
+      });
+    warnedNotOwner = true;
+  }
 }
 
 /**
@@ -49,7 +94,10 @@ export async function openDb(opts: { url?: string; dataDir?: string } = {}): Pro
  * corrupt it. A pid file next to it refuses the second opener with a clear message.
  */
 function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // New directories (DATA_DIR and its pglite folder) are owner-only from the start; an existing pglite folder
+  // is made so before PGlite opens it. An existing DATA_DIR is left as it is: it may be a folder of the operator's.
+  fs.mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE });
+  chmodIfNeeded(dataDir, DATA_DIR_MODE);
   const lockFile = path.join(dataDir, "..", `${path.basename(dataDir)}.pid`);
   try {
     const holder = Number(fs.readFileSync(lockFile, "utf8"));

@@ -28,9 +28,17 @@ for (const { path, heading } of PAGES) {
   });
 }
 
-test("the health endpoint reports the database, migrations, jobs driver and backlog without secrets", async ({
+test("the health endpoint shows anyone the status only, and an admin the database, migrations, jobs driver and backlog", async ({
   request,
+  playwright,
+  baseURL,
 }) => {
+  const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const open = await anonymous.get("/api/health");
+  expect(open.status()).toBe(200);
+  expect(Object.keys(await open.json()).sort()).toEqual(["status", "time"]);
+  await anonymous.dispose();
+  // `request` carries the owner's session (OWNER_STATE): the details.
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
   const body = await res.json();

@@ -118,6 +118,31 @@ describe("parseEnv", () => {
     );
   });
 
+  it("refuses INNGEST_DEV in production (unsigned /api/inngest calls), but not with DEMO_MODE or outside production", () => {
+    const problems = problemsOf({ ...PRODUCTION, INNGEST_DEV: "1" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^INNGEST_DEV is set but NODE_ENV=production: \/api\/inngest would run unsigned calls/);
+    expect(
+      problemsOf({
+        ...PRODUCTION,
+        INNGEST_DEV: "1",
+        JOBS_DRIVER: "inngest",
+        INNGEST_EVENT_KEY: "evt-key",
+        INNGEST_SIGNING_KEY: "signkey-prod-abc",
+      }).some((p) => p.startsWith("INNGEST_DEV")),
+    ).toBe(true);
+    expect(problemsOf({ ...PRODUCTION, INNGEST_DEV: "" })).toEqual([]);
+    expect(parseEnv({ NODE_ENV: "production", DEMO_MODE: "1", INNGEST_DEV: "1" }).INNGEST_DEV).toBe("1");
+    expect(parseEnv({ NODE_ENV: "development", INNGEST_DEV: "1" }).INNGEST_DEV).toBe("1");
+  });
+
+  it("refuses an ADMIN_PASSWORD longer than bcrypt's 72 bytes, counting UTF-8 bytes", () => {
+    expect(problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: "a".repeat(72) })).toEqual([]);
+    const [problem] = problemsOf({ ...PRODUCTION, ADMIN_PASSWORD: "é".repeat(37) }); // 37 characters, 74 bytes
+    expect(problem).toContain("ADMIN_PASSWORD is longer than 72 bytes");
+    expect(problemsOf({ NODE_ENV: "development", ADMIN_PASSWORD: "a".repeat(73) })[0]).toContain("72 bytes");
+  });
+
   it("lists every problem at once", () => {
     const problems = problemsOf({ ...PRODUCTION, AUTH_SECRET: undefined, STRIPE_SECRET_KEY: "sk_test_1" });
     expect(problems.some((p) => p.includes("AUTH_SECRET"))).toBe(true);

@@ -148,6 +148,8 @@ const raw = z.object({
   ALERT_DIGEST_HOUR_UTC: num("ALERT_DIGEST_HOUR_UTC", 8, { min: 0, max: 23, int: true }),
   PAYLOAD_RETENTION_DAYS: num("PAYLOAD_RETENTION_DAYS", 30, { min: 1, int: true }),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: num("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, { min: 1, int: true }),
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (0: the socket peer is the client). */
+  TRUSTED_PROXY_HOPS: num("TRUSTED_PROXY_HOPS", 0, { min: 0, max: 10, int: true }),
   /** Inline driver: an event left `processing` this long is presumed orphaned by a crash and re-driven by the
    *  sweeper. Keep it above the longest step retry chain (~30 s) when several processes share the database. */
   JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
@@ -191,6 +193,10 @@ function check(r: z.infer<typeof raw>): string[] {
       problems.push(
         "ADMIN_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).",
       );
+    if (r.INNGEST_DEV)
+      problems.push(
+        "INNGEST_DEV is set but NODE_ENV=production: /api/inngest would run unsigned calls from anyone. Unset INNGEST_DEV and set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY (or use JOBS_DRIVER=inline).",
+      );
     if (r.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(r.STRIPE_SECRET_KEY))
       problems.push(
         "STRIPE_SECRET_KEY is a test-mode key (sk_test_) but NODE_ENV=production: use the live key, or set DEMO_MODE=1 for a sandboxed demo.",
@@ -200,6 +206,10 @@ function check(r: z.infer<typeof raw>): string[] {
       "STRIPE_SECRET_KEY is a live key (sk_live_) outside production: use a test-mode key for development and demos.",
     );
   }
+  if (r.ADMIN_PASSWORD && Buffer.byteLength(r.ADMIN_PASSWORD, "utf8") > 72)
+    problems.push(
+      "ADMIN_PASSWORD is longer than 72 bytes: bcrypt ignores the rest and sign-in refuses such passwords. Use at most 72 bytes (72 ASCII characters).",
+    );
   const hasInngestKeys = Boolean(r.INNGEST_EVENT_KEY && r.INNGEST_SIGNING_KEY);
   if (r.JOBS_DRIVER === "inngest" && !hasInngestKeys && !r.INNGEST_DEV)
     problems.push(
@@ -259,6 +269,7 @@ function build(r: z.infer<typeof raw>) {
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    TRUSTED_PROXY_HOPS: r.TRUSTED_PROXY_HOPS,
     JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
   };
 }

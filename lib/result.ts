@@ -13,7 +13,7 @@ export type Failure = {
   fieldErrors?: Partial<Record<string, string>>;
 };
 
-export type Result<T extends object = {}> = ({ ok: true; message?: string } & T) | Failure;
+export type Result<T extends object = object> = ({ ok: true; message?: string } & T) | Failure;
 
 export function fail(status: FailureStatus, error: string, field?: string): Failure {
   return field ? { ok: false, status, error, field } : { ok: false, status, error };
@@ -28,7 +28,7 @@ export function failureResponse(failure: Failure): Response {
  * A useActionState form's state: nothing yet (`{}`), or the last answer, stamped `at` so the form reacts
  * once per submission, with what was typed (`values`, never a password) to refill it after a failure.
  */
-export type FormState<T extends object = {}, V extends object = Record<string, string>> =
+export type FormState<T extends object = object, V extends object = Record<string, string>> =
   | { ok?: undefined; at?: undefined; values?: undefined }
   | ({ ok: true; message?: string; at: number; values?: undefined } & T)
   | (Failure & { at: number; values: V });

@@ -3,15 +3,21 @@
 // that are public by design (sign-in, auth, health, ping, signed webhooks). A viewer (made with
 // db/queries/users.ts, signed in through the real credentials flow) can read but every write — admin API POSTs
 // and every server action of the build — is refused with 403 and changes nothing. No refusal carries
-// customer data.
+// customer data. Every response (pages, API, static files, both webhook routes on server.ts's fast path)
+// carries the security headers of lib/http/security-headers.ts, every page a Content-Security-Policy whose
+// nonce is on each of its <script> tags, and Strict-Transport-Security appears only when the server is
+// configured for HTTPS (checked on a second server with an https APP_URL, same build).
 import fs from "node:fs";
 import path from "node:path";
+import { inspectEnv } from "../lib/env";
+import { nonceOf, securityHeaders, servedOverHttps } from "../lib/http/security-headers";
 import type { Context } from "./lib/context";
 import { diffCounts, settle, tableCounts } from "./lib/db";
 import { Checks, type ScenarioResult } from "./lib/report";
+import { AppServer, freePort } from "./lib/server";
 import { callAction, form, serverActions } from "./lib/server-actions";
 import { ensureUser, mintedSession, signIn } from "./lib/session";
-import { deliver, send, signup, supportRequest, type Reply } from "./lib/webhooks";
+import { appEvent, deliver, send, signup, stripeEvent, supportRequest, type Reply } from "./lib/webhooks";
 import { SECRET_NAMES, SECRETS } from "./lib/config";
 
 type Sample = {
@@ -44,12 +50,45 @@ const PUBLIC: Record<string, { method: string; path?: string; expect: (status: n
 /** Next's built-in error pages (not console pages). */
 const FRAMEWORK_PAGES = new Set(["/_not-found", "/_global-error"]);
 
+/** Pages a viewer is redirected away from. */
+const OWNER_PAGES = new Set(["/users"]);
+
+/** Pages Next prerenders whatever the app does: no per-request nonce on their scripts. */
+const STATIC_PAGES = new Set(["/_global-error"]);
+
 /** Server actions anyone may call (the sign-in form itself). */
 const PUBLIC_ACTIONS = new Set(["signInAction", "signOutAction"]);
 
 let ipSeq = 0;
 /** A fresh source address per request, so the failed-admin-auth limiter (30 per 5 min) does not turn 401s into 429s. */
 const ip = () => `10.77.${(++ipSeq >> 8) & 255}.${ipSeq & 255}`;
+
+/** What is wrong with a response's security headers (empty: nothing): the list every response carries,
+ *  Strict-Transport-Security exactly when `https`, and for a page a CSP with a nonce and no framing. */
+function headerProblems(r: Reply, o: { https: boolean; page?: boolean }): string[] {
+  if (!r.headers) return [`no response (${r.error ?? r.status})`];
+  const problems: string[] = [];
+  for (const { key, value } of securityHeaders({ https: o.https })) {
+    const got = r.headers.get(key);
+    if (got !== value) problems.push(`${key}: ${got ?? "missing"}`);
+  }
+  if (!o.https && r.headers.has("strict-transport-security"))
+    problems.push("Strict-Transport-Security over plain HTTP");
+  if (o.page) {
+    const csp = r.headers.get("content-security-policy");
+    if (!csp) problems.push("no Content-Security-Policy");
+    else if (!nonceOf(csp) || !csp.includes("frame-ancestors 'none'") || !csp.includes("'strict-dynamic'"))
+      problems.push(`Content-Security-Policy without a nonce, strict-dynamic or frame-ancestors 'none': ${csp}`);
+  }
+  return problems;
+}
+
+/** The <script> tags of a page that do not carry the nonce of its Content-Security-Policy. */
+function scriptsWithoutNonce(r: Reply): { scripts: number; bad: string[] } {
+  const nonce = nonceOf(r.headers?.get("content-security-policy"));
+  const tags = r.text.match(/<script\b[^>]*>/g) ?? [];
+  return { scripts: tags.length, bad: tags.filter((t) => !nonce || !t.includes(` nonce="${nonce}"`)) };
+}
 
 function concrete(route: string, s: Sample): string {
   return route
@@ -76,9 +115,18 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
   }));
   const forged = await mintedSession("00000000-0000-4000-8000-000000000000", "not-the-auth-secret-not-the-auth-secret");
   let requests = 0;
+  // Every answer below is checked for the security headers; HSTS is expected only if this server is on HTTPS.
+  const https = servedOverHttps(inspectEnv(ctx.serverEnv).env);
+  const badHeaders: string[] = [];
+  const noteHeaders = (what: string, r: Reply, page = false) => {
+    const problems = headerProblems(r, { https, page });
+    if (problems.length) badHeaders.push(`${what} → ${r.status}: ${problems.join(", ")}`);
+  };
   const req = async (method: string, url: string, headers: Record<string, string> = {}, body?: string) => {
     requests += 1;
-    return send(`${base}${url}`, { method, headers: { "x-forwarded-for": ip(), ...headers }, body });
+    const r = await send(`${base}${url}`, { method, headers: { "x-forwarded-for": ip(), ...headers }, body });
+    noteHeaders(`${method} ${url}`, r);
+    return r;
   };
   const isSignInRedirect = (r: Reply) =>
     r.status >= 300 && r.status < 400 && new URL(r.headers?.get("location") ?? "/", base).pathname === "/sign-in";
@@ -111,6 +159,8 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
       pages += 1;
       const anon = await req("GET", url);
       const withForged = await req("GET", url, { cookie: forged });
+      noteHeaders(`page ${url} without a session`, anon, true);
+      noteHeaders(`page ${url} with a forged cookie`, withForged, true);
       c.check(
         isSignInRedirect(anon) && leaks(anon.text).length === 0,
         `page ${url} without a session → ${anon.status} ${anon.headers?.get("location") ?? ""}`,
@@ -265,9 +315,121 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     select (select role::text from users where id = ${viewerId}) as viewer, (select count(*)::int from users where role = 'owner') as owner`;
   c.equal([roles!.viewer, roles!.owner], ["viewer", 1], "viewer still viewer, one owner");
 
-  return c.result(
-    `${entries.length} routes (${pages} pages, ${apis} API guarded, ${entries.length - pages - apis} public); ${requests} requests; ${writes.length} admin writes + ${actionsTried} server actions refused for a viewer; ${c.failures.length} failing checks`,
+  // 3. Security headers. Every page of the build as the viewer sees it (and the public sign-in page): a CSP
+  // whose nonce is on every <script> tag; a static file; both webhook routes, signed and not.
+  // A nonce needs a render per request: a page prerendered at build time has scripts without it. The one
+  // allowed is Next's last-resort 500 page (global-error.tsx, also copied to pages/500.html), which the
+  // browser shows without running its scripts: readable, its plain link works, "Try again" does not.
+  const prerendered = Object.keys(
+    (
+      JSON.parse(fs.readFileSync(path.join(ctx.distDir, "prerender-manifest.json"), "utf8")) as {
+        routes: Record<string, unknown>;
+      }
+    ).routes,
   );
+  c.equal(prerendered, [...STATIC_PAGES], "pages prerendered at build time (no nonce possible)");
+  let rendered = 0;
+  const others: string[] = [];
+  let staticAsset: string | undefined;
+  const nonceFailures: string[] = [];
+  const pageUrls = [
+    ...new Set([...entries.filter((e) => e.kind === "page").map((e) => concrete(e.route, sample)), "/sign-in"]),
+  ].filter((url) => !STATIC_PAGES.has(url));
+  for (const url of pageUrls) {
+    const r = await req("GET", url, url === "/sign-in" ? {} : { cookie: viewer });
+    noteHeaders(`page ${url} as the viewer`, r, true);
+    const { scripts, bad } = scriptsWithoutNonce(r);
+    if (r.status === 200 || r.status === 404) rendered += 1;
+    else if (!(OWNER_PAGES.has(url) && r.status >= 300 && r.status < 400)) others.push(`${url} → ${r.status}`);
+    if ((r.status === 200 || r.status === 404) && !scripts) nonceFailures.push(`${url} → ${r.status} has no <script>`);
+    if (bad.length)
+      nonceFailures.push(`${url} → ${r.status}: ${bad.length}/${scripts} scripts without the nonce, e.g. ${bad[0]}`);
+    staticAsset ??= /<script[^>]* src="(\/_next\/static\/[^"]+\.js)"/.exec(r.text)?.[1];
+  }
+  c.check(
+    others.length === 0 && nonceFailures.length === 0,
+    `${rendered} of ${pageUrls.length} pages rendered for the viewer (${[...OWNER_PAGES].join(", ")} redirects: owner only)${others.length ? `; unexpected: ${others.join(", ")}` : ""}: every <script> carries the nonce of the page's CSP${nonceFailures.length ? `: ${nonceFailures.join("; ")}` : ""}`,
+  );
+  c.check(
+    staticAsset !== undefined && (await req("GET", staticAsset ?? "/_next/static/none.js")).status === 200,
+    `static file ${staticAsset ?? "(none found in the pages)"} → 200`,
+  );
+  const hp = `access-${ctx.runId}-headers-`;
+  const signedApp = await deliver(base, appEvent(`${hp}app`, "reliability.headers", {}), {
+    secret: SECRETS.APP_WEBHOOK_SECRET,
+  });
+  const signedStripe = await deliver(base, stripeEvent(`evt_${hp}stripe`, "reliability.headers", {}), {
+    secret: SECRETS.STRIPE_WEBHOOK_SECRET,
+  });
+  noteHeaders("signed POST /api/webhooks/app", signedApp);
+  noteHeaders("signed POST /api/webhooks/stripe", signedStripe);
+  for (const route of ["app", "stripe"]) {
+    await req("POST", `/api/webhooks/${route}`, { "content-type": "application/json" }, "{}");
+    await req("GET", `/api/webhooks/${route}`);
+  }
+  c.check(
+    signedApp.status === 200 && signedStripe.status === 200,
+    `signed webhooks for the header checks → ${signedApp.status}, ${signedStripe.status}`,
+  );
+  c.check(
+    badHeaders.length === 0,
+    `${requests + 2} responses (pages, API, static, both webhook routes) carry ${securityHeaders({ https })
+      .map((h) => h.key)
+      .join(
+        ", ",
+      )}${https ? "" : ", no Strict-Transport-Security (plain HTTP)"}; every page a nonce CSP${badHeaders.length ? `: ${badHeaders.slice(0, 8).join(" | ")}${badHeaders.length > 8 ? ` (+${badHeaders.length - 8} more)` : ""}` : ""}`,
+  );
+  await httpsServerHeaders(ctx, c, staticAsset);
+
+  return c.result(
+    `${entries.length} routes (${pages} pages, ${apis} API guarded, ${entries.length - pages - apis} public); ${requests} requests; ${writes.length} admin writes + ${actionsTried} server actions refused for a viewer; ${rendered} pages with a nonce CSP; ${c.failures.length} failing checks`,
+  );
+}
+
+/** The same build on a server whose APP_URL is https: Strict-Transport-Security on every response, decided
+ *  at start-up (a build cannot know), pages and webhook fast path alike. */
+async function httpsServerHeaders(ctx: Context, c: Checks, staticAsset: string | undefined) {
+  const server = new AppServer(
+    await freePort(),
+    { ...ctx.serverEnv, APP_URL: "https://ops.reliability.test" },
+    path.join(ctx.logDir, "https-server.log"),
+  );
+  try {
+    await server.start();
+    const replies: [string, Reply, boolean][] = [
+      ["GET /sign-in", await send(`${server.url}/sign-in`, { method: "GET" }), true],
+      ["GET /", await send(`${server.url}/`, { method: "GET" }), true],
+      ["GET /api/ping", await send(`${server.url}/api/ping`, { method: "GET" }), false],
+      [`GET ${staticAsset}`, await send(`${server.url}${staticAsset ?? "/"}`, { method: "GET" }), false],
+      [
+        "signed POST /api/webhooks/app",
+        await deliver(server.url, appEvent(`access-${ctx.runId}-https-app`, "reliability.headers", {}), {
+          secret: SECRETS.APP_WEBHOOK_SECRET,
+        }),
+        false,
+      ],
+      [
+        "POST /api/webhooks/stripe",
+        await send(`${server.url}/api/webhooks/stripe`, {
+          body: "{}",
+          headers: { "content-type": "application/json" },
+        }),
+        false,
+      ],
+    ];
+    const bad = replies.flatMap(([what, r, page]) => {
+      const problems = headerProblems(r, { https: true, page });
+      return problems.length ? [`${what} → ${r.status}: ${problems.join(", ")}`] : [];
+    });
+    c.check(
+      bad.length === 0,
+      `server with APP_URL=https://…: ${replies.length} responses (pages, API, static, both webhook routes) carry Strict-Transport-Security and the rest${bad.length ? `: ${bad.join(" | ")}` : ""}`,
+    );
+  } catch (err) {
+    c.check(false, `server with APP_URL=https://… for the HSTS checks: ${(err as Error).message}`);
+  } finally {
+    await server.stop();
+  }
 }
 
 async function eventState(ctx: Context, id: string) {

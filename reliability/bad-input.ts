@@ -244,7 +244,7 @@ export function variants(prefix: string): Variant[] {
       ),
     },
     // Wrong method
-    ...both("GET instead of POST", 405, (r) => () => ({ headers: {} })).map((v) => ({ ...v, method: "GET" })),
+    ...both("GET instead of POST", 405, (_r) => () => ({ headers: {} })).map((v) => ({ ...v, method: "GET" })),
   ];
 }
 

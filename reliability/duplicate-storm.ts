@@ -73,7 +73,7 @@ export async function duplicateStorm(ctx: Context): Promise<ScenarioResult> {
 
   // One reference per requestId, across both event ids and all copies.
   const refsByRequest = new Map<string, Set<string>>();
-  supports.forEach((d, i) => {
+  supports.forEach((_d, i) => {
     const requestId = supportUsers[Math.floor(i / 2)]!.requestId;
     const set = refsByRequest.get(requestId) ?? new Set();
     for (const r of replies[signups.length + checkouts.length + i] ?? []) set.add(String(r.json?.reference));
@@ -86,7 +86,10 @@ export async function duplicateStorm(ctx: Context): Promise<ScenarioResult> {
 
   const waited = await Promise.all([settle(ctx.sql, p, 120_000), settle(ctx.sql, `evt_${p}`, 120_000)])
     .then(([a, b]) => Math.max(a, b))
-    .catch((err: Error) => (c.check(false, err.message), 0));
+    .catch((err: Error) => {
+      c.check(false, err.message);
+      return 0;
+    });
   const counts = await statusCounts(ctx.sql, p);
   const appRows = await statusCounts(ctx.sql, `${p}signup-`);
   c.equal(appRows.total, n, "rows for the signups");

@@ -1,7 +1,8 @@
-// Rate limits: on a server of its own (WEBHOOK_RATE_LIMIT_PER_MINUTE low), a flood of webhooks from one
-// source (X-Forwarded-For: 203.0.113.9) gets 429 + Retry-After past the limit and is not stored, while
-// another source is served throughout; the same for /api/health (600/min) and failed admin-API
-// authentications (30 per 5 min, then even the right token waits).
+// Rate limits: on a server of its own (WEBHOOK_RATE_LIMIT_PER_MINUTE low, one trusted proxy), a flood of
+// webhooks from one source (the proxy's entry 203.0.113.9, behind a first hop the flooder forges anew on
+// every request) gets 429 + Retry-After past the limit and is not stored, while another source is served
+// throughout; the same for /api/health (600/min) and failed admin-API authentications (30 per 5 min, then
+// even the right token waits). A server trusting no proxy ignores X-Forwarded-For altogether.
 import path from "node:path";
 import type { Context } from "./lib/context";
 import { settle, statusCounts } from "./lib/db";
@@ -27,7 +28,11 @@ export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
       appEvent(`${p}${i}`, "reliability.flood", { i }),
     );
     const others = Array.from({ length: 10 }, (_, i) => appEvent(`${p}other-${i}`, "reliability.flood", { i }));
-    const opts = (forwardedFor: string) => ({ secret: SECRETS.APP_WEBHOOK_SECRET, forwardedFor });
+    let forged = 0;
+    // What the trusted proxy forwards: whatever the client put first (forged anew each time), then the client.
+    const viaProxy = (from: string) =>
+      from === FLOODER ? `10.66.${(forged >> 8) & 255}.${forged++ & 255}, ${from}` : from;
+    const opts = (from: string) => ({ secret: SECRETS.APP_WEBHOOK_SECRET, forwardedFor: viaProxy(from) });
     // The other source's requests are spread through the flood.
     const every = Math.max(1, Math.floor(flood.length / others.length));
     const mixed = flood.flatMap((d, i) =>
@@ -43,7 +48,11 @@ export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
     const fromOther = replies.filter((_, i) => mixed[i]!.from === OTHER) as Reply[];
     const ok = fromFlooder.filter((r) => r.status === 200).length;
     const limited = fromFlooder.filter((r) => r.status === 429);
-    c.equal(ok, RATE_LIMIT_PER_MINUTE, `flood from ${FLOODER}: answered 200 (the limit per minute)`);
+    c.equal(
+      ok,
+      RATE_LIMIT_PER_MINUTE,
+      `flood from ${FLOODER} (a forged first hop on each): answered 200 (the limit per minute)`,
+    );
     c.equal(limited.length, flood.length - RATE_LIMIT_PER_MINUTE, `flood from ${FLOODER}: answered 429`);
     c.check(
       limited.every((r) => Number(r.headers?.get("retry-after")) >= 1),
@@ -115,8 +124,35 @@ export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
       "admin API: 35 wrong tokens → 30×401 then 429; the right token from that source → 429, from another → 200",
     );
 
+    await server.stop();
+
+    // No trusted proxy (the default): X-Forwarded-For is the client's own words and changes nothing.
+    const direct = new AppServer(
+      await freePort(),
+      { ...ctx.serverEnv, WEBHOOK_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE), TRUSTED_PROXY_HOPS: "0" },
+      path.join(ctx.logDir, "rate-limit-direct-server.log"),
+    );
+    await direct.start();
+    let spoofedServed = 0;
+    try {
+      const spoofed = Array.from({ length: RATE_LIMIT_PER_MINUTE + 10 }, (_, i) =>
+        appEvent(`${p}direct-${i}`, "reliability.flood", { i }),
+      );
+      const answers = await pool(spoofed, 4, (d, i) =>
+        deliver(direct.url, d, { secret: SECRETS.APP_WEBHOOK_SECRET, forwardedFor: `192.0.2.${i % 250}` }),
+      );
+      spoofedServed = answers.filter((r) => r?.status === 200).length;
+      c.equal(
+        [spoofedServed, answers.filter((r) => r?.status === 429).length],
+        [RATE_LIMIT_PER_MINUTE, 10],
+        "no trusted proxy: a new X-Forwarded-For on every request is still one source (limited)",
+      );
+    } finally {
+      await direct.stop();
+    }
+
     return c.result(
-      `webhook flood ${flood.length} → ${ok} served, ${limited.length}×429, other source ${fromOther.filter((r) => r.status === 200).length}/${fromOther.length} served; health ${healthLimited}×429 of 650; admin auth blocked after 30 failures`,
+      `webhook flood ${flood.length} → ${ok} served, ${limited.length}×429, other source ${fromOther.filter((r) => r.status === 200).length}/${fromOther.length} served; health ${healthLimited}×429 of 650; admin auth blocked after 30 failures; spoofed X-Forwarded-For without a proxy → ${spoofedServed} served`,
     );
   } finally {
     await server.stop();

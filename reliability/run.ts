@@ -109,6 +109,8 @@ async function main(): Promise<number> {
       HUBSPOT_BASE_URL: sandbox.hubspot.url,
       ZENDESK_BASE_URL: sandbox.zendesk.url,
       WEBHOOK_RATE_LIMIT_PER_MINUTE: "10000000",
+      // The suite stands in for one reverse proxy: its X-Forwarded-For (one entry) names the caller.
+      TRUSTED_PROXY_HOPS: "1",
       JOBS_STALE_AFTER_SECONDS: String(LEASE_SECONDS),
     };
     if (reuseBuild && fs.existsSync(path.join(DIST_DIR, "BUILD_ID")))

@@ -166,10 +166,10 @@ export function pickHeaders(headers: Record<string, string | string[] | undefine
     const value = headers[name];
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  const auth = headers["authorization"];
+  const auth = headers.authorization;
   if (typeof auth === "string") {
     const [scheme, secret = ""] = auth.split(" ");
-    out["authorization"] = `${scheme} …${secret.slice(-4)}`;
+    out.authorization = `${scheme} …${secret.slice(-4)}`;
   }
   return out;
 }

@@ -38,9 +38,7 @@ function splitKey(key: string): string[] {
   const first = key.indexOf("[");
   if (first < 0) return [key];
   const parts = [key.slice(0, first)];
-  const re = /\[([^\]]*)\]/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(key.slice(first))) !== null) parts.push(match[1]);
+  for (const match of key.slice(first).matchAll(/\[([^\]]*)\]/g)) parts.push(match[1]);
   return parts;
 }
 

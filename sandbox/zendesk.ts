@@ -142,18 +142,16 @@ export function createZendeskService(options: {
     const text = commentText(t.comment);
     if (text) {
       const isPublic = !(isRecord(t.comment) && t.comment.public === false);
-      comments
-        .get(id)
-        ?.push({
-          id: nextCommentId++,
-          type: "Comment",
-          author_id: ME_ID,
-          body: text,
-          html_body: `<p>${text}</p>`,
-          plain_body: text,
-          public: isPublic,
-          created_at: isoNow(),
-        });
+      comments.get(id)?.push({
+        id: nextCommentId++,
+        type: "Comment",
+        author_id: ME_ID,
+        body: text,
+        html_body: `<p>${text}</p>`,
+        plain_body: text,
+        public: isPublic,
+        created_at: isoNow(),
+      });
     }
     tickets.set(id, next);
     return { status: 200, body: { ticket: next } };

@@ -1,12 +1,28 @@
 // `npm run demo`: sandboxed Stripe/HubSpot/Zendesk on loopback, the console on :3000 on the embedded
 // database, and a scenario played
 // through the real webhooks so the console opens on real data (including a failed event to replay).
+// The console runs on the published demo secrets, so it listens on 127.0.0.1 only, unless
+// `npm run demo -- -H <address>` or HOSTNAME says otherwise (the server then warns that it is exposed).
+import os from "node:os";
 import { DEMO_DEFAULTS, SANDBOX_PORTS } from "../lib/env";
+import { isLoopback, listenHostname } from "../lib/http/demo-exposure";
 import { startSandbox } from "../sandbox";
 import { ensureBuild, startNext, waitForHttp } from "./lib/next-server";
 import { playScenario } from "./demo-scenario";
 
 const port = Number(process.env.PORT ?? 3000);
+const flag = process.argv.findIndex((a) => a === "-H" || a === "--hostname");
+const hostname = listenHostname({
+  flag: flag >= 0 ? process.argv[flag + 1] : undefined,
+  hostnameVar: process.env.HOSTNAME,
+  machineName: os.hostname(),
+  isProduction: false,
+});
+const wildcard = hostname === "0.0.0.0" || hostname === "::";
+const inUrl = (host: string) => (host.includes(":") ? `[${host}]` : host);
+/** Where this script reaches the console (a wildcard address answers on loopback too), and what the banner shows. */
+const localUrl = `http://${wildcard ? "127.0.0.1" : inUrl(hostname)}:${port}`;
+const shownUrl = `http://${wildcard || isLoopback(hostname) ? "localhost" : inUrl(hostname)}:${port}`;
 
 async function main() {
   const sandbox = await startSandbox({
@@ -26,7 +42,7 @@ async function main() {
     ZENDESK_BASE_URL: sandbox.zendesk.url,
   };
   ensureBuild(env);
-  const server = startNext(port, env);
+  const server = startNext(port, env, false, hostname);
   const stop = async () => {
     server.kill("SIGTERM");
     await sandbox.close();
@@ -38,8 +54,8 @@ async function main() {
     await sandbox.close();
     process.exit(code ?? 1);
   });
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server);
-  const played = await playScenario({ baseUrl: `http://127.0.0.1:${port}`, sandbox });
+  await waitForHttp(`${localUrl}/api/health`, 120_000, server);
+  const played = await playScenario({ baseUrl: localUrl, sandbox });
   console.log(
     played === "played"
       ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay."
@@ -48,7 +64,7 @@ async function main() {
   console.log(
     [
       "",
-      `  Founder Ops console: http://localhost:${port}`,
+      `  Founder Ops console: ${shownUrl}`,
       `  Sign in as ${process.env.ADMIN_EMAIL ?? DEMO_DEFAULTS.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ?? DEMO_DEFAULTS.ADMIN_PASSWORD}`,
       `  Sandboxes: Stripe ${sandbox.stripe.url}, HubSpot ${sandbox.hubspot.url}, Zendesk ${sandbox.zendesk.url}`,
       "  Press Ctrl+C to stop.",

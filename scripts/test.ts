@@ -1,8 +1,13 @@
-// `npm test`: type check, unit and integration tests (vitest, PGlite + sandboxes), then browser tests.
+// `npm test`: type check, the production build (the server tests and the browser tests start it), unit and
+// integration tests (vitest, PGlite + sandboxes), then browser tests.
 import { spawnSync } from "node:child_process";
 
 const steps: Array<[string, string[]]> = [
   ["Type check (tsc)", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."]],
+  [
+    "Production build (next build, when sources changed)",
+    ["node_modules/tsx/dist/cli.mjs", "scripts/build-if-needed.ts"],
+  ],
   ["Unit and integration tests (vitest)", ["node_modules/vitest/vitest.mjs", "run"]],
   ["Browser tests (Playwright)", ["node_modules/tsx/dist/cli.mjs", "scripts/e2e.ts"]],
 ];

@@ -15,6 +15,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           type="email"
           autoComplete="username"
           required
+          // biome-ignore lint/a11y/noAutofocus: the first field of a single-purpose sign-in page; focusing it is what the user came for.
           autoFocus
           defaultValue={state.values?.email}
           className="rounded-md border border-slate-300 px-3 py-2 font-normal focus:border-indigo-600"

@@ -29,8 +29,9 @@ export const dataTableFeatures = tableFeatures({
 
 export type DataTableFeatures = typeof dataTableFeatures;
 
-// `any`: a list mixes columns of different value types (dates, strings, badges).
-export type DataTableColumn<TData extends RowData> = ColumnDef<DataTableFeatures, TData, any>;
+// `unknown` value: a list mixes columns of different value types (dates, strings, badges); each
+// `helper.accessor` keeps its own value type for its cell.
+export type DataTableColumn<TData extends RowData> = ColumnDef<DataTableFeatures, TData, unknown>;
 
 /** A column helper typed for the shared features; use `helper.columns([...])` in `get<Entity>Columns()`. */
 export function dataTableColumnHelper<TData extends RowData>() {

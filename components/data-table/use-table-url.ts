@@ -46,7 +46,7 @@ export function useTableUrl(): TableUrl {
         else router.push(href, { scroll: false });
       });
     },
-    [query, pathname, router],
+    [query, pathname, router, setOptimisticQuery],
   );
 
   return { params, isPending, update };

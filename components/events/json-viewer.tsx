@@ -70,9 +70,9 @@ export function JsonViewer({ value, label }: Props) {
           </ToolbarButton>
         </span>
       </div>
-      <div
-        role="region"
+      <section
         aria-label={label}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be keyboard-focusable so keyboard users can scroll it.
         tabIndex={0}
         className="max-h-[36rem] overflow-auto p-4 font-mono text-xs leading-relaxed text-slate-100"
       >
@@ -81,7 +81,7 @@ export function JsonViewer({ value, label }: Props) {
         ) : (
           <pre className="whitespace-pre-wrap break-all">{text}</pre>
         )}
-      </div>
+      </section>
     </div>
   );
 }

@@ -46,6 +46,7 @@ export function ConfirmDialog({
   }, [open]);
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the click only catches the backdrop; Escape closes the dialog through onCancel.
     <dialog
       ref={ref}
       aria-labelledby={titleId}

@@ -2,15 +2,9 @@
 // alerts opened and resolved by the rules, and the notifier's claim on each notification.
 import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
+import { countUpTo, pageOf } from "./paging";
 import { type Alert, alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
-import {
-  defineTableParams,
-  filterParam,
-  likePattern,
-  pageWindow,
-  type PageResult,
-  type SortState,
-} from "@/lib/schemas/table-params";
+import { defineTableParams, filterParam, likePattern, pageWindow, type SortState } from "@/lib/schemas/table-params";
 
 type AlertStatus = (typeof alertStatus.enumValues)[number];
 export const ALERT_SORTS = ["openedAt", "severity", "status"] as const;
@@ -73,7 +67,7 @@ const alertSummary = {
 export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
   const { limit, offset, perPage } = pageWindow(params);
   const where = and(...conditions(params));
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, counted] = await Promise.all([
     db
       .select({
         ...alertSummary,
@@ -90,12 +84,9 @@ export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
       .orderBy(...orderBy(params.sort ?? alertsTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    db
-      .select({ total: sql<number>`count(*)`.mapWith(Number) })
-      .from(alerts)
-      .where(where),
+    countUpTo(db, db.select({ id: alerts.id }).from(alerts).where(where).$dynamic()),
   ]);
-  return { rows, total, pageCount: Math.ceil(total / perPage) } satisfies PageResult<unknown>;
+  return pageOf(rows, counted, { offset, perPage });
 }
 
 export type AlertListRow = Awaited<ReturnType<typeof listAlerts>>["rows"][number];

@@ -2,16 +2,10 @@
 // console's list of them (who did what, newest first, filterable by action, channel and actor).
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
+import { countUpTo, pageOf } from "./paging";
 import { auditLog } from "@/db/schema";
 import type { Actor } from "@/lib/auth/roles";
-import {
-  defineTableParams,
-  filterParam,
-  likePattern,
-  pageWindow,
-  type PageResult,
-  type SortState,
-} from "@/lib/schemas/table-params";
+import { defineTableParams, filterParam, likePattern, pageWindow, type SortState } from "@/lib/schemas/table-params";
 
 /** Appends one entry: who (the actor), what (`action`), on what (`target`), with optional details. */
 export async function audit(
@@ -80,7 +74,7 @@ function orderBy(sort: SortState<AuditSort>): SQL[] {
 export async function listAuditLog(db: Db, params: ListAuditLogParams = {}) {
   const { limit, offset, perPage } = pageWindow(params);
   const where = and(...conditions(params));
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, counted] = await Promise.all([
     db
       .select()
       .from(auditLog)
@@ -88,12 +82,9 @@ export async function listAuditLog(db: Db, params: ListAuditLogParams = {}) {
       .orderBy(...orderBy(params.sort ?? auditTableParams.defaultSort))
       .limit(limit)
       .offset(offset),
-    db
-      .select({ total: sql<number>`count(*)`.mapWith(Number) })
-      .from(auditLog)
-      .where(where),
+    countUpTo(db, db.select({ id: auditLog.id }).from(auditLog).where(where).$dynamic()),
   ]);
-  return { rows, total, pageCount: Math.ceil(total / perPage) } satisfies PageResult<unknown>;
+  return pageOf(rows, counted, { offset, perPage });
 }
 
 export type AuditListRow = Awaited<ReturnType<typeof listAuditLog>>["rows"][number];

@@ -9,16 +9,14 @@ import { countUpTo, pageOf } from "./paging";
 let handle: DbHandle;
 beforeAll(async () => {
   handle = await createTestDb();
-  await handle.db
-    .insert(events)
-    .values(
-      Array.from({ length: 7 }, (_, i) => ({
-        source: "app" as const,
-        externalId: `p${i}`,
-        type: i < 5 ? "a" : "b",
-        correlationId: `c${i}`,
-      })),
-    );
+  await handle.db.insert(events).values(
+    Array.from({ length: 7 }, (_, i) => ({
+      source: "app" as const,
+      externalId: `p${i}`,
+      type: i < 5 ? "a" : "b",
+      correlationId: `c${i}`,
+    })),
+  );
 });
 afterAll(() => handle?.close());
 

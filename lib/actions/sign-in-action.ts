@@ -8,7 +8,7 @@ import { firstIssueMessage } from "@/lib/schemas/issues";
 import { defineAction } from "./safe-action";
 
 /** The typed email comes back after a failure, to refill the form. */
-export type SignInState = FormState<{}, { email: string }>;
+export type SignInState = FormState<object, { email: string }>;
 
 const input = z.object({
   email: z.string().trim().min(1, "Enter your email address.").email("Enter a valid email address."),
@@ -18,7 +18,7 @@ const input = z.object({
 
 /** Only same-site paths: an open redirect would let a link send a signed-in founder elsewhere. */
 function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/sign-in") ? url : "/";
+  return url?.startsWith("/") && !url.startsWith("//") && !url.startsWith("/sign-in") ? url : "/";
 }
 
 const signInWithPassword = defineAction(
@@ -32,9 +32,9 @@ const signInWithPassword = defineAction(
       });
     } catch (err) {
       if (err instanceof CredentialsSignin) {
-        return err.code === "rate_limited"
-          ? fail(429, "Too many failed attempts. Wait 15 minutes and try again.")
-          : fail(401, "Wrong email or password.");
+        if (err.code === "rate_limited") return fail(429, "Too many failed attempts. Wait 15 minutes and try again.");
+        if (err.code === "busy") return fail(429, "Too many sign-ins at once. Try again in a few seconds.");
+        return fail(401, "Wrong email or password.");
       }
       if (err instanceof AuthError) return fail(500, "Sign-in failed. Try again.");
       throw err; // the redirect after a successful sign-in

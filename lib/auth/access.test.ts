@@ -1,13 +1,22 @@
 // The admin API gate: bearer token or session cookie, role checks, and removed users.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
 import { eq } from "drizzle-orm";
 import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
 import { users } from "@/db/schema";
-import { apiActor, checkRole, secretsEqual, withApiActor, AccessError } from "./access";
+import {
+  apiActor,
+  checkRole,
+  secretsEqual,
+  withApiActor,
+  AccessError,
+  MAX_ADMIN_BODY_BYTES,
+  readJsonBody,
+} from "./access";
 import { createUser } from "@/db/queries/users";
-import { env } from "../env";
+import { env, resetEnvCache } from "../env";
+import { resetRateLimits } from "./rate-limit";
 
 let handle: DbHandle;
 const ids: Record<string, string> = {};
@@ -25,9 +34,9 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function sessionCookie(uid: string, secret = env.AUTH_SECRET) {
-  const token = await encode({ token: { sub: uid, uid }, secret, salt: "authjs.session-token" });
-  return `authjs.session-token=${token}`;
+async function sessionCookie(uid: string, secret = env.AUTH_SECRET, name = "authjs.session-token") {
+  const token = await encode({ token: { sub: uid, uid }, secret, salt: name });
+  return `${name}=${token}`;
 }
 
 const ok = async () => Response.json({ ok: true });
@@ -95,5 +104,142 @@ describe("role checks for actions and pages", () => {
     expect(secretsEqual("abc", "abc")).toBe(true);
     expect(secretsEqual("abc", "abd")).toBe(false);
     expect(secretsEqual("abc", "abcd")).toBe(false);
+  });
+});
+
+/** Runs `work` with APP_URL set (or unset), then restores the configuration. */
+async function withAppUrl(url: string | undefined, work: () => Promise<void>) {
+  const saved = process.env.APP_URL;
+  if (url === undefined) delete process.env.APP_URL;
+  else process.env.APP_URL = url;
+  resetEnvCache();
+  try {
+    await work();
+  } finally {
+    if (saved === undefined) delete process.env.APP_URL;
+    else process.env.APP_URL = saved;
+    resetEnvCache();
+  }
+}
+
+describe("session cookie name", () => {
+  it("reads the cookie name the configuration chose, not the one the request offers", async () => {
+    await withAppUrl(undefined, async () => {
+      const plain = request({ cookie: await sessionCookie(ids.admin) });
+      expect(await apiActor(plain)).toMatchObject({ role: "admin", via: "session" });
+      const prefixed = await sessionCookie(ids.admin, env.AUTH_SECRET, "__Secure-authjs.session-token");
+      expect(await apiActor(request({ cookie: prefixed }))).toBeNull();
+    });
+    await withAppUrl("https://ops.example.com", async () => {
+      const prefixed = await sessionCookie(ids.admin, env.AUTH_SECRET, "__Secure-authjs.session-token");
+      expect(await apiActor(request({ cookie: prefixed }))).toMatchObject({ role: "admin", via: "session" });
+      expect(await apiActor(request({ cookie: await sessionCookie(ids.admin) }))).toBeNull();
+    });
+  });
+});
+
+describe("admin API writes with the session cookie (CSRF)", () => {
+  let handled = 0;
+  const counted = async () => {
+    handled += 1;
+    return Response.json({ ok: true });
+  };
+  const post = (
+    headers: Record<string, string>,
+    body?: string,
+    url = "http://127.0.0.1:3000/api/admin/events/replay",
+  ) => new Request(url, { method: "POST", headers, body });
+  const json = { "content-type": "application/json" };
+
+  beforeEach(() => {
+    handled = 0;
+    resetRateLimits();
+  });
+
+  it("refuses a foreign Origin with 403 JSON and never runs the handler", async () => {
+    const cookie = await sessionCookie(ids.admin);
+    for (const origin of ["https://evil.example", "http://127.0.0.1:3001", "https://127.0.0.1:3000", "null"]) {
+      const res = await withApiActor(post({ cookie, origin, ...json }, "{}"), "admin", counted);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error).toMatch(/^Cross-site request refused/);
+    }
+    expect(handled).toBe(0);
+  });
+
+  it("refuses a Sec-Fetch-Site other than same-origin", async () => {
+    const cookie = await sessionCookie(ids.admin);
+    for (const site of ["cross-site", "same-site", "none"]) {
+      const res = await withApiActor(post({ cookie, "sec-fetch-site": site, ...json }, "{}"), "admin", counted);
+      expect(res.status).toBe(403);
+    }
+    const same = post({ cookie, "sec-fetch-site": "same-origin", origin: "http://127.0.0.1:3000", ...json }, "{}");
+    expect((await withApiActor(same, "admin", counted)).status).toBe(200);
+    expect(handled).toBe(1);
+  });
+
+  it("accepts the request's own origin, its Host header's and APP_URL's", async () => {
+    const cookie = await sessionCookie(ids.admin);
+    const own = post({ cookie, origin: "http://127.0.0.1:3000", ...json }, "{}");
+    expect((await withApiActor(own, "admin", counted)).status).toBe(200);
+    const viaHost = post(
+      { cookie, origin: "http://ops.internal:8080", host: "ops.internal:8080", ...json },
+      "{}",
+      "http://localhost:3000/api/admin/events/replay",
+    );
+    expect((await withApiActor(viaHost, "admin", counted)).status).toBe(200);
+    await withAppUrl("http://console.example.test:8443/", async () => {
+      const viaAppUrl = post({ cookie, origin: "http://console.example.test:8443", ...json }, "{}");
+      expect((await withApiActor(viaAppUrl, "admin", counted)).status).toBe(200);
+    });
+    expect(handled).toBe(3);
+  });
+
+  it("requires Content-Type: application/json when there is a body (415)", async () => {
+    const cookie = await sessionCookie(ids.admin);
+    for (const type of [undefined, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]) {
+      const headers: Record<string, string> = type ? { cookie, "content-type": type } : { cookie };
+      const res = await withApiActor(post(headers, '{"force":true}'), "admin", counted);
+      expect(res.status).toBe(415);
+      expect((await res.json()).error).toContain("Content-Type: application/json");
+    }
+    expect(handled).toBe(0);
+    expect((await withApiActor(post({ cookie }), "admin", counted)).status).toBe(200); // no body
+    const charset = post({ cookie, "content-type": "application/json; charset=utf-8" }, "{}");
+    expect((await withApiActor(charset, "admin", counted)).status).toBe(200);
+  });
+
+  it("leaves reads, bearer-token scripts and unauthenticated requests as they were", async () => {
+    const cookie = await sessionCookie(ids.viewer);
+    const read = request({ cookie, origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect((await withApiActor(read, "viewer", counted)).status).toBe(200);
+    const script = post(
+      {
+        authorization: `Bearer ${env.ADMIN_API_TOKEN}`,
+        origin: "https://elsewhere.example",
+        "content-type": "text/plain",
+      },
+      "{}",
+    );
+    expect((await withApiActor(script, "admin", counted)).status).toBe(200);
+    const anonymous = await withApiActor(post({ origin: "https://evil.example" }, "{}"), "admin", counted);
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe("admin API body cap", () => {
+  it("reads JSON up to the cap, answers 413 beyond it and 400 for invalid JSON", async () => {
+    const body = (text: string) => new Request("http://127.0.0.1:3000/x", { method: "POST", body: text });
+    const fits = JSON.stringify({ pad: "a".repeat(MAX_ADMIN_BODY_BYTES - 20) });
+    expect((await readJsonBody(body(fits), { invalid: "bad" })).value).toMatchObject({ pad: expect.any(String) });
+    const tooLarge = await readJsonBody(body(JSON.stringify({ pad: "a".repeat(MAX_ADMIN_BODY_BYTES) })), {
+      invalid: "bad",
+    });
+    expect(tooLarge.error?.status).toBe(413);
+    expect((await tooLarge.error!.json()).error).toContain("64 KiB");
+    const invalid = await readJsonBody(body("{nope"), { invalid: "Body is not valid JSON." });
+    expect(invalid.error?.status).toBe(400);
+    expect(await invalid.error!.json()).toEqual({ error: "Body is not valid JSON." });
+    expect((await readJsonBody(body(""), { invalid: "bad", empty: {} })).value).toEqual({});
+    expect((await readJsonBody(body(""), { invalid: "bad" })).error?.status).toBe(400);
   });
 });

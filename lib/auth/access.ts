@@ -6,8 +6,9 @@ import { redirect } from "next/navigation";
 import { getToken } from "next-auth/jwt";
 import type { Role } from "@/db/schema";
 import { getDb } from "@/db";
-import { auth } from "./next-auth";
+import { auth, secureCookies } from "./next-auth";
 import { env } from "../env";
+import { BodyTooLargeError, readBodyCapped } from "../ingest/read-body";
 import { hasRole, type Actor } from "./roles";
 import { findUserById } from "@/db/queries/users";
 import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
@@ -71,13 +72,118 @@ export async function apiActor(req: Request): Promise<Actor | null> {
       ? { id: null, email: "api-token", role: "admin", via: "api-token" }
       : null;
   }
-  const cookies = req.headers.get("cookie") ?? "";
-  const secureCookie = cookies.includes("__Secure-authjs.session-token");
-  const token = await getToken({ req, secret: env.AUTH_SECRET, secureCookie });
+  // The cookie name (__Secure- or not) follows the configuration, as the session cookie itself does: a request
+  // cannot choose which of the two names is read.
+  const token = await getToken({ req, secret: env.AUTH_SECRET, secureCookie: secureCookies() });
   return actorFromUserId(token?.uid);
 }
 
-/** Runs an admin API handler for an actor with at least `minRole`; answers 401/403 JSON otherwise. */
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
+
+/** The origins this console answers on: the request's own (its URL and Host header) and APP_URL's. */
+function ownOrigins(req: Request): Set<string> {
+  const url = new URL(req.url);
+  const origins = new Set([url.origin]);
+  const add = (candidate: string) => {
+    try {
+      origins.add(new URL(candidate).origin);
+    } catch {
+      // not a usable origin
+    }
+  };
+  const host = req.headers.get("host");
+  if (host) {
+    add(`${url.protocol}//${host}`);
+    const forwardedProto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+    if (forwardedProto === "http" || forwardedProto === "https") add(`${forwardedProto}://${host}`);
+  }
+  if (env.APP_URL) add(env.APP_URL);
+  return origins;
+}
+
+function sameOrigin(origin: string, req: Request): boolean {
+  let normalized: string;
+  try {
+    normalized = new URL(origin).origin;
+  } catch {
+    return false; // "null" (sandboxed frames, some redirects) or garbage
+  }
+  return normalized !== "null" && ownOrigins(req).has(normalized);
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers.get("content-length");
+  if (length !== null) return Number(length) > 0;
+  return req.headers.has("transfer-encoding") || req.body !== null;
+}
+
+/**
+ * CSRF guard for writes authenticated by the session cookie (a browser sends the cookie along with a request
+ * another site makes): refuses a foreign Origin or Sec-Fetch-Site (403), and a body that is not JSON (415),
+ * which a plain HTML form or a "simple" cross-site fetch cannot send without a CORS preflight.
+ */
+export function refuseCrossSiteWrite(req: Request): Response | null {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return null;
+  const fetchSite = req.headers.get("sec-fetch-site");
+  const origin = req.headers.get("origin");
+  if (
+    (fetchSite !== null && fetchSite.toLowerCase() !== "same-origin") ||
+    (origin !== null && !sameOrigin(origin, req))
+  )
+    return Response.json(
+      {
+        error:
+          "Cross-site request refused: admin API writes with the console session must come from the console's own origin (scripts: send Authorization: Bearer $ADMIN_API_TOKEN).",
+      },
+      { status: 403 },
+    );
+  if (hasBody(req)) {
+    const mediaType = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (mediaType !== "application/json")
+      return Response.json(
+        { error: "Unsupported body: send it as JSON with Content-Type: application/json." },
+        { status: 415 },
+      );
+  }
+  return null;
+}
+
+/** The largest JSON body an admin API write reads. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+/**
+ * The JSON body of an admin API write, read up to MAX_ADMIN_BODY_BYTES: the parsed value, or the answer to send
+ * (413 too large, 400 not JSON). An empty body is `empty` when given, else invalid.
+ */
+export async function readJsonBody(
+  req: Request,
+  opts: { invalid: string; empty?: unknown; limit?: number },
+): Promise<{ value: unknown; error?: undefined } | { value?: undefined; error: Response }> {
+  const limit = opts.limit ?? MAX_ADMIN_BODY_BYTES;
+  let text: string;
+  try {
+    text = await readBodyCapped(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    return {
+      error: Response.json(
+        { error: `Body too large: the admin API accepts at most ${Math.round(limit / 1024)} KiB (${limit} bytes).` },
+        { status: 413 },
+      ),
+    };
+  }
+  if (!text.trim() && opts.empty !== undefined) return { value: opts.empty };
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { error: Response.json({ error: opts.invalid }, { status: 400 }) };
+  }
+}
+
+/**
+ * Runs an admin API handler for an actor with at least `minRole`; answers 401/403 JSON otherwise. A write with
+ * the session cookie must also pass refuseCrossSiteWrite (403 foreign origin, 415 a body that is not JSON).
+ */
 export async function withApiActor(
   req: Request,
   minRole: Role,
@@ -87,7 +193,12 @@ export async function withApiActor(
   if (blocked) return blocked;
   let actor: Actor;
   try {
-    actor = checkRole(await apiActor(req), minRole);
+    const found = await apiActor(req);
+    if (found?.via === "session") {
+      const refused = refuseCrossSiteWrite(req);
+      if (refused) return refused;
+    }
+    actor = checkRole(found, minRole);
   } catch (err) {
     if (!(err instanceof AccessError)) throw err;
     if (err.status === 401) await recordAdminAuthFailure(req);

@@ -5,11 +5,17 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import type { Role } from "@/db/schema";
 import { findUserByEmail, markSignedIn } from "@/db/queries/users";
-import { env } from "../env";
+import { env, type Env } from "../env";
 import { verifyPassword } from "./passwords";
-import { checkSignIn, clearSignInFailures, recordFailedSignIn } from "./sign-in-limiter";
+import {
+  checkSignIn,
+  clearSignInFailures,
+  recordFailedSignIn,
+  SignInBusyError,
+  withPasswordCheckSlot,
+} from "./sign-in-limiter";
 import { ensureOwner } from "./bootstrap-owner";
-import { clientIp } from "./client-address";
+import { clientAddress } from "./client-address";
 import { log } from "../log";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -18,8 +24,29 @@ class InvalidCredentials extends CredentialsSignin {
 class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
 }
+class Busy extends CredentialsSignin {
+  code = "busy";
+}
 
-const credentialsSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) });
+/** bcrypt reads only the first 72 bytes of a password: a longer one is refused before any hashing. */
+export const MAX_PASSWORD_BYTES = 72;
+
+export const credentialsSchema = z.object({
+  email: z.email().max(320),
+  password: z
+    .string()
+    .min(1)
+    .refine((p) => Buffer.byteLength(p, "utf8") <= MAX_PASSWORD_BYTES),
+});
+
+/**
+ * Whether session cookies are Secure (and `__Secure-` prefixed): decided by the configuration, never by a
+ * request header. On when the console is served over https (APP_URL) or in production without DEMO_MODE; off
+ * for the demo and tests on http://127.0.0.1. apiActor reads the cookie under the same name.
+ */
+export function secureCookies(e: Pick<Env, "APP_URL" | "isProduction"> = env): boolean {
+  return Boolean(e.APP_URL?.toLowerCase().startsWith("https:")) || e.isProduction;
+}
 
 let ownerReady: Promise<void> | undefined;
 export function ensureOwnerOnce(): Promise<void> {
@@ -37,6 +64,7 @@ export const SESSION_MAX_AGE = 8 * 60 * 60;
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env.AUTH_SECRET,
   trustHost: true,
+  useSecureCookies: secureCookies(),
   logger: {
     // A wrong password is logged once above (auth.sign_in_failed), not as a stack trace.
     error: (error) => {
@@ -54,12 +82,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const parsed = credentialsSchema.safeParse(input);
         if (!parsed.success) throw new InvalidCredentials();
         const email = parsed.data.email.toLowerCase();
-        const ip = clientIp(request.headers);
+        const ip = clientAddress(request.headers);
         if (!(await checkSignIn(email, ip)).allowed) throw new TooManyAttempts();
         await ensureOwnerOnce();
         const db = await getDb();
         const user = await findUserByEmail(db, email);
-        if (!(await verifyPassword(parsed.data.password, user?.passwordHash))) {
+        const matches = await withPasswordCheckSlot(() =>
+          verifyPassword(parsed.data.password, user?.passwordHash),
+        ).catch((err) => {
+          if (err instanceof SignInBusyError) throw new Busy();
+          throw err;
+        });
+        if (!matches) {
           const limit = await recordFailedSignIn(email, ip);
           log.warn("auth.sign_in_failed", { ip, limited: !limit.allowed });
           throw limit.allowed ? new InvalidCredentials() : new TooManyAttempts();

@@ -1,4 +1,5 @@
-// Public endpoints throttle a flood from one source and keep serving others.
+// Public endpoints throttle a flood from one source and keep serving others; the source is never taken
+// from a header the client writes (X-Forwarded-For counts only past TRUSTED_PROXY_HOPS trusted proxies).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signAppPayload } from "@/lib/app-events/signature";
 import { env, resetEnvCache } from "@/lib/env";
@@ -10,28 +11,31 @@ import { resetRateLimits } from "./rate-limit";
 let h: Harness;
 beforeAll(async () => {
   process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = "5";
+  process.env.TRUSTED_PROXY_HOPS = "1"; // as behind one proxy that appends the client's address
   h = await startHarness(); // resets the parsed configuration
   resetRateLimits();
 });
 afterAll(async () => {
   delete process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
+  delete process.env.TRUSTED_PROXY_HOPS;
   resetEnvCache();
   resetRateLimits();
   await h?.close();
 });
 
-function signed(ip: string) {
+function signed(forwardedFor: string) {
   const body = JSON.stringify(appEvent("user.deleted", { userId: uid("u") }));
   return new Request("http://127.0.0.1/api/webhooks/app", {
     method: "POST",
     body,
-    headers: { "app-signature": signAppPayload(body, env.APP_WEBHOOK_SECRET), "x-forwarded-for": ip },
+    headers: { "app-signature": signAppPayload(body, env.APP_WEBHOOK_SECRET), "x-forwarded-for": forwardedFor },
   });
 }
 
 describe("rate limits", () => {
   it("answers 429 with Retry-After to a flooding source and keeps serving another", async () => {
-    const flood = await Promise.all(Array.from({ length: 8 }, () => appRoute(signed("203.0.113.7"))));
+    // The flooder forges a new first hop on every request; the proxy's entry (the last) stays its own.
+    const flood = await Promise.all(Array.from({ length: 8 }, (_, i) => appRoute(signed(`10.9.8.${i}, 203.0.113.7`))));
     const statuses = flood.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
@@ -46,11 +50,25 @@ describe("rate limits", () => {
       new Request("http://127.0.0.1/api/admin/events", {
         headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.55" },
       });
-    for (let i = 0; i < 30; i++) expect((await adminEvents(req("guess-" + i))).status).toBe(401);
+    for (let i = 0; i < 30; i++) expect((await adminEvents(req(`guess-${i}`))).status).toBe(401);
     expect((await adminEvents(req(env.ADMIN_API_TOKEN))).status).toBe(429);
     const other = new Request("http://127.0.0.1/api/admin/events", {
       headers: { authorization: `Bearer ${env.ADMIN_API_TOKEN}`, "x-forwarded-for": "192.0.2.56" },
     });
     expect((await adminEvents(other)).status).toBe(200);
+  });
+
+  it("with no trusted proxy, a new X-Forwarded-For per request does not escape the limit", async () => {
+    process.env.TRUSTED_PROXY_HOPS = "0";
+    resetEnvCache();
+    resetRateLimits();
+    try {
+      const spoofed = await Promise.all(Array.from({ length: 8 }, (_, i) => appRoute(signed(`198.51.100.${i + 10}`))));
+      expect(spoofed.filter((r) => r.status === 429)).toHaveLength(3);
+    } finally {
+      process.env.TRUSTED_PROXY_HOPS = "1";
+      resetEnvCache();
+      resetRateLimits();
+    }
   });
 });

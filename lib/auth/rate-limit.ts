@@ -1,9 +1,9 @@
 // Per-source throttles for the public endpoints (rate-limiter-flexible, in memory: one process). A flood
 // from one address gets 429 with Retry-After while other senders are served as usual. The address is
-// the first X-Forwarded-For hop: run behind a proxy that sets it.
+// the socket peer, or with TRUSTED_PROXY_HOPS the client the trusted proxies saw (./client-address.ts).
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../env";
-import { clientIp } from "./client-address";
+import { clientAddress } from "./client-address";
 
 type Bucket = "webhook" | "health" | "admin-auth-failure";
 
@@ -22,7 +22,7 @@ function limiter(bucket: Bucket): RateLimiterMemory {
 /** Counts a request; answers a 429 response when the source is over its limit, else null. */
 export async function throttle(bucket: Bucket, req: Request): Promise<Response | null> {
   try {
-    await limiter(bucket).consume(clientIp(req.headers));
+    await limiter(bucket).consume(clientAddress(req.headers));
     return null;
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
@@ -36,7 +36,7 @@ export async function throttle(bucket: Bucket, req: Request): Promise<Response |
 
 /** Whether this source already used up its failed admin-auth attempts (checked before the token). */
 export async function adminAuthBlocked(req: Request): Promise<Response | null> {
-  const state = await limiter("admin-auth-failure").get(clientIp(req.headers));
+  const state = await limiter("admin-auth-failure").get(clientAddress(req.headers));
   if (!state || state.consumedPoints < 30) return null;
   const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   return Response.json(
@@ -47,7 +47,7 @@ export async function adminAuthBlocked(req: Request): Promise<Response | null> {
 
 export async function recordAdminAuthFailure(req: Request): Promise<void> {
   await limiter("admin-auth-failure")
-    .consume(clientIp(req.headers))
+    .consume(clientAddress(req.headers))
     .catch(() => {});
 }
 

@@ -1,15 +1,32 @@
-// Slows down password guessing: per email+IP and per IP, in memory (rate-limiter-flexible).
+// Slows down password guessing (rate-limiter-flexible, in memory): per email+address (5 failures in 15
+// minutes), per address (30), and per email whatever the address (20: guesses spread over many addresses
+// still stop), plus a cap on password checks running at once, so a burst of guesses cannot take the CPU
+// (each bcrypt check costs ~180 ms) from everyone else.
+import pLimit from "p-limit";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
-const perAccount = new RateLimiterMemory({ keyPrefix: "signin-account", points: 5, duration: 15 * 60 });
-const perIp = new RateLimiterMemory({ keyPrefix: "signin-ip", points: 30, duration: 15 * 60 });
+const WINDOW = 15 * 60;
+const limits = [
+  {
+    limiter: new RateLimiterMemory({ keyPrefix: "signin-account-address", points: 5, duration: WINDOW }),
+    key: (e: string, a: string) => `${e}|${a}`,
+  },
+  {
+    limiter: new RateLimiterMemory({ keyPrefix: "signin-address", points: 30, duration: WINDOW }),
+    key: (_e: string, a: string) => a,
+  },
+  {
+    limiter: new RateLimiterMemory({ keyPrefix: "signin-account", points: 20, duration: WINDOW }),
+    key: (e: string) => e,
+  },
+];
 
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Counts one failed attempt; answers whether further attempts are still allowed. */
-export async function recordFailedSignIn(email: string, ip: string): Promise<LimitResult> {
+export async function recordFailedSignIn(email: string, address: string): Promise<LimitResult> {
   try {
-    await Promise.all([perAccount.consume(`${email}|${ip}`), perIp.consume(ip)]);
+    await Promise.all(limits.map((l) => l.limiter.consume(l.key(email, address))));
     return { allowed: true };
   } catch (err) {
     if (err instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000) };
@@ -17,13 +34,26 @@ export async function recordFailedSignIn(email: string, ip: string): Promise<Lim
   }
 }
 
-/** Whether this email+IP may try now (without counting an attempt). */
-export async function checkSignIn(email: string, ip: string): Promise<LimitResult> {
-  const [account, address] = await Promise.all([perAccount.get(`${email}|${ip}`), perIp.get(ip)]);
-  const blocked = [account, address].find((r, i) => r && r.consumedPoints >= (i === 0 ? 5 : 30));
+/** Whether this email from this address may try now (without counting an attempt). */
+export async function checkSignIn(email: string, address: string): Promise<LimitResult> {
+  const states = await Promise.all(limits.map((l) => l.limiter.get(l.key(email, address))));
+  const blocked = states.find((s, i) => s && s.consumedPoints >= limits[i]!.limiter.points);
   return blocked ? { allowed: false, retryAfterSeconds: Math.ceil(blocked.msBeforeNext / 1000) } : { allowed: true };
 }
 
-export async function clearSignInFailures(email: string, ip: string): Promise<void> {
-  await perAccount.delete(`${email}|${ip}`);
+/** After a successful sign-in: that email's failures from that address are forgotten. */
+export async function clearSignInFailures(email: string, address: string): Promise<void> {
+  await limits[0]!.limiter.delete(`${email}|${address}`);
+}
+
+/** At most two password checks run at once; a few more may wait their turn. */
+const checks = pLimit(2);
+const MAX_WAITING = 8;
+
+export class SignInBusyError extends Error {}
+
+/** Runs a password check within the cap, or refuses at once (SignInBusyError) when too many wait already. */
+export function withPasswordCheckSlot<T>(check: () => Promise<T>): Promise<T> {
+  if (checks.pendingCount >= MAX_WAITING) return Promise.reject(new SignInBusyError("Too many sign-ins at once."));
+  return checks(check);
 }

@@ -6,7 +6,7 @@ import { fail, type Failure, type Result } from "@/lib/result";
 
 export { fail };
 export type OperationError = Failure;
-export type OperationResult<T extends object = {}> = Result<{ message: string } & T>;
+export type OperationResult<T extends object = object> = Result<{ message: string } & T>;
 
 /** The operations check the role themselves too: the admin API and scripts call them without a page. */
 export function refuseRole(actor: Actor, minRole: Role): OperationError | null {

@@ -6,7 +6,7 @@ import { userRole, type Role, type User } from "@/db/schema";
 import { audit } from "@/db/queries/audit";
 import { createUser, deleteUser, findUserByEmail, lockUserAndOwners, setUserRole } from "@/db/queries/users";
 import { ROLES, type Actor } from "@/lib/auth/roles";
-import { fail, isUniqueViolation, refuseRole, type OperationError, type OperationResult } from "./result";
+import { fail, isUniqueViolation, refuseRole, type OperationResult } from "./result";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -15,7 +15,11 @@ export const newUserSchema = z.object({
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-    .max(200, "Use at most 200 characters."),
+    // bcrypt reads only the first 72 bytes; sign-in refuses longer passwords (lib/auth/next-auth.ts).
+    .refine(
+      (p) => Buffer.byteLength(p, "utf8") <= 72,
+      "Use at most 72 bytes (72 plain letters or digits; accented letters and emoji count 2 to 4 each).",
+    ),
   role: z.enum(userRole.enumValues, `Choose one of: ${ROLES.join(", ")}.`),
   name: z.string().trim().max(120).optional(),
 });

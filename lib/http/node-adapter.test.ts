@@ -1,9 +1,11 @@
 // The webhook fast path's adapter, over a real node:http server: bodies within the cap pass whole, a body
-// over it (declared or chunked) is cut and the handler's 413 still reaches the sender, the peer is kept.
+// over it (declared or chunked) is cut and the handler's 413 still reaches the sender, the peer is kept;
+// the security headers server.ts sets on every response reach the sender beside the handler's own.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LINGER_BYTES, sendWebResponse, toWebRequest } from "./node-adapter";
+import { securityHeaders } from "./security-headers";
 
 const CAP = 1024;
 let server: http.Server;
@@ -11,6 +13,7 @@ let url: string;
 
 beforeAll(async () => {
   server = http.createServer(async (req, res) => {
+    for (const { key, value } of securityHeaders({ https: true })) res.setHeader(key, value); // as server.ts does
     const { request } = await toWebRequest(req, CAP);
     const declared = Number(request.headers.get("content-length"));
     const response =
@@ -23,7 +26,14 @@ beforeAll(async () => {
               path: new URL(request.url).pathname,
               peer: request.headers.get("x-forwarded-for"),
             },
-            { headers: { "x-test": "yes" } },
+            {
+              headers: {
+                "x-test": "yes",
+                ...(request.headers.has("x-referrer-policy")
+                  ? { "referrer-policy": request.headers.get("x-referrer-policy")! }
+                  : {}),
+              },
+            },
           );
     await sendWebResponse(res, response);
   });
@@ -83,5 +93,20 @@ describe("toWebRequest / sendWebResponse", () => {
       expect(await res.json()).toEqual({ error: "too large" });
     }
     expect((await fetch(url, { method: "POST", body: "{}" })).status).toBe(200);
+  });
+
+  it("sends the security headers set on the response before it, and the handler's own where both set one", async () => {
+    const expected = Object.fromEntries(securityHeaders({ https: true }).map((h) => [h.key.toLowerCase(), h.value]));
+    for (const init of [
+      { method: "POST", body: "{}" },
+      { method: "POST", body: "x".repeat(CAP + 1) },
+    ]) {
+      const res = await fetch(url, init);
+      for (const [name, value] of Object.entries(expected)) expect(res.headers.get(name), name).toBe(value);
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+    }
+    const own = await fetch(url, { method: "POST", body: "{}", headers: { "x-referrer-policy": "no-referrer" } });
+    expect(own.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(own.headers.get("x-test")).toBe("yes");
   });
 });

@@ -21,7 +21,10 @@ const keyOf = (e: EventKey) => `${e.source}\u0000${e.externalId}`;
  */
 export function storeEvent(db: Db, input: StoreInput): Promise<Stored> {
   let writer = writers.get(db);
-  if (!writer) writers.set(db, (writer = new GroupWriter(db)));
+  if (!writer) {
+    writer = new GroupWriter(db);
+    writers.set(db, writer);
+  }
   return writer.store(input);
 }
 
@@ -104,7 +107,9 @@ class GroupWriter {
         this.db,
         group.map((w) => w.input),
       );
-      group.forEach((w, i) => w.resolve(stored[i]!));
+      group.forEach((w, i) => {
+        w.resolve(stored[i]!);
+      });
     } catch (err) {
       if (group.length === 1) return group[0]!.reject(err);
       // One bad row must not fail its neighbours: write each on its own and answer each for itself.

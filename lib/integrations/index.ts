@@ -1,6 +1,6 @@
 // The outbound services the pipeline uses, built from the configuration (or from a test's sandbox).
 import type Stripe from "stripe";
-import { env } from "@/lib/env";
+import { type Env, env } from "@/lib/env";
 import { createStripeClient } from "./stripe/client";
 import { HubspotService } from "./hubspot/client";
 import { ZendeskService } from "./zendesk/client";
@@ -22,19 +22,25 @@ export function createServices(config: ServicesConfig): Services {
   };
 }
 
+/** The services of a configuration (the running one, or one the readiness checks inspect). */
+export function servicesConfigOf(e: Env, timeoutMs?: number): ServicesConfig {
+  return {
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE },
+    hubspot: { accessToken: e.HUBSPOT_ACCESS_TOKEN, baseUrl: e.HUBSPOT_BASE_URL },
+    zendesk: {
+      subdomain: e.ZENDESK_SUBDOMAIN,
+      email: e.ZENDESK_EMAIL,
+      token: e.ZENDESK_API_TOKEN,
+      baseUrl: e.ZENDESK_BASE_URL,
+    },
+    timeoutMs,
+  };
+}
+
 let services: Services | undefined;
 
 export function getServices(): Services {
-  services ??= createServices({
-    stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE },
-    hubspot: { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL },
-    zendesk: {
-      subdomain: env.ZENDESK_SUBDOMAIN,
-      email: env.ZENDESK_EMAIL,
-      token: env.ZENDESK_API_TOKEN,
-      baseUrl: env.ZENDESK_BASE_URL,
-    },
-  });
+  services ??= createServices(servicesConfigOf(env));
   return services;
 }
 

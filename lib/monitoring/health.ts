@@ -1,4 +1,5 @@
 // Health figures for GET /api/health and the overview: database, migrations, jobs driver, backlog.
+// Anyone may see the status; the figures (driver, counts, error text) are for the admin token or an admin.
 import { getDbHandle, migrationStatus } from "@/db";
 import { backlogCounts } from "@/db/queries/event-metrics";
 import { jobsDriver } from "@/lib/jobs/driver";
@@ -11,6 +12,13 @@ export type Health = {
   backlog: { received: number; processing: number; failed: number; oldestWaitingSeconds: number | null } | null;
   time: string;
 };
+
+/** What GET /api/health tells anyone: the status (ok, degraded, down) and the time, nothing internal. */
+export type PublicHealth = Pick<Health, "status" | "time">;
+
+export function publicHealth(health: Health): PublicHealth {
+  return { status: health.status, time: health.time };
+}
 
 export async function getHealth(): Promise<Health> {
   const time = new Date().toISOString();

@@ -120,17 +120,15 @@ describe("ops alert rules", () => {
   it("authentication errors name the service", async () => {
     const now = new Date();
     const e = await event({ status: "failed", at: minutesAgo(now, 1) });
-    await handle.db
-      .insert(eventSteps)
-      .values({
-        eventId: e.id,
-        step: "sync-crm",
-        status: "failed",
-        errorService: "hubspot",
-        errorStatus: 401,
-        lastError: "hubspot 401: Authentication credentials not found",
-        updatedAt: now,
-      });
+    await handle.db.insert(eventSteps).values({
+      eventId: e.id,
+      step: "sync-crm",
+      status: "failed",
+      errorService: "hubspot",
+      errorStatus: 401,
+      lastError: "hubspot 401: Authentication credentials not found",
+      updatedAt: now,
+    });
     expect((await tick(now)).opened).toContain("auth-errors");
     expect((await unresolved("auth-errors"))[0]!.title).toBe("Credentials refused by hubspot");
   });

@@ -203,7 +203,7 @@ export const configurationChecks: CheckDefinition[] = [
         );
       }
       return pass(
-        bases.map(([name, , base, real]) => `${name}: ${base ? `custom endpoint ${base}` : real}`).join("; ") + ".",
+        `${bases.map(([name, , base, real]) => `${name}: ${base ? `custom endpoint ${base}` : real}`).join("; ")}.`,
       );
     },
   },

@@ -40,16 +40,14 @@ async function byId(opts: Parameters<typeof runReadinessChecks>[0]): Promise<Rec
 let n = 0;
 async function addEvent(source: "stripe" | "app", status: "received" | "processing" | "succeeded", receivedAt: Date) {
   n += 1;
-  await handle.db
-    .insert(events)
-    .values({
-      source,
-      externalId: `evt_readiness_${n}`,
-      type: "test.event",
-      status,
-      correlationId: `cor_${n}`,
-      receivedAt,
-    });
+  await handle.db.insert(events).values({
+    source,
+    externalId: `evt_readiness_${n}`,
+    type: "test.event",
+    status,
+    correlationId: `cor_${n}`,
+    receivedAt,
+  });
 }
 
 describe("database checks", () => {
@@ -147,7 +145,9 @@ describe("webhook freshness checks", () => {
 
 describe("opening the database for the doctor", () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
   const tempDir = () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), "readiness-db-"));
     dirs.push(d);

@@ -12,8 +12,11 @@ export const jobChecks: CheckDefinition[] = [
     title: "Job engine",
     run: (ctx) => {
       const { now, production } = problemsFor(ctx, "jobs.engine");
-      if (now.length) return fail(now.join(" "), KEYS_FIX);
-      if (production.length) return warn(`A production start would refuse this: ${production.join(" ")}`, KEYS_FIX);
+      const fix = [...now, ...production].some((p) => p.startsWith("INNGEST_DEV"))
+        ? `Unset INNGEST_DEV. ${KEYS_FIX}`
+        : KEYS_FIX;
+      if (now.length) return fail(now.join(" "), fix);
+      if (production.length) return warn(`A production start would refuse this: ${production.join(" ")}`, fix);
       const env = ctx.env;
       if (env.JOBS_DRIVER === "inline")
         return pass(

@@ -2,7 +2,16 @@
 // to expire, plain HTTP redirects to HTTPS, and the Stripe webhook route refuses an unsigned request.
 import net from "node:net";
 import { fail, failInProduction, pass, warn, type CheckDefinition, type Outcome, type ReadinessContext } from "./types";
-import { isPrivateAddress, networkReason, probeTls, request, targetOf, type Target } from "./net";
+import {
+  isPrivateAddress,
+  networkReason,
+  probeTls,
+  request,
+  targetOf,
+  type HttpAnswer,
+  type Target,
+  type TlsProbe,
+} from "./net";
 
 const EXPIRY_WARN_DAYS = 14;
 const DAY = 86_400_000;
@@ -71,7 +80,7 @@ async function checkTls(ctx: ReadinessContext, t: Target): Promise<Outcome> {
     );
   const renew = "Renew the certificate, and automate renewal (your host's managed TLS, or certbot).";
   const trusted = `Install a certificate for ${host} from a public authority (e.g. Let's Encrypt), with its full chain.`;
-  let probe;
+  let probe: TlsProbe;
   try {
     probe = await probeTls(t, budget(ctx));
   } catch (err) {
@@ -118,7 +127,7 @@ async function checkRedirect(ctx: ReadinessContext, t: Target): Promise<Outcome>
       "Serve the console over HTTPS first.",
     );
   const fix = `Answer every http://${host} request with a 301/308 redirect to https://${host} (most hosts call it "force HTTPS").`;
-  let answer;
+  let answer: HttpAnswer;
   try {
     answer = await request(t, { protocol: "http:", method: "GET", path: "/", timeoutMs: budget(ctx) });
   } catch (err) {
@@ -152,7 +161,7 @@ async function checkRedirect(ctx: ReadinessContext, t: Target): Promise<Outcome>
 async function checkWebhookRoute(ctx: ReadinessContext, t: Target): Promise<Outcome> {
   const path = "/api/webhooks/stripe";
   const url = `${t.url.origin}${path}`;
-  let answer;
+  let answer: HttpAnswer;
   try {
     answer = await request(t, {
       protocol: t.url.protocol === "https:" ? "https:" : "http:",

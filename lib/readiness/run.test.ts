@@ -8,13 +8,24 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("runReadinessChecks", () => {
   it("keeps the declared order whatever order the checks finish in", async () => {
     const checks: CheckDefinition[] = [
-      { id: "a.slow", group: "configuration", title: "Slow", run: async () => (await delay(60), pass("slow")) },
+      {
+        id: "a.slow",
+        group: "configuration",
+        title: "Slow",
+        run: async () => {
+          await delay(60);
+          return pass("slow");
+        },
+      },
       { id: "a.fast", group: "configuration", title: "Fast", run: () => pass("fast") },
       {
         id: "a.middle",
         group: "database",
         title: "Middle",
-        run: async () => (await delay(20), warn("middle", "Do it.")),
+        run: async () => {
+          await delay(20);
+          return warn("middle", "Do it.");
+        },
       },
     ];
     const results = await runReadinessChecks({ env: {}, checks });

@@ -4,7 +4,7 @@ import dns from "node:dns";
 import path from "node:path";
 import { getDbHandle } from "@/db";
 import { inspectEnv, processEnvSource, type Env, type EnvSource } from "@/lib/env";
-import { createServices, type Services } from "@/lib/integrations";
+import { createServices, servicesConfigOf, type Services } from "@/lib/integrations";
 import { configurationChecks } from "./configuration";
 import { databaseChecks } from "./database";
 import { emailChecks } from "./email";
@@ -67,7 +67,10 @@ export function databaseLocation(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): s
 
 function memo<T>(make: () => T): () => T {
   let value: { v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
+  return () => {
+    value ??= { v: make() };
+    return value.v;
+  };
 }
 
 export function createReadinessContext(opts: ReadinessOptions = {}): ReadinessContext {
@@ -96,21 +99,7 @@ export function createReadinessContext(opts: ReadinessOptions = {}): ReadinessCo
           return { db: handle.db, driver: handle.driver, location: databaseLocation(env) };
         }),
     ),
-    services: memo(
-      opts.services ??
-        (() =>
-          createServices({
-            stripe: { secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE },
-            hubspot: { accessToken: env.HUBSPOT_ACCESS_TOKEN, baseUrl: env.HUBSPOT_BASE_URL },
-            zendesk: {
-              subdomain: env.ZENDESK_SUBDOMAIN,
-              email: env.ZENDESK_EMAIL,
-              token: env.ZENDESK_API_TOKEN,
-              baseUrl: env.ZENDESK_BASE_URL,
-            },
-            timeoutMs: serviceTimeout,
-          })),
-    ),
+    services: memo(opts.services ?? (() => createServices(servicesConfigOf(env, serviceTimeout)))),
   };
 }
 

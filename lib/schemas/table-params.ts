@@ -25,6 +25,8 @@ export const PER_PAGE_PARAM = "perPage";
 export const SORT_PARAM = "sort";
 export const DEFAULT_PER_PAGE = 25;
 export const MAX_PER_PAGE = 100;
+/** The deepest page a list serves (an offset of a million rows at 100 per page): beyond it, narrow the filters. */
+export const MAX_PAGE = 10_000;
 export const PER_PAGE_OPTIONS = [10, 25, 50, 100] as const;
 
 /** A query parameter the API cannot accept; the message names the parameter. */
@@ -70,8 +72,10 @@ export function parseTableState<S extends string>(
 
   const rawPage = read(input, PAGE_PARAM, strict);
   if (rawPage !== undefined) {
-    if (/^\d{1,9}$/.test(rawPage) && Number(rawPage) >= 1) page = Number(rawPage);
-    else fail(PAGE_PARAM, "expected a whole number from 1");
+    const n = Number(rawPage);
+    if (/^\d{1,9}$/.test(rawPage) && n >= 1 && n <= MAX_PAGE) page = n;
+    else if (/^\d{1,9}$/.test(rawPage) && n > MAX_PAGE && !strict) page = MAX_PAGE;
+    else fail(PAGE_PARAM, `expected a whole number from 1 to ${MAX_PAGE}`);
   }
   const rawPerPage = read(input, PER_PAGE_PARAM, strict);
   if (rawPerPage !== undefined) {
@@ -155,7 +159,7 @@ export type PageResult<T> = { rows: T[]; pageCount: number; total: number; total
 /** limit/offset for a 1-based page; missing values take the defaults. */
 export function pageWindow({ page = 1, perPage = DEFAULT_PER_PAGE }: { page?: number; perPage?: number }) {
   const size = Math.min(Math.max(1, Math.floor(perPage)), MAX_PER_PAGE);
-  return { limit: size, offset: (Math.max(1, Math.floor(page)) - 1) * size, perPage: size };
+  return { limit: size, offset: (Math.min(Math.max(1, Math.floor(page)), MAX_PAGE) - 1) * size, perPage: size };
 }
 
 /** `%`, `_` and `\` match themselves in an ILIKE pattern built from user text. */

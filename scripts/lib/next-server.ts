@@ -44,8 +44,10 @@ export function ensureBuild(env: NodeJS.ProcessEnv = process.env): void {
 /** The production server command (`npm start` runs the same): server.ts, Next behind a webhook fast path. */
 export const SERVER_COMMAND = ["--import", "tsx", "server.ts"];
 
-export function startNext(port: number, env: NodeJS.ProcessEnv, quiet = false): ChildProcess {
-  return spawn(process.execPath, [...SERVER_COMMAND, "-p", String(port), "-H", "127.0.0.1"], {
+/** Starts server.ts on `hostname` (loopback unless a caller says otherwise: the tests and the demo run on the
+ *  published demo secrets, which must not be reachable from the network). */
+export function startNext(port: number, env: NodeJS.ProcessEnv, quiet = false, hostname = "127.0.0.1"): ChildProcess {
+  return spawn(process.execPath, [...SERVER_COMMAND, "-p", String(port), "-H", hostname], {
     stdio: quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"],
     env: { ...env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" },
   });

@@ -1,7 +1,7 @@
 // Shown while the events page loads for the first time (later filter changes keep the table and dim it).
 export default function EventsLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading events" className="animate-pulse">
+    <div role="status" aria-busy="true" aria-label="Loading events" className="animate-pulse">
       <div className="mb-6">
         <div className="h-7 w-32 rounded bg-slate-200" />
         <div className="mt-2 h-4 w-96 max-w-full rounded bg-slate-200" />
@@ -23,9 +23,7 @@ export default function EventsLoading() {
           </div>
         ))}
       </div>
-      <span className="sr-only" role="status">
-        Loading events…
-      </span>
+      <span className="sr-only">Loading events…</span>
     </div>
   );
 }

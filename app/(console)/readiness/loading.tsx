@@ -1,7 +1,7 @@
 // Shown while the checks run (network checks can take a few seconds): the header, a summary and rows as placeholders.
 export default function ReadinessLoading() {
   return (
-    <div aria-busy="true" aria-label="Running the readiness checks">
+    <div role="status" aria-busy="true" aria-label="Running the readiness checks">
       <div className="mb-6 flex items-start justify-between">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Readiness</h1>
@@ -33,9 +33,7 @@ export default function ReadinessLoading() {
           </div>
         ))}
       </div>
-      <span className="sr-only" role="status">
-        Running the readiness checks…
-      </span>
+      <span className="sr-only">Running the readiness checks…</span>
     </div>
   );
 }

@@ -1,12 +1,34 @@
-// Liveness and readiness for load balancers and uptime checks: no secrets, no customer data.
-import { getHealth } from "@/lib/monitoring/health";
-import { throttle } from "@/lib/auth/rate-limit";
+// Liveness and readiness for load balancers and uptime checks. Anyone gets { status, time } (503 when down);
+// `Authorization: Bearer $ADMIN_API_TOKEN` or an admin's console session also gets the details (database,
+// migrations, jobs driver, backlog, the database error): no secrets, no customer data either way.
+import { getHealth, publicHealth } from "@/lib/monitoring/health";
+import { adminAuthBlocked, recordAdminAuthFailure, throttle } from "@/lib/auth/rate-limit";
+import { apiActor, secretsEqual } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
+import { env } from "@/lib/env";
+
+/** Whether this request may see the details: the admin API token (compared in constant time) or an admin session. */
+async function mayReadDetails(req: Request): Promise<boolean> {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
+  if (bearer) {
+    // A wrong token counts against the admin API's failed-authentication limit; the status is still served.
+    if (await adminAuthBlocked(req)) return false;
+    if (secretsEqual(bearer, env.ADMIN_API_TOKEN)) return true;
+    await recordAdminAuthFailure(req);
+    return false;
+  }
+  if (!req.headers.has("cookie")) return false;
+  // The session is checked against the users table: with the database down, only the status is shown.
+  const actor = await apiActor(req).catch(() => null);
+  return actor !== null && hasRole(actor.role, "admin");
+}
 
 export async function GET(req: Request) {
   const throttled = await throttle("health", req);
   if (throttled) return throttled;
   const health = await getHealth();
-  return Response.json(health, {
+  const body = (await mayReadDetails(req)) ? health : publicHealth(health);
+  return Response.json(body, {
     status: health.status === "down" ? 503 : 200,
     headers: { "cache-control": "no-store" },
   });

@@ -19,7 +19,7 @@ export type StepContext<P> = {
 };
 
 /** What a step returns: the reference it made in another system, and anything later steps need. */
-export type StepResult = { externalRef?: string | null; output?: unknown; skipped?: boolean } | void;
+export type StepResult = { externalRef?: string | null; output?: unknown; skipped?: boolean } | undefined;
 
 export type Step<P> = { name: StepName; run: (ctx: StepContext<P>) => Promise<StepResult> };
 

@@ -1,5 +1,6 @@
-// `resolve-identity` for Stripe events: who the Stripe customer is (an existing link, our own reference on
-// the object or the Stripe customer, or a unique email match), and how later steps read the answer.
+// `resolve-identity`: for Stripe events, who the Stripe customer is (an existing link, our own reference on
+// the object or the Stripe customer, or a unique email match); for app events, the app user's customer
+// with the event's fields applied; and how later steps read the answer.
 import type { Customer } from "@/db/schema";
 import { PermanentError } from "@/lib/integrations/errors";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
@@ -11,7 +12,7 @@ import {
   upsertAppCustomer,
 } from "@/db/queries/identities";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
-import type { Step, StepContext, StripePayload } from "../engine/types";
+import type { AppPayload, Step, StepContext, StripePayload } from "../engine/types";
 import { STEP } from "../engine/step-names";
 
 type Obj = Record<string, unknown>;
@@ -91,4 +92,28 @@ export function customerFrom<P>(ctx: StepContext<P>): ResolvedCustomer {
   const customer = ctx.outputs[STEP.resolveIdentity] as ResolvedCustomer | undefined;
   if (!customer) throw new Error(`${STEP.resolveIdentity} has not run`);
   return customer;
+}
+
+/** What an app event says of its user: the fields to apply (absent: unchanged) and the time it says so. */
+export type AppUserFields = Parameters<typeof upsertAppCustomer>[1];
+
+/**
+ * `resolve-identity` for app events: the customer of the event's app user, created on first sight, with
+ * the fields the event carries applied (only when newer than the last change applied).
+ */
+export function resolveAppIdentityStep<P extends AppPayload>(fieldsOf: (payload: P) => AppUserFields): Step<P> {
+  return {
+    name: STEP.resolveIdentity,
+    run: async (ctx) => {
+      const customer = await upsertAppCustomer(ctx.db, fieldsOf(ctx.payload));
+      await ctx.setCustomer(customer.id);
+      const output: ResolvedCustomer = {
+        customerId: customer.id,
+        appUserId: customer.appUserId,
+        email: customer.email,
+        name: customer.name,
+      };
+      return { externalRef: customer.appUserId, output };
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // Shown while an event loads: the header, the summary grid and a few step rows as placeholders.
 export default function EventLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading the event" className="animate-pulse">
+    <div role="status" aria-busy="true" aria-label="Loading the event" className="animate-pulse">
       <div className="mb-3 h-4 w-16 rounded bg-slate-200" />
       <div className="mb-6">
         <div className="h-8 w-72 rounded bg-slate-200" />
@@ -24,9 +24,7 @@ export default function EventLoading() {
           </div>
         ))}
       </div>
-      <span className="sr-only" role="status">
-        Loading the event…
-      </span>
+      <span className="sr-only">Loading the event…</span>
     </div>
   );
 }

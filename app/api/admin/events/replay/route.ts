@@ -1,12 +1,16 @@
 // POST /api/admin/events/replay — bulk replay of failed events: {"ids": [...]} or {"filter": {source,
 // type, customer, from, to}} (the events list's filters). Answers how many were queued. Admin role.
+// Body: JSON up to 512 KiB (413 beyond): room for BULK_REPLAY_LIMIT ids.
 import { z } from "zod";
 import { getDb } from "@/db";
-import { withApiActor } from "@/lib/auth/access";
+import { readJsonBody, withApiActor } from "@/lib/auth/access";
 import { BULK_REPLAY_LIMIT, bulkReplay } from "@/lib/commands/replay";
 import { fail, failureResponse } from "@/lib/result";
 import { eventFilterBody } from "@/lib/schemas/event-filter";
 import { formatIssues } from "@/lib/schemas/issues";
+
+/** 10,000 UUIDs are ~400 KB of JSON (~440 KB pretty-printed); the other admin writes take 64 KiB. */
+const MAX_BODY_BYTES = 512 * 1024;
 
 const body = z.union([
   z.object({ ids: z.array(z.uuid()).min(1).max(BULK_REPLAY_LIMIT) }).strict(),
@@ -15,13 +19,12 @@ const body = z.union([
 
 export async function POST(req: Request) {
   return withApiActor(req, "admin", async (actor) => {
-    let input: unknown;
-    try {
-      input = JSON.parse(await req.text());
-    } catch {
-      return failureResponse(fail(400, 'Body is not valid JSON: send {"ids": [...]} or {"filter": {...}}.'));
-    }
-    const parsed = body.safeParse(input);
+    const input = await readJsonBody(req, {
+      invalid: 'Body is not valid JSON: send {"ids": [...]} or {"filter": {...}}.',
+      limit: MAX_BODY_BYTES,
+    });
+    if (input.error) return input.error;
+    const parsed = body.safeParse(input.value);
     if (!parsed.success) {
       return failureResponse(
         fail(
