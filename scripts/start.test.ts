@@ -69,6 +69,13 @@ function connect(host: string, port: number): Promise<string> {
   });
 }
 
+/** The server's stderr once it holds `text` (the warning and the "listening" line come on separate streams), or after 5 s. */
+async function stderrWith(s: { stderr: () => string }, text: string): Promise<string> {
+  for (let waited = 0; waited < 5_000 && !s.stderr().includes(text); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
+  return s.stderr();
+}
+
 /** Starts a server with a clean environment (no HOSTNAME) and waits for its "▲ … on http://host:port" line. */
 async function serve(
   args: string[],
@@ -124,7 +131,7 @@ describe("a server on the published demo secrets", () => {
       const others = networkAddresses();
       for (const address of others) expect(await connect(address, s.port), address).toBe("ECONNREFUSED");
       if (!others.length) console.warn("no network address besides loopback here: only the bind address was checked");
-      expect(s.stderr()).toContain("DEMO SECRETS IN USE");
+      expect(await stderrWith(s, "Listening on")).toContain("DEMO SECRETS IN USE");
       expect(s.stderr()).toContain("ADMIN_PASSWORD is the published demo password");
       expect(s.stderr()).toContain("Listening on 127.0.0.1 only");
       for (const key of ["AUTH_SECRET", "ADMIN_PASSWORD", "ADMIN_API_TOKEN", "APP_WEBHOOK_SECRET"] as const)
@@ -143,7 +150,7 @@ describe("a server on the published demo secrets", () => {
       expect(s.host).toBe("localhost");
       for (const address of networkAddresses().filter((a) => net.isIPv4(a)))
         expect(await connect(address, s.port), address).toBe("open");
-      expect(s.stderr()).toContain("REACHABLE FROM OTHER MACHINES");
+      expect(await stderrWith(s, "REACHABLE FROM OTHER MACHINES")).toContain("REACHABLE FROM OTHER MACHINES");
     } finally {
       await stop(s.child);
     }

@@ -47,7 +47,7 @@ describe("GET /api/health", () => {
     const full = await health({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` });
     expect(full.body).toMatchObject({
       status: "ok",
-      database: { ok: true, driver: "pglite" },
+      database: { ok: true, driver: expect.stringMatching(/^(pglite|postgres)$/) },
       migrations: { current: true },
       jobs: { driver: expect.any(String) },
       backlog: { received: 0, processing: 0, failed: 0 },
