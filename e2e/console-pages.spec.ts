@@ -12,6 +12,7 @@ const PAGES = [
   { path: "/readiness", heading: "Readiness" },
   { path: "/audit", heading: "Audit log" },
   { path: "/users", heading: "Users" },
+  { path: "/account", heading: "Account" },
 ];
 
 for (const { path, heading } of PAGES) {

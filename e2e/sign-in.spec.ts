@@ -34,7 +34,7 @@ test("sign in with the demo credentials, see the console, sign out", async ({ pa
     await nav.getByRole("link", { name: section }).click();
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   }
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in/);

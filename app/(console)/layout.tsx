@@ -6,7 +6,8 @@ import { ConsoleNav } from "@/components/console/nav";
 import { signOutAction } from "@/lib/actions/sign-out-action";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const actor = await requirePageActor();
+  // Each page checks its own access (and sends a user with a temporary password to the Account page).
+  const actor = await requirePageActor("viewer", "/", { allowTemporaryPassword: true });
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">

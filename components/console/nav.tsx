@@ -14,7 +14,11 @@ const LINKS = [
 
 export function ConsoleNav({ showUsers }: { showUsers: boolean }) {
   const pathname = usePathname();
-  const links = showUsers ? [...LINKS, { href: "/users", label: "Users" }] : LINKS;
+  const links = [
+    ...LINKS,
+    ...(showUsers ? [{ href: "/users", label: "Users" }] : []),
+    { href: "/account", label: "Account" },
+  ];
   return (
     <nav aria-label="Console" className="flex flex-col gap-0.5">
       {links.map((link) => {

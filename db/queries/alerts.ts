@@ -10,7 +10,7 @@ type AlertStatus = (typeof alertStatus.enumValues)[number];
 export const ALERT_SORTS = ["openedAt", "severity", "status"] as const;
 export type AlertSort = (typeof ALERT_SORTS)[number];
 
-/** URL params of the alerts list: status (comma list), kind, severity, q (title or message). */
+/** URL params of the alerts list: status (comma list), kind, severity, q (title, message, or the customer's email or app user id). */
 export const alertsTableParams = defineTableParams({
   sortable: ALERT_SORTS,
   defaultSort: { id: "openedAt", desc: true },
@@ -39,7 +39,12 @@ function conditions(p: ListAlertsParams): SQL[] {
   if (p.kind) where.push(eq(alerts.kind, p.kind));
   if (p.severity) where.push(eq(alerts.severity, p.severity));
   const q = p.q?.trim();
-  if (q) where.push(or(sql`${alerts.title} ilike ${likePattern(q)}`, sql`${alerts.message} ilike ${likePattern(q)}`)!);
+  if (q) {
+    const pattern = likePattern(q);
+    // Alert texts name a customer by app user id only: the customer's email is searched through the link.
+    const customerMatches = sql`exists (select 1 from ${customers} where ${customers.id} = ${alerts.customerId} and (${customers.email} ilike ${pattern} or ${customers.appUserId} ilike ${pattern}))`;
+    where.push(or(sql`${alerts.title} ilike ${pattern}`, sql`${alerts.message} ilike ${pattern}`, customerMatches)!);
+  }
   return where;
 }
 
@@ -236,7 +241,9 @@ export async function insertDigestAlert(
 // ---- Notifications: claimed in the database first, so two workers never post the same one ----
 
 /** Alerts with a notification still to post: an opening (or a digest) not yet sent, or a resolve not yet sent. */
-export async function alertsToNotify(db: Db, limit = 50): Promise<Alert[]> {
+export type AlertToNotify = Alert & { customerAppUserId: string | null };
+
+export async function alertsToNotify(db: Db, limit = 50): Promise<AlertToNotify[]> {
   const pendingOpen = and(
     isNull(alerts.notifiedOpenAt),
     or(ne(alerts.status, "resolved"), like(alerts.dedupeKey, "digest:%")),
@@ -246,7 +253,13 @@ export async function alertsToNotify(db: Db, limit = 50): Promise<Alert[]> {
     isNotNull(alerts.notifiedOpenAt),
     isNull(alerts.notifiedResolveAt),
   );
-  return db.select().from(alerts).where(or(pendingOpen, pendingResolve)).limit(limit);
+  const rows = await db
+    .select({ alert: alerts, customerAppUserId: customers.appUserId })
+    .from(alerts)
+    .leftJoin(customers, eq(customers.id, alerts.customerId))
+    .where(or(pendingOpen, pendingResolve))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.alert, customerAppUserId: r.customerAppUserId }));
 }
 
 /** Claims the alert's notification unless another worker holds a fresh claim; answers whether it did. */
@@ -283,3 +296,33 @@ export async function listCustomerAlerts(db: Db, customerId: string) {
 }
 
 export type CustomerAlert = Awaited<ReturnType<typeof listCustomerAlerts>>[number];
+
+// ---- Retention ----
+
+/** What a resolved alert's title becomes once it is older than the retention period. */
+export const REDACTED_ALERT_TITLE = "Alert text removed after the retention period";
+
+/**
+ * Replaces the title of alerts resolved before `before` with a neutral text and clears their message and
+ * details (they may name a customer), at most `batch` a call; kind, severity, rule, customer link and times
+ * stay. Answers how many alerts were cleared.
+ */
+export async function redactResolvedAlertsBefore(db: Db, before: Date, now: Date, batch: number): Promise<number> {
+  const old = db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.status, "resolved"),
+        lt(alerts.resolvedAt, before),
+        or(ne(alerts.title, REDACTED_ALERT_TITLE), isNotNull(alerts.message), isNotNull(alerts.details)),
+      ),
+    )
+    .limit(batch);
+  const rows = await db
+    .update(alerts)
+    .set({ title: REDACTED_ALERT_TITLE, message: null, details: null, updatedAt: now })
+    .where(sql`${alerts.id} in (${old})`)
+    .returning({ id: alerts.id });
+  return rows.length;
+}

@@ -1,6 +1,6 @@
 // The step ledger: one row per named pipeline step of an event (status, attempts, error fields, external
 // reference, output, timings), written by the engine and read by replays and the console.
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { type EventStep, eventSteps, events, type StepStatus } from "@/db/schema";
 import { SYNC_STEP, type SyncedSystem } from "@/lib/pipeline/engine/step-names";
@@ -133,4 +133,26 @@ export async function lastSyncBySystem(db: Db, customerId: string): Promise<Part
     }
   }
   return out;
+}
+
+// ---- Retention ----
+
+/**
+ * Clears the recorded outputs (a resolved customer's email and name, a service's answer) of the steps of events
+ * received before `before`, at most `batch` rows a call; the step's name, status, error fields and external
+ * reference stay. Answers how many rows were cleared.
+ */
+export async function redactStepOutputsBefore(db: Db, before: Date, batch: number): Promise<number> {
+  const old = db
+    .select({ id: eventSteps.id })
+    .from(eventSteps)
+    .innerJoin(events, eq(events.id, eventSteps.eventId))
+    .where(and(lt(events.receivedAt, before), isNotNull(eventSteps.output)))
+    .limit(batch);
+  const rows = await db
+    .update(eventSteps)
+    .set({ output: null })
+    .where(sql`${eventSteps.id} in (${old})`)
+    .returning({ id: eventSteps.id });
+  return rows.length;
 }

@@ -1,7 +1,7 @@
 // Support tickets: our reference (handed out at ingest, the same for every retry of one request), the
 // Zendesk ticket made for it later, and the context copied onto it.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, isNull, or } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { type Customer, type SupportTicket, supportTickets } from "@/db/schema";
 
@@ -64,3 +64,27 @@ export async function listCustomerTickets(db: Db, customer: Pick<Customer, "id" 
 }
 
 export type CustomerTicket = Awaited<ReturnType<typeof listCustomerTickets>>[number];
+
+/**
+ * Retention: removes the copies of a support request kept on tickets made before `before` (the requester's
+ * email, the subject and the context), at most `batch` a call; the reference, the app user id, the customer and
+ * the Zendesk ticket id stay. Answers how many tickets were cleared.
+ */
+export async function redactTicketsBefore(db: Db, before: Date, now: Date, batch: number): Promise<number> {
+  const old = db
+    .select({ id: supportTickets.id })
+    .from(supportTickets)
+    .where(
+      and(
+        lt(supportTickets.createdAt, before),
+        or(isNotNull(supportTickets.email), isNotNull(supportTickets.subject), isNotNull(supportTickets.metadata)),
+      ),
+    )
+    .limit(batch);
+  const rows = await db
+    .update(supportTickets)
+    .set({ email: null, subject: null, metadata: null, updatedAt: now })
+    .where(sql`${supportTickets.id} in (${old})`)
+    .returning({ id: supportTickets.id });
+  return rows.length;
+}

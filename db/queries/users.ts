@@ -1,7 +1,7 @@
 // Console users: look-ups for sign-in and the session guard, and the owners' writes (add, change a role,
 // remove), with the row locks that keep the console from ever losing its last owner.
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { type Db, inTransaction } from "@/db";
 import { type Role, type User, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 
@@ -37,6 +37,49 @@ export async function createUser(db: Db, input: { email: string; password: strin
   return row;
 }
 
+/**
+ * Creates the first owner only when the users table is empty, in one transaction holding an advisory lock, so
+ * two processes starting together cannot both create it (the second waits, then finds a user). Answers the
+ * user created, or undefined when there was already one.
+ */
+export async function createFirstOwner(
+  db: Db,
+  input: { email: string; password: string; name?: string },
+  onCreated: (tx: Db, user: User) => Promise<void>,
+): Promise<User | undefined> {
+  // The usual start: someone exists already, no need to hash or lock.
+  if ((await db.select({ id: users.id }).from(users).limit(1)).length) return undefined;
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(db, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
+    const [any] = await tx.select({ id: users.id }).from(users).limit(1);
+    if (any) return undefined;
+    const [row] = await tx
+      .insert(users)
+      .values({ email: input.email.trim().toLowerCase(), name: input.name, role: "owner", passwordHash })
+      .returning();
+    await onCreated(tx, row!);
+    return row;
+  });
+}
+
+/** The advisory lock key of the first owner's creation (any constant bigint; "fops-own" in ASCII). */
+const BOOTSTRAP_LOCK = 0x666f70732d6f776en;
+
+/** Sets a new password; `mustChange` marks it temporary (an owner's reset) or not (the user's own change). */
+export async function setUserPassword(db: Db, userId: string, password: string, mustChange: boolean): Promise<void> {
+  const now = new Date();
+  await db
+    .update(users)
+    .set({
+      passwordHash: await hashPassword(password),
+      mustChangePassword: mustChange,
+      passwordChangedAt: now,
+      updatedAt: now,
+    })
+    .where(eq(users.id, userId));
+}
+
 export async function markSignedIn(db: Db, userId: string): Promise<void> {
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
 }
@@ -50,6 +93,7 @@ export async function listUsers(db: Db) {
       name: users.name,
       role: users.role,
       lastSignInAt: users.lastSignInAt,
+      mustChangePassword: users.mustChangePassword,
       createdAt: users.createdAt,
     })
     .from(users)

@@ -13,7 +13,8 @@ vi.mock("@/lib/auth/access", async () => {
   const { checkRole, AccessError } = await vi.importActual<typeof import("@/lib/auth/access")>("@/lib/auth/access");
   return {
     AccessError,
-    requireActionActor: async (minRole: "owner" | "admin" | "viewer") => checkRole(gate.actor, minRole),
+    requireActionActor: async (minRole: "owner" | "admin" | "viewer", opts?: { allowTemporaryPassword?: boolean }) =>
+      checkRole(gate.actor, minRole, opts),
   };
 });
 
@@ -91,5 +92,18 @@ describe("defineAction", () => {
       q: input.q,
     }));
     expect(await open({ q: "hi" })).toEqual({ ok: true, actor: null, q: "hi" });
+  });
+
+  it("refuses a user with a temporary password (403) unless the action allows it (the password change)", async () => {
+    gate.actor = { ...admin, mustChangePassword: true };
+    expect(await action({ email: "x@example.com", count: 2 })).toEqual({
+      ok: false,
+      status: 403,
+      error: "Change your temporary password first (on the Account page).",
+    });
+    const change = defineAction({ role: "viewer", allowTemporaryPassword: true, input: z.object({}) }, async () => ({
+      ok: true as const,
+    }));
+    expect(await change({})).toEqual({ ok: true });
   });
 });

@@ -6,7 +6,10 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import type { Role } from "@/db/schema";
-import { AccessError, requireActionActor } from "@/lib/auth/access";
+import { headers } from "next/headers";
+import { getDb } from "@/db";
+import { AccessError, currentActor, requireActionActor } from "@/lib/auth/access";
+import { auditAccessRefused, pathOf } from "@/lib/auth/refusals";
 import type { Actor } from "@/lib/auth/roles";
 import type { Failure, Result } from "@/lib/result";
 import { fieldErrorsOf, formatIssues } from "@/lib/schemas/issues";
@@ -14,6 +17,8 @@ import { fieldErrorsOf, formatIssues } from "@/lib/schemas/issues";
 type ActionOptions<S extends z.ZodType, R extends Role | undefined> = {
   /** The least role that may run it; leave out for a public action (sign-in). */
   role?: R;
+  /** Runs for a user whose password an owner reset (only the password change itself sets this). */
+  allowTemporaryPassword?: boolean;
   input: S;
   /** A form's fields: bad input (and an operation's `field`) answers one message per field. */
   fields?: readonly string[];
@@ -29,12 +34,31 @@ export type ActionContext<S extends z.ZodType, R extends Role | undefined> = {
 };
 
 /** The signed-in user with at least `minRole`, or the refusal (401/403) as a value rather than a throw. */
-async function actorOrRefusal(minRole: Role): Promise<Actor | Failure> {
+async function actorOrRefusal(minRole: Role, allowTemporaryPassword = false): Promise<Actor | Failure> {
   try {
-    return await requireActionActor(minRole);
+    return await requireActionActor(minRole, { allowTemporaryPassword });
   } catch (err) {
-    if (err instanceof AccessError) return { ok: false, status: err.status, error: err.message };
-    throw err;
+    if (!(err instanceof AccessError)) throw err;
+    if (err.status === 403) await auditActionRefusal(minRole);
+    return { ok: false, status: err.status, error: err.message };
+  }
+}
+
+/** Records a role refusal of a server action (best effort: the refusal stands whatever happens here). */
+async function auditActionRefusal(minRole: Role): Promise<void> {
+  try {
+    const who = await currentActor();
+    if (!who) return;
+    const h = await headers();
+    const action = h.get("next-action") ?? "server-action";
+    await auditAccessRefused(
+      await getDb(),
+      who,
+      { kind: "action", action, path: pathOf(h.get("referer") ?? "") },
+      minRole,
+    );
+  } catch {
+    // Outside a request (tests calling the wrapper directly) there are no headers to name the action by.
   }
 }
 
@@ -59,7 +83,7 @@ export function defineAction<S extends z.ZodType, R extends Result<object>, Min 
   return async (raw) => {
     let actor: Actor | null = null;
     if (opts.role) {
-      const checked = await actorOrRefusal(opts.role);
+      const checked = await actorOrRefusal(opts.role, opts.allowTemporaryPassword);
       if ("ok" in checked) return checked;
       actor = checked;
     }

@@ -4,17 +4,20 @@ import { encode } from "next-auth/jwt";
 import { eq } from "drizzle-orm";
 import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { users } from "@/db/schema";
+import { userSessions, users } from "@/db/schema";
 import {
   apiActor,
+  actorFromSession,
   checkRole,
+  pageRedirect,
   secretsEqual,
   withApiActor,
   AccessError,
   MAX_ADMIN_BODY_BYTES,
   readJsonBody,
 } from "./access";
-import { createUser } from "@/db/queries/users";
+import { createUser, setUserPassword } from "@/db/queries/users";
+import { createUserSession, endSession } from "@/db/queries/user-sessions";
 import { env, resetEnvCache } from "../env";
 import { resetRateLimits } from "./rate-limit";
 
@@ -34,8 +37,15 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function sessionCookie(uid: string, secret = env.AUTH_SECRET, name = "authjs.session-token") {
-  const token = await encode({ token: { sub: uid, uid }, secret, salt: name });
+/** A session cookie of a real session row (as sign-in makes one); `sid: null` mints one issued before sessions. */
+async function sessionCookie(
+  uid: string,
+  secret = env.AUTH_SECRET,
+  name = "authjs.session-token",
+  sid: string | null | undefined = undefined,
+) {
+  const id = sid === undefined ? (await createUserSession(handle.db, { userId: uid })).id : sid;
+  const token = await encode({ token: id ? { sub: uid, uid, sid: id } : { sub: uid, uid }, secret, salt: name });
   return `${name}=${token}`;
 }
 
@@ -89,6 +99,61 @@ describe("admin API gate", () => {
     expect((await withApiActor(request({ cookie }), "viewer", ok)).status).toBe(200);
     await handle.db.delete(users).where(eq(users.id, gone!.id));
     expect((await withApiActor(request({ cookie }), "viewer", ok)).status).toBe(401);
+  });
+});
+
+describe("server-side sessions", () => {
+  it("refuses a JWT without a session id (issued before sessions were recorded)", async () => {
+    const old = request({ cookie: await sessionCookie(ids.admin, env.AUTH_SECRET, "authjs.session-token", null) });
+    expect(await apiActor(old)).toBeNull();
+    expect((await withApiActor(old, "viewer", ok)).status).toBe(401);
+  });
+
+  it("stops a copied cookie at once when its session ends (sign-out)", async () => {
+    const session = await createUserSession(handle.db, { userId: ids.admin });
+    const cookie = await sessionCookie(ids.admin, env.AUTH_SECRET, "authjs.session-token", session.id);
+    expect((await withApiActor(request({ cookie }), "viewer", ok)).status).toBe(200);
+    expect(await endSession(handle.db, session.id, "signed out")).toBe(true);
+    expect((await withApiActor(request({ cookie }), "viewer", ok)).status).toBe(401);
+  });
+
+  it("refuses another user's session id", async () => {
+    const viewers = await createUserSession(handle.db, { userId: ids.viewer });
+    expect(await actorFromSession(ids.admin, viewers.id)).toBeNull();
+    expect(await actorFromSession(ids.viewer, viewers.id)).toMatchObject({ id: ids.viewer, sessionId: viewers.id });
+  });
+
+  it("records activity at most once a minute", async () => {
+    const session = await createUserSession(handle.db, { userId: ids.viewer });
+    const lastSeen = async () =>
+      (await handle.db.select().from(userSessions).where(eq(userSessions.id, session.id)))[0]!.lastSeenAt.getTime();
+    const created = await lastSeen();
+    await actorFromSession(ids.viewer, session.id);
+    expect(await lastSeen()).toBe(created); // within the minute: no write
+    const old = new Date(Date.now() - 5 * 60_000);
+    await handle.db.update(userSessions).set({ lastSeenAt: old }).where(eq(userSessions.id, session.id));
+    await actorFromSession(ids.viewer, session.id);
+    expect(await lastSeen()).toBeGreaterThan(old.getTime());
+  });
+
+  it("answers 403 to a user with a temporary password on the admin API, and sends their pages to Account", async () => {
+    const temp = await createUser(handle.db, {
+      email: "temp@example.com",
+      password: "correct horse battery",
+      role: "admin",
+    });
+    await setUserPassword(handle.db, temp!.id, "temporary-password-1", true);
+    const cookie = await sessionCookie(temp!.id);
+    const res = await withApiActor(request({ cookie }), "viewer", ok);
+    expect(res.status).toBe(403);
+    expect((await res.json()).error).toMatch(/^Change your temporary password first/);
+    const actor = await apiActor(request({ cookie }));
+    expect(actor?.mustChangePassword).toBe(true);
+    expect(pageRedirect(actor, "viewer", "/events?status=failed")).toBe("/account");
+    expect(pageRedirect(actor, "viewer", "/account")).toBeNull();
+    expect(pageRedirect(actor, "viewer", "/", { allowTemporaryPassword: true })).toBeNull();
+    expect(pageRedirect({ ...actor!, mustChangePassword: false }, "viewer", "/events")).toBeNull();
+    expect(pageRedirect(null, "viewer", "/events")).toBe("/sign-in?callbackUrl=%2Fevents");
   });
 });
 

@@ -11,7 +11,9 @@ import { env } from "../env";
 import { BodyTooLargeError, readBodyCapped } from "../ingest/read-body";
 import { hasRole, type Actor } from "./roles";
 import { findUserById } from "@/db/queries/users";
+import { findActiveSession, LAST_SEEN_INTERVAL_MS, touchSession } from "@/db/queries/user-sessions";
 import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
+import { auditAccessRefused, pathOf } from "./refusals";
 
 export class AccessError extends Error {
   constructor(
@@ -30,34 +32,81 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-/** Resolves a session's user id to the current user row: a removed user or changed role takes effect at once. */
-async function actorFromUserId(userId: unknown): Promise<Actor | null> {
-  if (typeof userId !== "string") return null;
-  const user = await findUserById(await getDb(), userId);
-  return user ? { id: user.id, email: user.email, role: user.role, via: "session" } : null;
+/**
+ * Resolves a session (user id + session id from the JWT) to the current user row: a removed user, a changed
+ * role or an ended session (signed out, password changed or reset) takes effect at once. A JWT without a
+ * session id (issued before sessions were recorded) is refused: that user signs in again.
+ */
+export async function actorFromSession(userId: unknown, sessionId: unknown): Promise<Actor | null> {
+  if (typeof userId !== "string" || typeof sessionId !== "string") return null;
+  const db = await getDb();
+  const [user, session] = await Promise.all([findUserById(db, userId), findActiveSession(db, sessionId, userId)]);
+  if (!user || !session) return null;
+  if (Date.now() - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) await touchSession(db, session.id);
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    via: "session",
+    sessionId: session.id,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /** The signed-in console user of this request (pages and server actions), or null. */
 export const currentActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
-  return actorFromUserId((session?.user as { id?: string } | undefined)?.id);
+  const user = session?.user as { id?: string; sid?: string } | undefined;
+  return actorFromSession(user?.id, user?.sid);
 });
 
-/** For pages: the signed-in user, or a redirect to sign-in (or to the overview when the role is too low). */
-export async function requirePageActor(minRole: Role = "viewer", callbackPath = "/"): Promise<Actor> {
+export const ACCOUNT_PATH = "/account";
+export const MUST_CHANGE_PASSWORD = "Change your temporary password first (on the Account page).";
+
+/**
+ * For pages: the signed-in user, or a redirect to sign-in (or to the overview when the role is too low). A user
+ * with a temporary password (an owner's reset) is sent to the Account page until they change it.
+ */
+export async function requirePageActor(
+  minRole: Role = "viewer",
+  callbackPath = "/",
+  opts: { allowTemporaryPassword?: boolean } = {},
+): Promise<Actor> {
   const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=${encodeURIComponent(callbackPath)}`);
-  if (!hasRole(actor.role, minRole)) redirect("/?forbidden=1");
-  return actor;
+  const to = pageRedirect(actor, minRole, callbackPath, opts);
+  if (to) redirect(to);
+  return actor!;
 }
 
-/** For server actions: the signed-in user with at least `minRole`, else an AccessError (401/403). */
-export async function requireActionActor(minRole: Role): Promise<Actor> {
-  return checkRole(await currentActor(), minRole);
+/** Where a page sends this actor instead of rendering (sign-in, the Account page, the overview), or null. */
+export function pageRedirect(
+  actor: Actor | null,
+  minRole: Role,
+  callbackPath: string,
+  opts: { allowTemporaryPassword?: boolean } = {},
+): string | null {
+  if (!actor) return `/sign-in?callbackUrl=${encodeURIComponent(callbackPath)}`;
+  const path = callbackPath.split("?")[0];
+  if (actor.mustChangePassword && !opts.allowTemporaryPassword && path !== ACCOUNT_PATH) return ACCOUNT_PATH;
+  if (!hasRole(actor.role, minRole)) return "/?forbidden=1";
+  return null;
 }
 
-export function checkRole(actor: Actor | null, minRole: Role): Actor {
+/**
+ * For server actions: the signed-in user with at least `minRole`, else an AccessError (401/403). A user with a
+ * temporary password is refused (403) unless the action allows it (the password change itself).
+ */
+export async function requireActionActor(
+  minRole: Role,
+  opts: { allowTemporaryPassword?: boolean } = {},
+): Promise<Actor> {
+  return checkRole(await currentActor(), minRole, opts);
+}
+
+/** 401 without an actor, 403 below the role or (unless allowed) with a temporary password still to change. */
+export function checkRole(actor: Actor | null, minRole: Role, opts: { allowTemporaryPassword?: boolean } = {}): Actor {
   if (!actor) throw new AccessError(401, "Sign in required.");
+  if (actor.mustChangePassword && !opts.allowTemporaryPassword) throw new AccessError(403, MUST_CHANGE_PASSWORD);
   if (!hasRole(actor.role, minRole))
     throw new AccessError(403, `This needs the ${minRole} role; you are ${actor.role}.`);
   return actor;
@@ -75,7 +124,7 @@ export async function apiActor(req: Request): Promise<Actor | null> {
   // The cookie name (__Secure- or not) follows the configuration, as the session cookie itself does: a request
   // cannot choose which of the two names is read.
   const token = await getToken({ req, secret: env.AUTH_SECRET, secureCookie: secureCookies() });
-  return actorFromUserId(token?.uid);
+  return actorFromSession(token?.uid, token?.sid);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
@@ -192,8 +241,9 @@ export async function withApiActor(
   const blocked = await adminAuthBlocked(req);
   if (blocked) return blocked;
   let actor: Actor;
+  let found: Actor | null = null;
   try {
-    const found = await apiActor(req);
+    found = await apiActor(req);
     if (found?.via === "session") {
       const refused = refuseCrossSiteWrite(req);
       if (refused) return refused;
@@ -202,6 +252,13 @@ export async function withApiActor(
   } catch (err) {
     if (!(err instanceof AccessError)) throw err;
     if (err.status === 401) await recordAdminAuthFailure(req);
+    if (err.status === 403 && found)
+      await auditAccessRefused(
+        await getDb(),
+        found,
+        { kind: "api", method: req.method, path: pathOf(req.url) },
+        minRole,
+      );
     return Response.json({ error: err.message }, { status: err.status });
   }
   return handler(actor);

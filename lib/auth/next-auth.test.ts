@@ -8,6 +8,9 @@ import { createUser } from "@/db/queries/users";
 import { newUserSchema } from "@/lib/commands/users";
 import { resetEnvCache } from "../env";
 import { credentialsSchema, handlers, MAX_PASSWORD_BYTES, secureCookies } from "./next-auth";
+import { apiActor } from "./access";
+import { eq } from "drizzle-orm";
+import { auditLog, userSessions } from "@/db/schema";
 
 let handle: DbHandle;
 const saved = { APP_URL: process.env.APP_URL };
@@ -138,5 +141,88 @@ describe("passwords longer than 72 bytes", () => {
       }),
     );
     expect(ok.headers.getSetCookie().some((c) => /^authjs\.session-token=./.test(c))).toBe(true);
+  });
+});
+
+describe("sign-in and sign-out record sessions and audit entries", () => {
+  const post = async (path: string, cookies: string[], body: Record<string, string>, ua = "TestBrowser/1.0") =>
+    handlers.POST(
+      new NextRequest(`${BASE}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: cookies.join("; "),
+          origin: BASE,
+          "user-agent": ua,
+        },
+        body: new URLSearchParams(body),
+      }),
+    );
+  const signIn = async (email: string, password: string) => {
+    const { csrfToken, setCookies } = await csrf();
+    const jar = setCookies.map((c) => c.split(";")[0]!);
+    const res = await post("/api/auth/callback/credentials", jar, {
+      email,
+      password,
+      csrfToken,
+      callbackUrl: `${BASE}/`,
+    });
+    const session = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .find((c) => /^authjs\.session-token=./.test(c));
+    return { session, jar, csrfToken };
+  };
+  const apiRequest = (cookie: string) => new Request(`${BASE}/api/admin/events`, { headers: { cookie } });
+
+  it("creates a session row at sign-in, carries its id in the JWT, and audits auth.sign_in", async () => {
+    setAppUrl(undefined);
+    const user = await createUser(handle.db, {
+      email: "sess@example.com",
+      password: "correct horse battery",
+      role: "admin",
+    });
+    const { session } = await signIn("sess@example.com", "correct horse battery");
+    expect(session).toBeDefined();
+    const actor = await apiActor(apiRequest(session!));
+    expect(actor).toMatchObject({ id: user!.id, via: "session", sessionId: expect.any(String) });
+    const [row] = await handle.db.select().from(userSessions).where(eq(userSessions.id, actor!.sessionId!));
+    expect(row).toMatchObject({ userId: user!.id, userAgent: "TestBrowser/1.0", endedAt: null });
+    expect(row!.clientAddress).toBeTruthy();
+    const entries = await handle.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in"));
+    expect(entries.find((e) => e.actorId === user!.id)).toMatchObject({
+      actorEmail: "sess@example.com",
+      via: "session",
+    });
+  });
+
+  it("audits a failed sign-in with the typed email, never the password", async () => {
+    setAppUrl(undefined);
+    await createUser(handle.db, { email: "fail@example.com", password: "correct horse battery", role: "viewer" });
+    const { session } = await signIn("fail@example.com", "Wrong-Guess-9876");
+    expect(session).toBeUndefined();
+    await signIn("nobody@example.com", "Another-Guess-5432");
+    const entries = await handle.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in_failed"));
+    expect(entries.map((e) => e.actorEmail).sort()).toEqual(["fail@example.com", "nobody@example.com"]);
+    expect(entries[0]).toMatchObject({ actorId: null, via: "session" });
+    expect(JSON.stringify(entries)).not.toMatch(/Wrong-Guess|Another-Guess/);
+  });
+
+  it("ends the session row at sign-out through Auth.js, so a copy of the cookie stops working", async () => {
+    setAppUrl(undefined);
+    await createUser(handle.db, { email: "out@example.com", password: "correct horse battery", role: "viewer" });
+    const { session } = await signIn("out@example.com", "correct horse battery");
+    const copy = session!;
+    const actor = await apiActor(apiRequest(copy));
+    expect(actor).not.toBeNull();
+    const { csrfToken, setCookies } = await csrf();
+    await post("/api/auth/signout", [...setCookies.map((c) => c.split(";")[0]!), copy], {
+      csrfToken,
+      callbackUrl: `${BASE}/sign-in`,
+    });
+    expect(await apiActor(apiRequest(copy))).toBeNull();
+    const [row] = await handle.db.select().from(userSessions).where(eq(userSessions.id, actor!.sessionId!));
+    expect(row).toMatchObject({ endReason: "signed out" });
+    expect(row!.endedAt).toBeInstanceOf(Date);
   });
 });

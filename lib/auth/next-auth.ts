@@ -5,6 +5,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import type { Role } from "@/db/schema";
 import { findUserByEmail, markSignedIn } from "@/db/queries/users";
+import { createUserSession, endSession } from "@/db/queries/user-sessions";
+import { audit } from "@/db/queries/audit";
 import { env, type Env } from "../env";
 import { verifyPassword } from "./passwords";
 import {
@@ -17,6 +19,7 @@ import {
 import { ensureOwner } from "./bootstrap-owner";
 import { clientAddress } from "./client-address";
 import { log } from "../log";
+import type { Actor } from "./roles";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -51,7 +54,9 @@ export function secureCookies(e: Pick<Env, "APP_URL" | "isProduction"> = env): b
 let ownerReady: Promise<void> | undefined;
 export function ensureOwnerOnce(): Promise<void> {
   ownerReady ??= getDb()
-    .then((db) => ensureOwner(db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD))
+    .then(async (db) => {
+      await ensureOwner(db, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+    })
     .catch((err) => {
       ownerReady = undefined;
       throw err;
@@ -60,6 +65,11 @@ export function ensureOwnerOnce(): Promise<void> {
 }
 
 export const SESSION_MAX_AGE = 8 * 60 * 60;
+
+/** Who tried, in the audit log of a failed sign-in: the typed email, no user id. */
+export function failedSignInActor(email: string): Actor {
+  return { id: null, email, role: "viewer", via: "session" };
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env.AUTH_SECRET,
@@ -93,15 +103,33 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           if (err instanceof SignInBusyError) throw new Busy();
           throw err;
         });
-        if (!matches) {
+        if (!matches || !user) {
           const limit = await recordFailedSignIn(email, ip);
           log.warn("auth.sign_in_failed", { ip, limited: !limit.allowed });
+          // The typed email (never the password), whether or not such a user exists.
+          await audit(db, failedSignInActor(email), "auth.sign_in_failed", null, {
+            email,
+            address: ip,
+            limited: !limit.allowed,
+          });
           throw limit.allowed ? new InvalidCredentials() : new TooManyAttempts();
         }
         await clearSignInFailures(email, ip);
-        await markSignedIn(db, user!.id);
-        log.info("auth.sign_in", { userId: user!.id });
-        return { id: user!.id, email: user!.email, name: user!.name, role: user!.role };
+        await markSignedIn(db, user.id);
+        const session = await createUserSession(db, {
+          userId: user.id,
+          userAgent: request.headers.get("user-agent"),
+          clientAddress: ip,
+        });
+        await audit(
+          db,
+          { id: user.id, email: user.email, role: user.role, via: "session", sessionId: session.id },
+          "auth.sign_in",
+          { type: "user", id: user.id },
+          { address: ip, session: session.id },
+        );
+        log.info("auth.sign_in", { userId: user.id });
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sid: session.id };
       },
     }),
   ],
@@ -110,6 +138,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: Role }).role;
+        token.sid = (user as { sid?: string }).sid;
       }
       return token;
     },
@@ -117,8 +146,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (session.user) {
         (session.user as { id?: string }).id = token.uid as string;
         (session.user as { role?: Role }).role = token.role as Role;
+        (session.user as { sid?: string }).sid = token.sid as string | undefined;
       }
       return session;
+    },
+  },
+  events: {
+    // Any sign-out through Auth.js (the console's sign-out action, or POST /api/auth/signout) ends the session
+    // row too, so a copy of the cookie stops working. signOutAction ends and audits it first; this is the net.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endSession(await getDb(), sid, "signed out");
     },
   },
 }));

@@ -8,4 +8,16 @@ export function hasRole(role: Role, atLeast: Role): boolean {
   return RANK[role] >= RANK[atLeast];
 }
 
-export type Actor = { id: string | null; email: string; role: Role; via: "session" | "api-token" };
+export type Actor = {
+  id: string | null;
+  email: string;
+  role: Role;
+  via: "session" | "api-token" | "system";
+  /** The console session (user_sessions row) a session actor acts through. */
+  sessionId?: string;
+  /** After an owner's reset: only the password change is allowed until the user picks their own. */
+  mustChangePassword?: boolean;
+};
+
+/** The application itself (start-up work), in the audit log. */
+export const SYSTEM_ACTOR: Actor = { id: null, email: "system", role: "owner", via: "system" };

@@ -1,6 +1,6 @@
 // Alert writes on a real (PGlite) database: the allowed transitions, the audit rows, and no-op repeats.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
 import { alerts, auditLog } from "@/db/schema";
@@ -118,5 +118,38 @@ describe("resolveAlert", () => {
       ok: false,
       status: 404,
     });
+  });
+});
+
+describe("a change and its audit entry are one transaction", () => {
+  /** Makes every audit insert fail (a real trigger on the real table), for the length of `work`. */
+  async function withAuditFailing(work: () => Promise<void>) {
+    await handle.db.execute(
+      sql`create or replace function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`,
+    );
+    await handle.db.execute(
+      sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`,
+    );
+    try {
+      await work();
+    } finally {
+      await handle.db.execute(sql`drop trigger refuse_audit on audit_log`);
+    }
+  }
+
+  it("leaves the alert as it was when the audit entry cannot be written", async () => {
+    const open = await newAlert("open");
+    const acknowledged = await newAlert("acknowledged");
+    await withAuditFailing(async () => {
+      await expect(acknowledgeAlert(handle.db, admin, open.id)).rejects.toThrow();
+      await expect(resolveAlert(handle.db, admin, acknowledged.id)).rejects.toThrow();
+    });
+    expect(await alertRow(open.id)).toMatchObject({ status: "open", acknowledgedAt: null, acknowledgedBy: null });
+    expect(await alertRow(acknowledged.id)).toMatchObject({ status: "acknowledged", resolvedAt: null });
+    // Once the audit log works again, the same writes go through, each with its entry.
+    expect(await acknowledgeAlert(handle.db, admin, open.id)).toMatchObject({ changed: true });
+    expect(await resolveAlert(handle.db, admin, acknowledged.id)).toMatchObject({ changed: true });
+    expect(await auditOf(open.id)).toHaveLength(1);
+    expect(await auditOf(acknowledged.id)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 // Customer operations on a real PGlite, with the CRM re-sync going through the real HubSpot SDK to the sandbox.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import * as control from "@/sandbox/client";
 import type { HubspotState } from "@/sandbox/client";
 import { auditLog, identities } from "@/db/schema";
@@ -232,5 +232,47 @@ describe("resyncCustomerToCrm", () => {
     expect(await resyncCustomerToCrm(h.db, viewer, c.appUserId, h.services)).toMatchObject({ ok: false, status: 403 });
     expect(await resyncCustomerToCrm(h.db, admin, "nobody", h.services)).toMatchObject({ ok: false, status: 404 });
     expect(await contactsOf(c.appUserId)).toHaveLength(0);
+  });
+});
+
+describe("identity changes and their audit entries are one transaction", () => {
+  /** Makes every audit insert fail (a real trigger on the real table), for the length of `work`. */
+  async function withAuditFailing(work: () => Promise<void>) {
+    await h.db.execute(
+      sql`create or replace function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`,
+    );
+    await h.db.execute(
+      sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`,
+    );
+    try {
+      await work();
+    } finally {
+      await h.db.execute(sql`drop trigger refuse_audit on audit_log`);
+    }
+  }
+
+  it("confirm, unlink and link by hand change nothing when the audit entry cannot be written", async () => {
+    const stripeId = uid("cus");
+    const hubspotId = String(Date.now() % 1_000_000_000);
+    const c = await customer([
+      { system: "stripe", id: stripeId, by: "email" },
+      { system: "hubspot", id: hubspotId, by: "email" },
+    ]);
+    const zendeskId = String((Date.now() + 1) % 1_000_000_000);
+    await withAuditFailing(async () => {
+      await expect(
+        confirmIdentity(h.db, admin, { appUserId: c.appUserId, system: "stripe", externalId: stripeId }),
+      ).rejects.toThrow();
+      await expect(
+        unlinkIdentity(h.db, admin, { appUserId: c.appUserId, system: "hubspot", externalId: hubspotId }),
+      ).rejects.toThrow();
+      await expect(
+        linkIdentityByHand(h.db, admin, { appUserId: c.appUserId, system: "zendesk", externalId: zendeskId }),
+      ).rejects.toThrow();
+    });
+    expect(await linkOf(c.id, "stripe")).toMatchObject({ externalId: stripeId, verified: false });
+    expect(await linkOf(c.id, "hubspot")).toMatchObject({ externalId: hubspotId });
+    expect(await linkOf(c.id, "zendesk")).toBeUndefined();
+    expect(await auditOf(c.appUserId)).toEqual([]);
   });
 });

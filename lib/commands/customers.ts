@@ -1,7 +1,8 @@
 // Identity and CRM operations on one customer, shared by the console's buttons and any admin API:
-// re-sync the HubSpot contact, confirm or unlink an email match, link an external id by hand.
+// re-sync the HubSpot contact, confirm or unlink an email match, link an external id by hand. Each database
+// change is written with its audit entry in one transaction; the HubSpot call is made first and audited after.
 import { z } from "zod";
-import type { Db } from "@/db";
+import { type Db, inTransaction } from "@/db";
 import type { Customer, Identity } from "@/db/schema";
 import { audit } from "@/db/queries/audit";
 import { getServices, type Services } from "@/lib/integrations";
@@ -79,9 +80,12 @@ export async function resyncCustomerToCrm(
   const target = { type: "customer", id: appUserId };
   try {
     const contactId = await services.hubspot.upsertContact(await contactProjection(db, customer.id));
-    await linkIdentity(db, customer.id, "hubspot", contactId, "id");
-    const owner = await customerByIdentity(db, "hubspot", contactId);
-    await audit(db, actor, "customer.resync_crm", target, { contactId, outcome: "succeeded" });
+    // The outbound call is done: the link it gives and its audit entry are written together.
+    const owner = await inTransaction(db, async (tx) => {
+      await linkIdentity(tx, customer.id, "hubspot", contactId, "id");
+      await audit(tx, actor, "customer.resync_crm", target, { contactId, outcome: "succeeded" });
+      return customerByIdentity(tx, "hubspot", contactId);
+    });
     if (owner && owner.id !== customer.id) {
       return fail(
         409,
@@ -108,14 +112,16 @@ export async function confirmIdentity(db: Db, actor: Actor, t: IdentityTarget): 
   const found = await findLink(db, t);
   if ("ok" in found) return found;
   if (found.link.verified) return fail(409, `The ${SYSTEM_LABEL[t.system]} link is already verified.`);
-  await markIdentityVerified(db, found.link.id);
-  await audit(
-    db,
-    actor,
-    "identity.confirm",
-    { type: "customer", id: t.appUserId },
-    { system: t.system, externalId: t.externalId, matchedBy: found.link.matchedBy },
-  );
+  await inTransaction(db, async (tx) => {
+    await markIdentityVerified(tx, found.link.id);
+    await audit(
+      tx,
+      actor,
+      "identity.confirm",
+      { type: "customer", id: t.appUserId },
+      { system: t.system, externalId: t.externalId, matchedBy: found.link.matchedBy },
+    );
+  });
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} confirmed for this customer.` };
 }
 
@@ -132,14 +138,16 @@ export async function unlinkIdentity(db: Db, actor: Actor, t: IdentityTarget): P
       `The ${SYSTEM_LABEL[t.system]} link was made from our own id, so the next event would restore it. Fix the id at its source instead.`,
     );
   }
-  await deleteIdentity(db, link.id);
-  await audit(
-    db,
-    actor,
-    "identity.unlink",
-    { type: "customer", id: t.appUserId },
-    { system: t.system, externalId: t.externalId, matchedBy: link.matchedBy, verified: link.verified },
-  );
+  await inTransaction(db, async (tx) => {
+    await deleteIdentity(tx, link.id);
+    await audit(
+      tx,
+      actor,
+      "identity.unlink",
+      { type: "customer", id: t.appUserId },
+      { system: t.system, externalId: t.externalId, matchedBy: link.matchedBy, verified: link.verified },
+    );
+  });
   return { ok: true, message: `${SYSTEM_LABEL[t.system]} ${t.externalId} is no longer linked to this customer.` };
 }
 
@@ -168,7 +176,22 @@ export async function linkIdentityByHand(db: Db, actor: Actor, input: IdentityTa
     );
   }
   try {
-    await linkIdentityManually(db, customer.id, input.system, externalId);
+    await inTransaction(db, async (tx) => {
+      await linkIdentityManually(tx, customer.id, input.system, externalId);
+      await audit(
+        tx,
+        actor,
+        "identity.link_manual",
+        { type: "customer", id: input.appUserId },
+        {
+          system: input.system,
+          externalId,
+          ...(current
+            ? { replaced: { externalId: current.externalId, matchedBy: current.matchedBy, verified: current.verified } }
+            : {}),
+        },
+      );
+    });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const other = await taken(); // linked elsewhere in the meantime
@@ -176,19 +199,6 @@ export async function linkIdentityByHand(db: Db, actor: Actor, input: IdentityTa
       ? belongsToSomeoneElse(label, externalId, other)
       : fail(409, `${label} ${externalId} could not be linked. Try again.`, "externalId");
   }
-  await audit(
-    db,
-    actor,
-    "identity.link_manual",
-    { type: "customer", id: input.appUserId },
-    {
-      system: input.system,
-      externalId,
-      ...(current
-        ? { replaced: { externalId: current.externalId, matchedBy: current.matchedBy, verified: current.verified } }
-        : {}),
-    },
-  );
   return { ok: true, message: `${label} ${externalId} is now linked to this customer.` };
 }
 

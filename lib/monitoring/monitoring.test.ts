@@ -5,12 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { alerts, events, eventSteps } from "@/db/schema";
+import { alerts, customers, events, eventSteps, supportTickets } from "@/db/schema";
+import { REDACTED_ALERT_TITLE } from "@/db/queries/alerts";
 import { parseEnv } from "@/lib/env";
 import { applyRuleResults } from "./apply-rules";
 import { recordDailyDigest } from "./digest";
 import { deliverNotifications } from "./notifier";
-import { redactOldPayloads } from "./retention";
+import { maskEmail } from "./mask";
+import { applyRetention, redactOldPayloads } from "./retention";
 import { evaluateRules, type RuleId } from "./rules";
 
 const thresholds = parseEnv({ NODE_ENV: "test" }).alertThresholds;
@@ -233,5 +235,114 @@ describe("daily digest and retention", () => {
     expect(o!.redactedAt).not.toBeNull();
     expect(f!.rawBody).toBe("{}");
     expect(await redactOldPayloads(handle.db, 30, now)).toBe(0);
+  });
+});
+
+describe("no customer email in alert texts, and retention of every copy", () => {
+  it("posts a masked email and a link to the customer's console page, never the whole email", async () => {
+    const received: string[] = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      received.push(JSON.parse(String(init.body)).text);
+      return new Response("ok");
+    }) as typeof fetch;
+    const [customer] = await handle.db
+      .insert(customers)
+      .values({ appUserId: "user_42", email: "jane.doe@example.com" })
+      .returning();
+    // Recorded by an older version: the email in the title and the message.
+    await handle.db.insert(alerts).values({
+      kind: "billing",
+      dedupeKey: "legacy:1",
+      title: "Payment failed for jane.doe@example.com",
+      message: "Write to jane.doe@example.com about invoice 7.",
+      customerId: customer!.id,
+    });
+    expect(
+      (
+        await deliverNotifications(handle.db, {
+          url: "http://hook.test/",
+          fetchImpl,
+          consoleUrl: "https://ops.example.com/",
+        })
+      ).sent,
+    ).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]).not.toContain("jane.doe@example.com");
+    expect(received[0]).toContain("*Payment failed for j***@example.com*");
+    expect(received[0]).toContain("Write to j***@example.com about invoice 7.");
+    expect(received[0]).toContain("<https://ops.example.com/customers/user_42|Open the customer in the console>");
+    expect(maskEmail("a@b.example")).toBe("a***@b.example");
+  });
+
+  it("clears old step outputs, tickets' copies and resolved alerts' texts; keeps recent and open ones", async () => {
+    await handle.db.delete(supportTickets);
+    const now = new Date();
+    const longAgo = minutesAgo(now, 31 * 24 * 60);
+    const recently = minutesAgo(now, 60);
+    const old = await event({ status: "succeeded", at: longAgo });
+    const fresh = await event({ status: "succeeded", at: recently });
+    const output = { customerId: "c", appUserId: "u", email: "jane@example.com", name: "Jane" };
+    await handle.db.insert(eventSteps).values([
+      { eventId: old.id, step: "resolve-identity", status: "succeeded", output },
+      { eventId: fresh.id, step: "resolve-identity", status: "succeeded", output },
+    ]);
+    const ticket = (requestId: string, createdAt: Date) => ({
+      reference: `SUP-${requestId}`,
+      requestId,
+      appUserId: "u",
+      email: "jane@example.com",
+      subject: "My card was charged twice",
+      metadata: { platform: "ios", message: "Hello, I am Jane" },
+      zendeskTicketId: 7,
+      createdAt,
+      updatedAt: createdAt,
+    });
+    await handle.db.insert(supportTickets).values([ticket("old", longAgo), ticket("fresh", recently)]);
+    const alert = (dedupeKey: string, status: "open" | "resolved", resolvedAt: Date | null) => ({
+      kind: "billing" as const,
+      dedupeKey,
+      status,
+      title: "Payment failed for u",
+      message: "Invoice 7 for €19.00 failed.",
+      details: { invoice: "in_1" },
+      openedAt: longAgo,
+      resolvedAt,
+    });
+    await handle.db
+      .insert(alerts)
+      .values([
+        alert("resolved-old", "resolved", longAgo),
+        alert("resolved-fresh", "resolved", recently),
+        alert("open-old", "open", null),
+      ]);
+
+    expect(await applyRetention(handle.db, 30, now)).toEqual({ payloads: 1, stepOutputs: 1, tickets: 1, alerts: 1 });
+
+    const steps = await handle.db.select().from(eventSteps);
+    expect(steps.find((s) => s.eventId === old.id)).toMatchObject({ output: null, status: "succeeded" });
+    expect(steps.find((s) => s.eventId === fresh.id)!.output).toEqual(output);
+    const [oldTicket] = await handle.db.select().from(supportTickets).where(eq(supportTickets.requestId, "old"));
+    expect(oldTicket).toMatchObject({
+      email: null,
+      subject: null,
+      metadata: null,
+      reference: "SUP-old",
+      appUserId: "u",
+      zendeskTicketId: 7,
+    });
+    const [freshTicket] = await handle.db.select().from(supportTickets).where(eq(supportTickets.requestId, "fresh"));
+    expect(freshTicket).toMatchObject({ email: "jane@example.com", subject: "My card was charged twice" });
+    const byKey = Object.fromEntries((await handle.db.select().from(alerts)).map((a) => [a.dedupeKey, a]));
+    expect(byKey["resolved-old"]).toMatchObject({
+      title: REDACTED_ALERT_TITLE,
+      message: null,
+      details: null,
+      status: "resolved",
+      kind: "billing",
+    });
+    expect(byKey["resolved-fresh"]).toMatchObject({ title: "Payment failed for u", details: { invoice: "in_1" } });
+    expect(byKey["open-old"]).toMatchObject({ title: "Payment failed for u", message: "Invoice 7 for €19.00 failed." });
+
+    expect(await applyRetention(handle.db, 30, now)).toEqual({ payloads: 0, stepOutputs: 0, tickets: 0, alerts: 0 });
   });
 });

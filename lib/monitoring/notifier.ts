@@ -1,9 +1,11 @@
 // Posts alert notifications to a Slack-compatible incoming webhook: on open and on resolve, retried with
-// backoff, claimed in the database first so that two workers never post the same notification.
+// backoff, claimed in the database first so that two workers never post the same notification. A customer is
+// named by the app user id with a link to the console (APP_URL), never by a whole email address.
 import pRetry from "p-retry";
 import type { Db } from "@/db";
 import type { Alert } from "@/db/schema";
 import { alertsToNotify, claimNotification, finishNotification } from "@/db/queries/alerts";
+import { maskEmailsIn } from "./mask";
 import { log } from "@/lib/log";
 
 export type NotifyOptions = {
@@ -19,12 +21,23 @@ const ICON = {
   resolved: ":white_check_mark:",
 };
 
-export function slackMessage(alert: Alert, kind: "open" | "resolved", consoleUrl?: string): { text: string } {
-  const link = consoleUrl ? `\n<${consoleUrl.replace(/\/$/, "")}/alerts|Open the console>` : "";
-  if (alert.dedupeKey.startsWith("digest:"))
-    return { text: `${ICON.open.info} *${alert.title}*\n${alert.message ?? ""}${link}` };
-  if (kind === "resolved") return { text: `${ICON.resolved} Resolved: *${alert.title}*${link}` };
-  return { text: `${ICON.open[alert.severity]} *${alert.title}*\n${alert.message ?? ""}${link}` };
+export function slackMessage(
+  alert: Alert & { customerAppUserId?: string | null },
+  kind: "open" | "resolved",
+  consoleUrl?: string,
+): { text: string } {
+  const base = consoleUrl?.replace(/\/$/, "");
+  const link = !base
+    ? ""
+    : alert.customerAppUserId
+      ? `\n<${base}/customers/${encodeURIComponent(alert.customerAppUserId)}|Open the customer in the console>`
+      : `\n<${base}/alerts|Open the console>`;
+  // Texts are written without emails; masking here also covers alerts recorded before that (and any rule's text).
+  const title = maskEmailsIn(alert.title);
+  const message = maskEmailsIn(alert.message ?? "");
+  if (alert.dedupeKey.startsWith("digest:")) return { text: `${ICON.open.info} *${title}*\n${message}${link}` };
+  if (kind === "resolved") return { text: `${ICON.resolved} Resolved: *${title}*${link}` };
+  return { text: `${ICON.open[alert.severity]} *${title}*\n${message}${link}` };
 }
 
 async function post(opts: NotifyOptions, body: { text: string }) {

@@ -9,3 +9,10 @@ export {
 } from "./run";
 export { CHECK_GROUPS, GROUP_TITLES, DatabaseUnavailable } from "./types";
 export type { CheckGroup, CheckStatus, DbAccess, DnsResolver, NetworkTarget, ReadinessCheck } from "./types";
+export {
+  readinessForPage,
+  rerunNetworkChecks,
+  NETWORK_GROUPS,
+  NETWORK_CHECKS_TTL_MS,
+  type CachedReadiness,
+} from "./cache";

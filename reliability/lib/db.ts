@@ -51,7 +51,7 @@ export async function tableCounts(sql: Sql): Promise<Record<string, number>> {
       (select count(*)::int from identities) as identities,
       (select count(*)::int from entitlements) as entitlements,
       (select count(*)::int from support_tickets) as support_tickets,
-      (select count(*)::int from audit_log) as audit_log,
+      (select count(*)::int from audit_log where action <> 'access.refused') as audit_log,
       (select count(*)::int from users) as users`;
   return row!;
 }

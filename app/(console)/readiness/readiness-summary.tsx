@@ -5,14 +5,18 @@ export function ReadinessSummaryCard({
   summary,
   failing,
   checkedAt,
+  networkCheckedAt,
   seconds,
 }: {
   summary: ReadinessSummary;
   failing: ReadinessCheck[];
   checkedAt: Date;
+  /** When the network checks (services, DNS, TLS) shown last ran: they are reused for a minute. */
+  networkCheckedAt: Date;
   seconds: string;
 }) {
   const blocked = summary.fail > 0;
+  const age = Math.max(0, Math.round((checkedAt.getTime() - networkCheckedAt.getTime()) / 1000));
   return (
     <section
       aria-label="Summary"
@@ -25,6 +29,11 @@ export function ReadinessSummaryCard({
         {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks,
         run <time dateTime={checkedAt.toISOString()}>at {checkedAt.toISOString().slice(11, 19)} UTC</time> in {seconds}{" "}
         s
+      </p>
+      <p className="mt-0.5 text-sm text-slate-600" data-network-checked-at={networkCheckedAt.toISOString()}>
+        Stripe, HubSpot, Zendesk, DNS and TLS{" "}
+        <time dateTime={networkCheckedAt.toISOString()}>checked {age < 1 ? "just now" : `${age} s ago`}</time>; their
+        results are reused for a minute (an admin can run them again).
       </p>
       {failing.length ? (
         <ul className="mt-3 space-y-1 text-sm">

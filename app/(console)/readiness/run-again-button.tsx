@@ -1,14 +1,23 @@
 "use client";
-// Runs the checks again: re-renders the page on the server, saying so while the network checks run.
+// Runs the network checks again (admins only: the action refuses anyone else), then re-renders the page,
+// saying so while the checks run.
 import { useTransition } from "react";
 import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { rerunReadinessAction } from "@/lib/actions/rerun-readiness-action";
 import { Button } from "@/components/ui/button";
 
 export function RunAgainButton() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
+  const runAgain = () =>
+    startTransition(async () => {
+      const result = await rerunReadinessAction();
+      if (!result.ok) toast.error(result.error);
+      router.refresh();
+    });
   return (
-    <Button onClick={() => startTransition(() => router.refresh())} disabled={pending} aria-live="polite">
+    <Button onClick={runAgain} disabled={pending} aria-live="polite">
       {pending ? (
         <>
           <span

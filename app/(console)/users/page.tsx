@@ -2,19 +2,25 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { listUsers } from "@/db/queries/users";
+import { countActiveSessionsByUser } from "@/db/queries/user-sessions";
+import { SESSION_MAX_AGE } from "@/lib/auth/next-auth";
 import { requirePageActor } from "@/lib/auth/access";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { AddUserForm } from "./add-user-form";
 import { ROLE_HELP } from "./role-help";
-import { RemoveUserButton, RoleControl } from "./user-row-actions";
+import { RemoveUserButton, ResetPasswordButton, RoleControl, SignOutUserButton } from "./user-row-actions";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await requirePageActor("owner", "/users");
-  const rows = await listUsers(await getDb());
+  const db = await getDb();
+  const [rows, sessions] = await Promise.all([
+    listUsers(db),
+    countActiveSessionsByUser(db, new Date(Date.now() - SESSION_MAX_AGE * 1000)),
+  ]);
   const owners = rows.filter((u) => u.role === "owner").length;
   return (
     <>
@@ -44,10 +50,13 @@ export default async function UsersPage() {
                     Last sign-in
                   </th>
                   <th scope="col" className="px-4 py-2.5">
+                    Sessions
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
                     Added
                   </th>
                   <th scope="col" className="px-4 py-2.5 text-right">
-                    <span className="sr-only">Remove</span>
+                    <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
@@ -55,6 +64,7 @@ export default async function UsersPage() {
                 {rows.map((u) => {
                   const isSelf = u.id === actor.id;
                   const lastOwner = u.role === "owner" && owners <= 1;
+                  const open = sessions.get(u.id) ?? 0;
                   return (
                     <tr key={u.id} data-email={u.email}>
                       <th scope="row" className="px-4 py-3 font-medium">
@@ -68,12 +78,20 @@ export default async function UsersPage() {
                       </td>
                       <td className="px-4 py-3 text-slate-600">
                         {u.lastSignInAt ? <RelativeTime date={u.lastSignInAt} /> : "Never"}
+                        {u.mustChangePassword ? (
+                          <span className="block text-xs text-amber-700">Temporary password</span>
+                        ) : null}
+                      </td>
+                      <td className="px-4 py-3 text-slate-600" data-sessions={open}>
+                        <span className="block whitespace-nowrap">{open === 0 ? "None open" : `${open} open`}</span>
+                        <SignOutUserButton user={u} isSelf={isSelf} sessions={open} />
                       </td>
                       <td className="px-4 py-3 text-slate-600">
                         <RelativeTime date={u.createdAt} />
                       </td>
                       <td className="px-4 py-3">
-                        <div className="flex justify-end">
+                        <div className="flex flex-wrap justify-end gap-1">
+                          <ResetPasswordButton user={u} isSelf={isSelf} />
                           <RemoveUserButton user={u} isSelf={isSelf} lastOwner={lastOwner} />
                         </div>
                       </td>

@@ -1,5 +1,6 @@
 "use client";
-// Per-user controls on the Users page: change the role (then Save), or remove after a confirmation.
+// Per-user controls on the Users page: change the role (then Save); after a confirmation, sign them out
+// everywhere, reset their password (a temporary one shown once), or remove them.
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import type { Role } from "@/db/schema";
@@ -7,6 +8,8 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { changeRoleAction } from "@/lib/actions/change-role-action";
 import { removeUserAction } from "@/lib/actions/remove-user-action";
+import { resetPasswordAction } from "@/lib/actions/reset-password-action";
+import { signOutUserAction } from "@/lib/actions/sign-out-user-action";
 import { roleLabel } from "./role-help";
 
 type UserRef = { id: string; email: string; role: Role };
@@ -100,6 +103,108 @@ export function RemoveUserButton({ user, isSelf, lastOwner }: { user: UserRef; i
         busy={pending}
       >
         <p>They lose access at once, including any open session. The audit log keeps what they did.</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+export function SignOutUserButton({ user, isSelf, sessions }: { user: UserRef; isSelf: boolean; sessions: number }) {
+  const [open, setOpen] = useState(false);
+  const [pending, start] = useTransition();
+  const run = () =>
+    start(async () => {
+      const result = await signOutUserAction({ userId: user.id });
+      setOpen(false);
+      if (result.ok) toast.success(result.message);
+      else toast.error(result.error);
+    });
+  if (sessions === 0) return null;
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="ghost"
+        className="-ml-2.5 whitespace-nowrap"
+        onClick={() => setOpen(true)}
+        aria-label={`Sign out ${user.email} everywhere`}
+      >
+        Sign out everywhere
+      </Button>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        onConfirm={run}
+        title={`Sign ${user.email} out everywhere?`}
+        confirmLabel="Sign out everywhere"
+        confirmVariant="danger"
+        busy={pending}
+      >
+        <p>
+          {isSelf
+            ? "Every session of yours ends at once, this one included: you will sign in again."
+            : `Their ${sessions} open session${sessions === 1 ? "" : "s"} end at once. They can sign in again with their password.`}
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+export function ResetPasswordButton({ user, isSelf }: { user: UserRef; isSelf: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [pending, start] = useTransition();
+  const [temporary, setTemporary] = useState<string | null>(null);
+  const reset = () =>
+    start(async () => {
+      const result = await resetPasswordAction({ userId: user.id });
+      if (result.ok) {
+        setTemporary(result.temporaryPassword);
+        toast.success(result.message);
+      } else {
+        setOpen(false);
+        toast.error(result.error);
+      }
+    });
+  const close = () => {
+    setOpen(false);
+    setTemporary(null);
+  };
+  if (isSelf) return null; // your own: the Account page (it asks for the current password)
+  return (
+    <>
+      <Button
+        size="sm"
+        variant="ghost"
+        onClick={() => setOpen(true)}
+        aria-label={`Reset the password of ${user.email}`}
+      >
+        Reset password
+      </Button>
+      <ConfirmDialog
+        open={open}
+        onClose={close}
+        onConfirm={temporary ? close : reset}
+        title={temporary ? `Temporary password for ${user.email}` : `Reset the password of ${user.email}?`}
+        confirmLabel={temporary ? "Done" : "Reset password"}
+        confirmVariant={temporary ? "primary" : "danger"}
+        busy={pending}
+      >
+        {temporary ? (
+          <>
+            <p>Shown this once: give it to them in person or through a password manager.</p>
+            <code
+              data-testid="temporary-password"
+              className="block rounded-md bg-slate-100 px-3 py-2 font-mono text-base tracking-wide select-all"
+            >
+              {temporary}
+            </code>
+            <p>They choose their own password when they next sign in.</p>
+          </>
+        ) : (
+          <p>
+            Their current password stops working and every session of theirs ends. You get a temporary password to give
+            them; they must change it at their next sign-in.
+          </p>
+        )}
       </ConfirmDialog>
     </>
   );

@@ -27,7 +27,9 @@ export const invoicePaymentFailed: Handler<StripePayload> = {
         const attempts = Number(inv.attempt_count ?? 1);
         const id = await raiseBillingAlert(ctx.db, {
           dedupeKey: `payment_failed:${ctx.payload.id}`,
-          title: `Payment failed for ${customer.email ?? customer.appUserId}`,
+          // The app user id, never the email: alert texts are posted to ALERT_WEBHOOK_URL (the console links
+          // the alert to the customer).
+          title: `Payment failed for ${customer.appUserId}`,
           message: `Invoice ${String(inv.number ?? inv.id)} for ${formatAmount(inv.amount_due, inv.currency)} failed (attempt ${attempts}). Stripe will retry; access is paused until it is paid.`,
           customerId: customer.customerId,
           eventId: ctx.event.id,
