@@ -340,6 +340,42 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     select (select role::text from users where id = ${viewerId}) as viewer, (select count(*)::int from users where role = 'owner') as owner`;
   c.equal([roles!.viewer, roles!.owner], ["viewer", 1], "viewer still viewer, one owner");
 
+  // An admin's session cookie does not make a cross-site write: another Origin (or Sec-Fetch-Site) → 403,
+  // a body that is not JSON → 415; public health says nothing but its status; pages stop at 10,000.
+  const adminEmail = `admin-${ctx.runId}@reliability.test`;
+  await ensureUser(ctx.pgUrl, adminEmail, "admin-password-1234", "admin");
+  const admin = await signIn(base, adminEmail, "admin-password-1234", ip());
+  const replayUrl = `/api/admin/events/${sample.eventId}/replay`;
+  const crossSite = await req(
+    "POST",
+    replayUrl,
+    { cookie: admin, origin: "https://evil.example", "content-type": "application/json" },
+    "{}",
+  );
+  const fetchSite = await req(
+    "POST",
+    replayUrl,
+    { cookie: admin, "sec-fetch-site": "cross-site", "content-type": "application/json" },
+    "{}",
+  );
+  const notJson = await req("POST", replayUrl, { cookie: admin, origin: base, "content-type": "text/plain" }, "{}");
+  c.equal(
+    [crossSite.status, fetchSite.status, notJson.status],
+    [403, 403, 415],
+    "admin cookie: a write from another Origin → 403, Sec-Fetch-Site cross-site → 403, a text/plain body → 415",
+  );
+  const health = await req("GET", "/api/health");
+  c.equal(Object.keys(health.json ?? {}).sort(), ["status", "time"], "public /api/health: status and time only");
+  const deepPage = await req("GET", "/api/admin/events?page=1000000000", {
+    authorization: `Bearer ${SECRETS.ADMIN_API_TOKEN}`,
+  });
+  c.equal(deepPage.status, 400, "GET /api/admin/events?page=1000000000 → 400 (pages stop at 10,000)");
+  c.equal(
+    await eventState(ctx, sample.eventId),
+    eventBefore,
+    "sample event unchanged by the refused cross-site writes",
+  );
+
   // 3. Security headers. Every page of the build as the viewer sees it (and the public sign-in page): a CSP
   // whose nonce is on every <script> tag; a static file; both webhook routes, signed and not.
   // A nonce needs a render per request: a page prerendered at build time has scripts without it. The one
