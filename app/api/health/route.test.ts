@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
 import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
+import { createUserSession } from "@/db/queries/user-sessions";
 import { createUser } from "@/db/queries/users";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
 import { env } from "@/lib/env";
@@ -25,8 +26,10 @@ afterAll(async () => {
 });
 beforeEach(() => resetRateLimits());
 
+/** The cookie of a real session row, as sign-in makes one. */
 async function sessionCookie(uid: string) {
-  const token = await encode({ token: { sub: uid, uid }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
+  const { id: sid } = await createUserSession(handle.db, { userId: uid });
+  const token = await encode({ token: { sub: uid, uid, sid }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
   return `authjs.session-token=${token}`;
 }
 
