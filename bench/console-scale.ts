@@ -5,6 +5,7 @@ import { encode } from "next-auth/jwt";
 import { openDb, rowsOf, type Db } from "../db";
 import { listEvents } from "../db/queries/events";
 import { getCustomerByAppUserId, listCustomers } from "../db/queries/customers";
+import { createUserSession } from "../db/queries/user-sessions";
 import { percentile, type Row } from "./lib/stats";
 
 export async function seedScale(db: Db, events: number, customers: number) {
@@ -97,9 +98,11 @@ export async function consoleAtScale(opts: {
   const [owner] = await rowsOf<{ id: string }>(
     db.execute(raw`select id from users where lower(email) = ${opts.adminEmail.toLowerCase()}`),
   );
+  // A real session row, as sign-in makes one: sessions are checked server-side.
+  const session = await createUserSession(db, { userId: owner!.id, userAgent: "bench" });
   await handle.close();
   const token = await encode({
-    token: { sub: owner!.id, uid: owner!.id },
+    token: { sub: owner!.id, uid: owner!.id, sid: session.id },
     secret: opts.authSecret,
     salt: "authjs.session-token",
   });
