@@ -4,7 +4,11 @@ import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } f
 export const identitySystem = pgEnum("identity_system", ["app", "stripe", "hubspot", "zendesk"]);
 export const identityMatch = pgEnum("identity_match", ["id", "email", "manual"]);
 
-/** The canonical customer: one per app user, the source of truth for identity. */
+/**
+ * The canonical customer: one per app user, the source of truth for identity. A payer the app has not
+ * announced yet is a *provisional* customer keyed `stripe:<Stripe customer id>` until an app user claims it
+ * (the app user id replaces the key, or the provisional customer is merged into the app user's).
+ */
 export const customers = pgTable(
   "customers",
   {
@@ -12,9 +16,20 @@ export const customers = pgTable(
     appUserId: text("app_user_id").notNull(),
     email: text("email"),
     name: text("name"),
+    /** Whether the app says the email is verified (null: the app never said). */
+    emailVerified: boolean("email_verified"),
     signedUpAt: timestamp("signed_up_at", { withTimezone: true }),
     /** Time (per the app) of the profile change last applied: an older change never overwrites a newer one. */
     profileUpdatedAt: timestamp("profile_updated_at", { withTimezone: true }),
+    /** Per-field recency (per the app's event time): a field is only written by an event newer than its last. */
+    emailUpdatedAt: timestamp("email_updated_at", { withTimezone: true }),
+    nameUpdatedAt: timestamp("name_updated_at", { withTimezone: true }),
+    emailVerifiedUpdatedAt: timestamp("email_verified_updated_at", { withTimezone: true }),
+    /** A payer the app has not announced yet (keyed by the Stripe customer): no app user behind it. */
+    provisional: boolean("provisional").notNull().default(false),
+    /** An app user whose unverified email matches this provisional customer: the claim waits for the founder. */
+    pendingClaimAppUserId: text("pending_claim_app_user_id"),
+    pendingClaimAt: timestamp("pending_claim_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -22,6 +37,7 @@ export const customers = pgTable(
     uniqueIndex("customers_app_user_id_idx").on(t.appUserId),
     index("customers_email_idx").on(sql`lower(${t.email})`),
     index("customers_created_at_idx").on(t.createdAt),
+    index("customers_pending_claim_idx").on(t.pendingClaimAppUserId).where(sql`${t.pendingClaimAppUserId} is not null`),
   ],
 );
 
