@@ -1,41 +1,227 @@
 // The unified identity: one customer per app user, and one identity row per external id, with how
 // each link was made (`id` from our own reference, `email` when only an email matched: unverified).
-import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "@/db";
-import { customers, entitlements, identities, type Customer, type Entitlement, type Identity } from "@/db/schema";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Db, inTransaction } from "@/db";
+import {
+  alerts,
+  customers,
+  entitlements,
+  events,
+  identities,
+  supportTickets,
+  type Customer,
+  type Entitlement,
+  type Identity,
+} from "@/db/schema";
 
 type System = "app" | "stripe" | "hubspot" | "zendesk";
 
-/** Creates the customer of an app user, or updates the fields given; returns it. */
-export async function upsertAppCustomer(
-  db: Db,
-  input: { appUserId: string; email?: string | null; name?: string | null; signedUpAt?: Date | null; asOf?: Date },
-): Promise<Customer> {
-  const set: Partial<typeof customers.$inferInsert> = { updatedAt: new Date() };
-  if (input.email) set.email = input.email.toLowerCase();
-  if (input.name) set.name = input.name;
-  if (input.signedUpAt) set.signedUpAt = input.signedUpAt;
-  if (input.asOf) set.profileUpdatedAt = input.asOf;
+/**
+ * What an app event says of its user. A field absent is unchanged. With `asOf` (the event's time) each field
+ * is written only when newer than the last write of that field (recency is per field, not per row); without
+ * it (a Stripe object naming our user) a field only fills a blank.
+ */
+export type AppUserFields = {
+  appUserId: string;
+  email?: string | null;
+  name?: string | null;
+  emailVerified?: boolean;
+  signedUpAt?: Date | null;
+  asOf?: Date;
+};
+
+/** `col = excluded.col` when the event carries the field and is newer than the field's last write. */
+function newer(column: string, stampColumn: string, hasValue: boolean, timed: boolean) {
+  const col = sql.raw(`"${column}"`);
+  const stamp = sql.raw(`"${stampColumn}"`);
+  const value = sql.raw(`excluded."${column}"`);
+  if (!hasValue) return { value: sql`customers.${col}`, stamp: sql`customers.${stamp}` };
+  if (!timed) return { value: sql`coalesce(customers.${col}, ${value})`, stamp: sql`customers.${stamp}` };
+  const wins = sql`(customers.${stamp} is null or customers.${stamp} <= excluded.${stamp})`;
+  return {
+    value: sql`case when ${wins} then ${value} else customers.${col} end`,
+    stamp: sql`case when ${wins} then excluded.${stamp} else customers.${stamp} end`,
+  };
+}
+
+/** Creates the customer of an app user, or applies the fields given (per-field recency); returns it. */
+export async function upsertAppCustomer(db: Db, input: AppUserFields): Promise<Customer> {
+  const email = input.email ? input.email.toLowerCase() : null;
+  const timed = input.asOf !== undefined;
+  const at = input.asOf ?? null;
+  const e = newer("email", "email_updated_at", email !== null, timed);
+  const n = newer("name", "name_updated_at", !!input.name, timed);
+  const v = newer("email_verified", "email_verified_updated_at", input.emailVerified !== undefined, timed);
   await db
     .insert(customers)
     .values({
       appUserId: input.appUserId,
-      email: input.email?.toLowerCase() ?? null,
-      name: input.name ?? null,
+      email,
+      name: input.name || null,
+      emailVerified: input.emailVerified ?? null,
       signedUpAt: input.signedUpAt ?? null,
-      profileUpdatedAt: input.asOf ?? null,
+      profileUpdatedAt: at,
+      emailUpdatedAt: email ? at : null,
+      nameUpdatedAt: input.name ? at : null,
+      emailVerifiedUpdatedAt: input.emailVerified !== undefined ? at : null,
     })
     .onConflictDoUpdate({
       target: customers.appUserId,
-      set,
-      // A profile change older than the one applied is dropped (the app's events can arrive out of order).
-      setWhere: input.asOf
-        ? sql`${customers.profileUpdatedAt} is null or ${customers.profileUpdatedAt} <= ${input.asOf.toISOString()}::timestamptz`
-        : undefined,
+      set: {
+        email: e.value,
+        emailUpdatedAt: e.stamp,
+        name: n.value,
+        nameUpdatedAt: n.stamp,
+        emailVerified: v.value,
+        emailVerifiedUpdatedAt: v.stamp,
+        signedUpAt: sql`coalesce(excluded.signed_up_at, ${customers.signedUpAt})`,
+        profileUpdatedAt: sql`greatest(${customers.profileUpdatedAt}, excluded.profile_updated_at)`,
+        updatedAt: new Date(),
+      },
     });
   const row = (await customerByAppUserId(db, input.appUserId))!;
   await linkIdentity(db, row.id, "app", input.appUserId, "id");
   return row;
+}
+
+/** The key of a provisional customer: a payer the app has not announced, known by their Stripe customer. */
+export const provisionalKey = (stripeCustomerId: string) => `stripe:${stripeCustomerId}`;
+
+/** The provisional customer of a Stripe customer, created on first sight with the Stripe link (by id). */
+export async function upsertProvisionalCustomer(
+  db: Db,
+  stripeCustomerId: string,
+  email: string | null,
+): Promise<Customer> {
+  const appUserId = provisionalKey(stripeCustomerId);
+  await db
+    .insert(customers)
+    .values({ appUserId, email: email?.toLowerCase() ?? null, provisional: true })
+    .onConflictDoUpdate({
+      target: customers.appUserId,
+      set: { email: sql`coalesce(${customers.email}, excluded.email)`, updatedAt: new Date() },
+    });
+  const row = (await customerByAppUserId(db, appUserId))!;
+  await linkIdentity(db, row.id, "stripe", stripeCustomerId, "id");
+  return row;
+}
+
+/** Provisional customers (payers not yet claimed by an app user) with this email. */
+export async function provisionalCustomersByEmail(db: Db, email: string): Promise<Customer[]> {
+  return db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.provisional, true), sql`lower(${customers.email}) = ${email.toLowerCase()}`))
+    .limit(10);
+}
+
+/** App customers (not provisional) with this email: the candidates a payer's email may belong to. */
+export async function appCustomersByEmail(db: Db, email: string): Promise<Customer[]> {
+  return db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.provisional, false), sql`lower(${customers.email}) = ${email.toLowerCase()}`))
+    .limit(2);
+}
+
+/** Records that `appUserId` claims this provisional customer and waits for the founder (unverified email). */
+export async function markPendingClaim(db: Db, provisionalId: string, appUserId: string): Promise<void> {
+  await db
+    .update(customers)
+    .set({ pendingClaimAppUserId: appUserId, pendingClaimAt: new Date(), updatedAt: new Date() })
+    .where(
+      and(
+        eq(customers.id, provisionalId),
+        eq(customers.provisional, true),
+        sql`${customers.pendingClaimAppUserId} is distinct from ${appUserId}`,
+      ),
+    );
+}
+
+/** Clears a pending claim (the founder said it is not the same person). */
+export async function clearPendingClaim(db: Db, provisionalId: string): Promise<void> {
+  await db
+    .update(customers)
+    .set({ pendingClaimAppUserId: null, pendingClaimAt: null, updatedAt: new Date() })
+    .where(eq(customers.id, provisionalId));
+}
+
+/** Provisional customers an app user's claim waits on (shown on that user's page). */
+export async function pendingClaimsOf(db: Db, appUserId: string): Promise<Customer[]> {
+  return db.select().from(customers).where(eq(customers.pendingClaimAppUserId, appUserId)).limit(10);
+}
+
+export type MergeOutcome = { merged: boolean; moved: string[]; dropped: string[] };
+
+/**
+ * Merges a provisional customer into an app user's customer, in one transaction: its identities (unless the
+ * app customer already has one in that system: the app customer's wins and the other is dropped), its
+ * entitlement (the newer of the two by Stripe time), and its events, tickets and alerts; then deletes it.
+ * `stripeLink` says how the moved Stripe link now counts (by email, verified or not, or confirmed by hand).
+ * Idempotent: merging a customer that is already gone answers `merged: false`.
+ */
+export async function mergeProvisionalCustomer(
+  db: Db,
+  fromId: string,
+  intoId: string,
+  stripeLink: { matchedBy: "id" | "email" | "manual"; verified: boolean },
+): Promise<MergeOutcome> {
+  return inTransaction(db, async (tx) => {
+    // Both rows locked (in id order, so two merges never deadlock); a merge that lost a race finds `from` gone.
+    const rows = await tx
+      .select()
+      .from(customers)
+      .where(inArray(customers.id, [fromId, intoId]))
+      .orderBy(customers.id)
+      .for("update");
+    const from = rows.find((r) => r.id === fromId);
+    const into = rows.find((r) => r.id === intoId);
+    if (!from?.provisional || !into || fromId === intoId) return { merged: false, moved: [], dropped: [] };
+    const fromLinks = await tx.select().from(identities).where(eq(identities.customerId, fromId));
+    const intoSystems = new Set(
+      (await tx.select().from(identities).where(eq(identities.customerId, intoId))).map((i) => i.system),
+    );
+    const moved: string[] = [];
+    const dropped: string[] = [];
+    for (const link of fromLinks) {
+      if (intoSystems.has(link.system)) {
+        dropped.push(`${link.system}:${link.externalId}`);
+        await tx.delete(identities).where(eq(identities.id, link.id));
+        continue;
+      }
+      moved.push(`${link.system}:${link.externalId}`);
+      await tx
+        .update(identities)
+        .set({
+          customerId: intoId,
+          ...(link.system === "stripe" ? stripeLink : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(identities.id, link.id));
+    }
+    const [fromEnt] = await tx.select().from(entitlements).where(eq(entitlements.customerId, fromId)).limit(1);
+    if (fromEnt) {
+      const [intoEnt] = await tx.select().from(entitlements).where(eq(entitlements.customerId, intoId)).limit(1);
+      const fromNewer =
+        !intoEnt ||
+        intoEnt.status === "none" ||
+        (fromEnt.sourceUpdatedAt?.getTime() ?? 0) >= (intoEnt.sourceUpdatedAt?.getTime() ?? 0);
+      if (fromNewer) {
+        if (intoEnt) await tx.delete(entitlements).where(eq(entitlements.customerId, intoId));
+        await tx
+          .update(entitlements)
+          .set({ customerId: intoId, updatedAt: new Date() })
+          .where(eq(entitlements.customerId, fromId));
+      }
+    }
+    await tx.update(events).set({ customerId: intoId }).where(eq(events.customerId, fromId));
+    await tx.update(supportTickets).set({ customerId: intoId }).where(eq(supportTickets.customerId, fromId));
+    await tx.update(alerts).set({ customerId: intoId }).where(eq(alerts.customerId, fromId));
+    if (!into.email && from.email)
+      await tx.update(customers).set({ email: from.email, updatedAt: new Date() }).where(eq(customers.id, intoId));
+    await tx.delete(customers).where(eq(customers.id, fromId));
+    return { merged: true, moved, dropped };
+  });
 }
 
 /**
@@ -48,9 +234,9 @@ export async function linkIdentity(
   system: System,
   externalId: string,
   matchedBy: "id" | "email" | "manual",
-) {
+): Promise<LinkOutcome> {
   const verified = matchedBy !== "email";
-  await db
+  return db
     .insert(identities)
     .values({ customerId, system, externalId, matchedBy, verified, lastSyncedAt: new Date() })
     .onConflictDoUpdate({
@@ -63,11 +249,18 @@ export async function linkIdentity(
         updatedAt: new Date(),
       },
     })
-    .catch(async (err) => {
-      // (system, external id) already belongs to someone: keep that link.
+    .then((): LinkOutcome => ({ linked: true }))
+    .catch(async (err): Promise<LinkOutcome> => {
+      // (system, external id) already belongs to someone: keep that link, and say whose it is.
       if ((err as { cause?: { code?: string } }).cause?.code !== "23505") throw err;
+      const owner = await customerByIdentity(db, system, externalId);
+      if (!owner) throw err;
+      return owner.id === customerId ? { linked: true } : { linked: false, owner };
     });
 }
+
+/** Whether a link was made, or the external id already belongs to another customer (who keeps it). */
+export type LinkOutcome = { linked: true } | { linked: false; owner: Customer };
 
 export async function customerByIdentity(db: Db, system: System, externalId: string): Promise<Customer | undefined> {
   const [row] = await db
@@ -84,13 +277,10 @@ export async function customerByAppUserId(db: Db, appUserId: string): Promise<Cu
   return row;
 }
 
+/** The one app customer (not provisional) with this email; none when two share it (no guess). */
 export async function customerByEmail(db: Db, email: string): Promise<Customer | undefined> {
-  const rows = await db
-    .select()
-    .from(customers)
-    .where(sql`lower(${customers.email}) = ${email.toLowerCase()}`)
-    .limit(2);
-  return rows.length === 1 ? rows[0] : undefined; // two customers share it: no guess
+  const rows = await appCustomersByEmail(db, email);
+  return rows.length === 1 ? rows[0] : undefined;
 }
 
 export async function identityOf(db: Db, customerId: string, system: System): Promise<string | undefined> {
@@ -147,4 +337,18 @@ export async function customerWithEntitlement(
     .where(eq(customers.id, customerId))
     .limit(1);
   return row;
+}
+
+/** The customers of many external ids of one system, in one query: external id → customer id. */
+export async function customerIdsByExternalIds(
+  db: Db,
+  system: System,
+  externalIds: string[],
+): Promise<Map<string, string>> {
+  if (!externalIds.length) return new Map();
+  const rows = await db
+    .select({ externalId: identities.externalId, customerId: identities.customerId })
+    .from(identities)
+    .where(and(eq(identities.system, system), inArray(identities.externalId, externalIds)));
+  return new Map(rows.map((r) => [r.externalId, r.customerId]));
 }

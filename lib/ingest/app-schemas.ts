@@ -3,6 +3,8 @@ import { z } from "zod";
 import { formatIssues } from "@/lib/schemas/issues";
 
 const id = z.string().trim().min(1).max(200);
+/** Our app user ids; `stripe:` is reserved for payers the app has not announced yet (provisional customers). */
+const userId = id.refine((v) => !v.startsWith("stripe:"), 'must not start with "stripe:" (reserved)');
 const email = z.email().max(320);
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -19,15 +21,22 @@ export const supportContext = z
 
 export const appEventData = {
   "user.signed_up": z.object({
-    userId: id,
+    userId,
     email,
     name: z.string().max(200).optional(),
     createdAt: isoTime.optional(),
+    /** false: the claim of a payment made with this email waits for the founder, and grants nothing until then. */
+    emailVerified: z.boolean().optional(),
   }),
-  "user.updated": z.object({ userId: id, email: email.optional(), name: z.string().max(200).optional() }),
+  "user.updated": z.object({
+    userId,
+    email: email.optional(),
+    name: z.string().max(200).optional(),
+    emailVerified: z.boolean().optional(),
+  }),
   "support.requested": z.object({
     requestId: id,
-    userId: id,
+    userId,
     email,
     subject: z.string().trim().min(1).max(250),
     message: z.string().trim().min(1).max(20_000),

@@ -10,9 +10,9 @@ import { env } from "@/lib/env";
 import { getServices } from "@/lib/integrations";
 import { log } from "@/lib/log";
 import type { ProcessMode, ProcessOutcome } from "@/lib/pipeline/engine/process-event";
-import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import { jobsDriver } from "./driver";
 import { InlineRunner } from "./inline";
+import { serialisationKey, serialisationKeys } from "./keys";
 
 export { jobsDriver };
 
@@ -41,18 +41,19 @@ function afterResponse(work: () => Promise<unknown>) {
   }
 }
 
-const keyOf = (e: SchedulableEvent) => customerKeyOf(e.source, e.type, e.rawBody);
+const keyOf = async (e: SchedulableEvent) => serialisationKey(await getDb(), e);
 
 async function sendToInngest(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
   if (!events.length) return;
   const { inngest } = await import("@/inngest/client");
   try {
+    const keys = await serialisationKeys(await getDb(), events);
     await inngest.send(
       events.map((e) => ({
         // A delivery is deduplicated by the row id; a replay must run again, so it has none.
         id: mode === "deliver" ? e.id : undefined,
         name: "ops/event.received" as const,
-        data: { eventId: e.id, customerKey: keyOf(e) ?? e.id, mode },
+        data: { eventId: e.id, customerKey: keys.get(e.id) ?? e.id, mode },
       })),
     );
   } catch (err) {
@@ -88,7 +89,13 @@ export async function replayNow(
 export async function replayLater(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
   if (jobsDriver() === "inngest") return sendToInngest(events, mode);
   const runner = getInlineRunner();
-  for (const e of events) void runner.run(e.id, keyOf(e), mode);
+  const keys = getDb().then((db) => serialisationKeys(db, events));
+  for (const e of events)
+    void runner.run(
+      e.id,
+      keys.then((k) => k.get(e.id) ?? null),
+      mode,
+    );
 }
 
 /**
@@ -96,8 +103,10 @@ export async function replayLater(events: SchedulableEvent[], mode: ProcessMode)
  * and the Inngest cron) re-drive.
  */
 export async function findUnfinished(opts: { receivedBefore: Date; staleBefore?: Date; limit: number }) {
-  const rows = await unfinishedEvents(await getDb(), opts);
-  return rows.map((r) => ({ ...r, customerKey: keyOf(r) }));
+  const db = await getDb();
+  const rows = await unfinishedEvents(db, opts);
+  const keys = await serialisationKeys(db, rows);
+  return rows.map((r) => ({ ...r, customerKey: keys.get(r.id) ?? null }));
 }
 
 /** At server start: on the inline driver, the sweeper and the once-a-minute operations loop. */

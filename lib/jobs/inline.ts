@@ -6,8 +6,8 @@ import { unfinishedEvents } from "@/db/queries/event-processing";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
 import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/engine/process-event";
-import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
+import { serialisationKeys } from "./keys";
 
 export type InlineRunnerOptions = {
   db: () => Promise<Db>;
@@ -22,16 +22,40 @@ export class InlineRunner {
   private readonly limit;
   private readonly customerChains = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<string>();
+  /** Resolves when the last run's key is known (keys are admitted in call order). */
+  private admission: Promise<unknown> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: InlineRunnerOptions) {
     this.limit = pLimit(opts.concurrency ?? 8);
   }
 
-  /** Runs an event now (within the concurrency limit), after any earlier event of the same customer. */
-  run(eventId: string, customerKey: string | null, mode: ProcessMode = "deliver"): Promise<ProcessOutcome> {
+  /**
+   * Runs an event now (within the concurrency limit), after any earlier event of the same customer. The key
+   * may still be looked up: keys are admitted in call order, so one customer's events keep their order.
+   */
+  run(
+    eventId: string,
+    customerKey: string | null | Promise<string | null>,
+    mode: ProcessMode = "deliver",
+  ): Promise<ProcessOutcome> {
     if (this.inFlight.has(eventId)) return Promise.resolve({ status: "not-claimed" });
     this.inFlight.add(eventId);
+    const keyReady = this.admission.then(() => customerKey);
+    this.admission = keyReady.then(
+      () => undefined,
+      () => undefined,
+    );
+    return keyReady
+      .then((key) => this.chain(eventId, key, mode))
+      .catch((err) => {
+        log.error("event.crashed", { eventId, error: err });
+        return { status: "failed", error: String(err) } as ProcessOutcome;
+      })
+      .finally(() => this.inFlight.delete(eventId));
+  }
+
+  private chain(eventId: string, customerKey: string | null, mode: ProcessMode): Promise<ProcessOutcome> {
     const task = () =>
       this.limit(async () =>
         processEvent(await this.opts.db(), eventId, {
@@ -50,12 +74,7 @@ export class InlineRunner {
         if (this.customerChains.get(customerKey) === chained) this.customerChains.delete(customerKey);
       });
     }
-    return result
-      .catch((err) => {
-        log.error("event.crashed", { eventId, error: err });
-        return { status: "failed", error: String(err) } as ProcessOutcome;
-      })
-      .finally(() => this.inFlight.delete(eventId));
+    return result;
   }
 
   /** Finds events that were stored but never finished, and runs them. Returns how many it re-drove. */
@@ -66,7 +85,15 @@ export class InlineRunner {
     const rows = await unfinishedEvents(db, { receivedBefore, staleBefore, limit: 500 });
     const fresh = rows.filter((r) => !this.inFlight.has(r.id));
     if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
-    await Promise.all(fresh.map((r) => this.run(r.id, customerKeyOf(r.source, r.type, r.rawBody))));
+    const keys = serialisationKeys(db, fresh);
+    await Promise.all(
+      fresh.map((r) =>
+        this.run(
+          r.id,
+          keys.then((k) => k.get(r.id) ?? null),
+        ),
+      ),
+    );
     return fresh.length;
   }
 

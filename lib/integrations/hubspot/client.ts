@@ -1,5 +1,6 @@
 // The real HubSpot SDK, pointed at HUBSPOT_BASE_URL when set. Contact writes are upserts keyed by
-// `app_user_id` (never search-then-create: HubSpot search lags behind writes).
+// `app_user_id` (by email for a payer the app has not announced), never search-then-create: HubSpot search
+// lags behind writes.
 import { Client } from "@hubspot/api-client";
 import { PermanentError } from "../errors";
 import { classifyHubspotError, existingContactId, isMissingProperty } from "./errors";
@@ -7,7 +8,8 @@ import { ensureContactProperties, type ContactProperty } from "./properties";
 
 export type HubspotConfig = { accessToken: string; baseUrl?: string; timeoutMs?: number };
 export type ContactWrite = {
-  appUserId: string;
+  /** The upsert key; null for a payer the app has not announced, whose contact is keyed by email. */
+  appUserId: string | null;
   email?: string | null;
   properties: Partial<Record<ContactProperty, string | null>>;
 };
@@ -61,14 +63,17 @@ export class HubspotService {
     const properties = clean({
       ...write.properties,
       ...(write.email ? { email: write.email } : {}),
-      app_user_id: write.appUserId,
+      ...(write.appUserId ? { app_user_id: write.appUserId } : {}),
     });
+    const key = write.appUserId
+      ? { id: write.appUserId, idProperty: "app_user_id" }
+      : write.email
+        ? { id: write.email, idProperty: "email" }
+        : undefined;
+    if (!key) throw new PermanentError("hubspot", "A contact needs an app user id or an email to be keyed on.");
     try {
       const res = await this.withTimeout(
-        client.crm.contacts.batchApi.upsert(
-          { inputs: [{ id: write.appUserId, idProperty: "app_user_id", properties }] },
-          call,
-        ),
+        client.crm.contacts.batchApi.upsert({ inputs: [{ ...key, properties }] }, call),
       );
       const id = res.results[0]?.id;
       if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");

@@ -1,16 +1,25 @@
 // `resolve-identity`: for Stripe events, who the Stripe customer is (an existing link, our own reference on
-// the object or the Stripe customer, or a unique email match); for app events, the app user's customer
-// with the event's fields applied; and how later steps read the answer.
+// the object or the Stripe customer, a unique email match, or a provisional customer for a payer the app has
+// not announced); for app events, the app user's customer with the event's fields applied, claiming a payer
+// with the same email; and how later steps read the answer.
 import type { Customer } from "@/db/schema";
 import { PermanentError } from "@/lib/integrations/errors";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
+import type { Db } from "@/db";
 import {
+  type AppUserFields,
+  appCustomersByEmail,
   customerByAppUserId,
   customerByEmail,
   customerByIdentity,
   linkIdentity,
+  markPendingClaim,
+  mergeProvisionalCustomer,
+  provisionalCustomersByEmail,
   upsertAppCustomer,
+  upsertProvisionalCustomer,
 } from "@/db/queries/identities";
+import { log } from "@/lib/log";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
 import type { AppPayload, Step, StepContext, StripePayload } from "../engine/types";
 import { STEP } from "../engine/step-names";
@@ -39,15 +48,23 @@ const resolved = (c: Customer): ResolvedCustomer => ({
 
 /**
  * Finds the customer of a Stripe object: an existing link, else our reference (`client_reference_id`,
- * `metadata.app_user_id`, on the object or the Stripe customer), else a unique email match (unverified).
+ * `metadata.app_user_id`, on the object or the Stripe customer), else a unique email match (unverified), else
+ * a provisional customer keyed by the Stripe customer, for the app user who later claims it. A Stripe object
+ * that names our user while its Stripe customer is still provisional hands that customer to the user.
  */
 export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, object: Obj): Promise<ResolvedCustomer> {
   const stripeCustomerId = customerIdOf(object);
-  if (!stripeCustomerId)
-    throw new PermanentError("stripe", `The ${String(object.object)} has no Stripe customer to link.`);
-  const linked = await customerByIdentity(ctx.db, "stripe", stripeCustomerId);
-  if (linked) return resolved(linked);
   let { appUserId, email } = hints(object);
+  if (!stripeCustomerId) {
+    // A guest payment (e.g. a PaymentSheet PaymentIntent) names our user but no Stripe customer.
+    if (appUserId) return resolved(await appCustomer(ctx, appUserId, email));
+    throw new PermanentError(
+      "stripe",
+      `The ${String(object.object)} has no Stripe customer and no metadata.app_user_id: nobody to link it to.`,
+    );
+  }
+  const linked = await customerByIdentity(ctx.db, "stripe", stripeCustomerId);
+  if (linked && !linked.provisional) return resolved(linked);
   if (!appUserId) {
     const customer = await ctx.services.stripe.customers.retrieve(stripeCustomerId).catch((err) => {
       throw classifyStripeError(err);
@@ -58,20 +75,50 @@ export async function resolveStripeCustomer(ctx: StepContext<StripePayload>, obj
     }
   }
   if (appUserId) {
-    const customer =
-      (await customerByAppUserId(ctx.db, appUserId)) ?? (await upsertAppCustomer(ctx.db, { appUserId, email }));
-    await linkIdentity(ctx.db, customer.id, "stripe", stripeCustomerId, "id");
+    // Our own reference: the app user's customer, which takes over a provisional one.
+    const customer = await appCustomer(ctx, appUserId, email);
+    if (linked) await mergeProvisionalCustomer(ctx.db, linked.id, customer.id, { matchedBy: "id", verified: true });
+    else await linkIdentity(ctx.db, customer.id, "stripe", stripeCustomerId, "id");
     return resolved(customer);
   }
+  if (linked) return resolved(linked);
   const byEmail = email ? await customerByEmail(ctx.db, email) : undefined;
-  if (byEmail) {
+  if (byEmail && byEmail.emailVerified !== false) {
     await linkIdentity(ctx.db, byEmail.id, "stripe", stripeCustomerId, "email");
     return resolved(byEmail);
   }
-  throw new PermanentError(
-    "stripe",
-    `Cannot link Stripe customer ${stripeCustomerId} to an app user: no client_reference_id, metadata.app_user_id or matching email. Link it by hand, then replay.`,
-  );
+  // A payer the app has not announced (or whose matching app user has an unverified email): provisional,
+  // then settled against the app customers again, in case one signed up meanwhile.
+  const provisional = await upsertProvisionalCustomer(ctx.db, stripeCustomerId, email ?? null);
+  const settled = await settleProvisional(ctx.db, provisional);
+  return resolved(settled ?? provisional);
+}
+
+async function appCustomer(ctx: StepContext<StripePayload>, appUserId: string, email: string | undefined) {
+  return (await customerByAppUserId(ctx.db, appUserId)) ?? (await upsertAppCustomer(ctx.db, { appUserId, email }));
+}
+
+/**
+ * Hands a provisional customer to the app customer with its email, when there is exactly one: at once when
+ * the app has not said the email is unverified (the Stripe link then counts as an email match, verified when
+ * the app said so), else as a claim waiting for the founder's confirmation (no access until then). Answers
+ * the customer the provisional one became, if it was merged.
+ */
+export async function settleProvisional(db: Db, provisional: Customer): Promise<Customer | undefined> {
+  if (!provisional.provisional || !provisional.email) return undefined;
+  const candidates = await appCustomersByEmail(db, provisional.email);
+  if (candidates.length !== 1) return undefined; // nobody yet, or two: no guess
+  const owner = candidates[0]!;
+  if (owner.emailVerified === false) {
+    await markPendingClaim(db, provisional.id, owner.appUserId);
+    return undefined;
+  }
+  const outcome = await mergeProvisionalCustomer(db, provisional.id, owner.id, {
+    matchedBy: "email",
+    verified: owner.emailVerified === true,
+  });
+  if (outcome.merged) log.info("customer.claimed", { customerId: owner.id, provisionalId: provisional.id, ...outcome });
+  return owner;
 }
 
 /** `resolve-identity` for Stripe events: links the event to its customer. */
@@ -94,18 +141,18 @@ export function customerFrom<P>(ctx: StepContext<P>): ResolvedCustomer {
   return customer;
 }
 
-/** What an app event says of its user: the fields to apply (absent: unchanged) and the time it says so. */
-export type AppUserFields = Parameters<typeof upsertAppCustomer>[1];
-
 /**
- * `resolve-identity` for app events: the customer of the event's app user, created on first sight, with
- * the fields the event carries applied (only when newer than the last change applied).
+ * `resolve-identity` for app events: the customer of the event's app user, created on first sight, with the
+ * fields the event carries applied (each only when newer than its last change); then a payer who paid with
+ * this email before signing up is claimed (or the claim waits for the founder when the email is unverified).
  */
 export function resolveAppIdentityStep<P extends AppPayload>(fieldsOf: (payload: P) => AppUserFields): Step<P> {
   return {
     name: STEP.resolveIdentity,
     run: async (ctx) => {
       const customer = await upsertAppCustomer(ctx.db, fieldsOf(ctx.payload));
+      const claimed = customer.email ? await provisionalCustomersByEmail(ctx.db, customer.email) : [];
+      for (const provisional of claimed) await settleProvisional(ctx.db, provisional);
       await ctx.setCustomer(customer.id);
       const output: ResolvedCustomer = {
         customerId: customer.id,

@@ -2,7 +2,15 @@
 // current row and entitlement, so any event (in any order, replayed or not) leaves HubSpot with the same
 // values; the contact is upserted by our app user id, never searched for first.
 import type { Db } from "@/db";
-import { customerWithEntitlement, identityOf, linkIdentity } from "@/db/queries/identities";
+import {
+  appCustomersByEmail,
+  customerWithEntitlement,
+  deleteIdentity,
+  identityLink,
+  identityOf,
+  linkIdentity,
+} from "@/db/queries/identities";
+import { PermanentError } from "@/lib/integrations/errors";
 import type { ContactWrite } from "@/lib/integrations/hubspot/client";
 import { STEP } from "@/lib/pipeline/engine/step-names";
 import type { Step, StepContext } from "@/lib/pipeline/engine/types";
@@ -15,11 +23,38 @@ export function syncCrmStep<P>(extra?: (ctx: StepContext<P>) => ContactWrite["pr
     run: async (ctx) => {
       const { customerId } = customerFrom(ctx);
       const contact = await contactProjection(ctx.db, customerId);
+      if (!contact.appUserId && !contact.email)
+        return {
+          skipped: true,
+          output: { reason: "a payer with no email and no app user yet: nothing to key a contact on" },
+        };
+      if (!contact.appUserId && contact.email) {
+        // HubSpot keeps one contact per email: while an app user with this email exists (a claim waiting for
+        // the founder), the contact follows the app user, not the unclaimed payment.
+        const [appUser] = await appCustomersByEmail(ctx.db, contact.email);
+        if (appUser)
+          return {
+            skipped: true,
+            output: { reason: `HubSpot's contact for this email is ${appUser.appUserId}'s until the claim is settled` },
+          };
+      }
       const contactId = await ctx.services.hubspot.upsertContact(
         { ...contact, properties: { ...contact.properties, ...extra?.(ctx) } },
         { correlationId: ctx.correlationId },
       );
-      await linkIdentity(ctx.db, customerId, "hubspot", contactId, "id");
+      let link = await linkIdentity(ctx.db, customerId, "hubspot", contactId, "id");
+      if (!link.linked && link.owner.provisional && contact.appUserId) {
+        // The contact was made for an unclaimed payment with this email: the app user's now.
+        const previous = await identityLink(ctx.db, link.owner.id, "hubspot");
+        if (previous) await deleteIdentity(ctx.db, previous.id);
+        link = await linkIdentity(ctx.db, customerId, "hubspot", contactId, "id");
+      }
+      // Never report success for a link that was refused: the contact HubSpot answered is someone else's here.
+      if (!link.linked)
+        throw new PermanentError(
+          "hubspot",
+          `HubSpot answered contact ${contactId}, which is already linked to ${link.owner.appUserId}. Check both contacts in HubSpot, unlink the wrong one on its customer page, then replay.`,
+        );
       return { externalRef: contactId };
     },
   };
@@ -34,11 +69,13 @@ export async function contactProjection(db: Db, customerId: string): Promise<Con
   const status = entitlement?.status ?? "none";
   const stripeId = await identityOf(db, customerId, "stripe");
   return {
-    appUserId: customer.appUserId,
+    // A provisional customer (a payer the app has not announced) is keyed by email until an app user claims it.
+    appUserId: customer.provisional ? null : customer.appUserId,
     email: customer.email,
     properties: {
       ...(customer.name ? { firstname, lastname: rest.join(" ") } : {}),
-      lifecyclestage: status === "none" ? "lead" : "customer",
+      // Nothing paid yet (no subscription, or a first payment that failed): still a lead.
+      lifecyclestage: status === "none" || status === "incomplete" ? "lead" : "customer",
       app_plan: entitlement?.plan ?? null,
       app_billing_status: status,
       ...(customer.signedUpAt

@@ -12,6 +12,7 @@ export const userSignedUp: Handler<SignedUp> = {
       appUserId: p.data.userId,
       email: p.data.email,
       name: p.data.name,
+      emailVerified: p.data.emailVerified,
       signedUpAt: new Date(p.data.createdAt ?? p.created),
       asOf: new Date(p.created),
     })),

@@ -12,6 +12,7 @@ export const userUpdated: Handler<Updated> = {
       appUserId: p.data.userId,
       email: p.data.email,
       name: p.data.name,
+      emailVerified: p.data.emailVerified,
       asOf: new Date(p.created),
     })),
     syncCrmStep(),
