@@ -1,6 +1,7 @@
 // The demo's story, played through the real webhooks so the console opens on real data: signups,
-// checkouts, a failed payment, support requests (one retried offline), a refund, an email-only Stripe
-// match to confirm, and one injected HubSpot failure left for the founder to replay.
+// checkouts, web payers the app had not announced (one claimed at signup, one claim to confirm), a failed
+// payment, support requests (one retried offline), a refund, an email-only Stripe match to confirm, and one
+// injected HubSpot failure left for the founder to replay.
 import Stripe from "stripe";
 import { signAppPayload } from "../lib/app-events/signature";
 import { DEMO_DEFAULTS } from "../lib/env";
@@ -132,6 +133,50 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
     ctx,
     (await stripe(ctx, "evt_demo_trial_linus", "customer.subscription.created", linus, minutesAgo(40))).id,
   );
+
+  // Web checkouts by people the app has not announced yet (a payment link, only an email): Hedy stays a payer
+  // waiting to sign up; Dorothy signs up afterwards and claims her payment at once; Mary signs up with an email
+  // the app has not verified, so her claim waits for the founder to confirm.
+  const webPayers = [
+    { id: "hedy", name: "Hedy Lamarr", signup: null },
+    { id: "dorothy", name: "Dorothy Vaughan", signup: { emailVerified: true } },
+    { id: "mary", name: "Mary Jackson", signup: { emailVerified: false } },
+  ];
+  await control.seed(ctx.sandbox.stripe, [
+    ...webPayers.map((p) => ({
+      object: "customer",
+      id: `cus_web_${p.id}`,
+      email: `${p.id}@example.com`,
+      name: p.name,
+    })),
+    ...webPayers.map((p) => ({
+      object: "subscription",
+      id: `sub_web_${p.id}`,
+      customer: `cus_web_${p.id}`,
+      status: "active",
+      price: { id: "price_pro", lookup_key: "pro" },
+      current_period_end: minutesAgo(-30 * 24 * 60),
+    })),
+  ]);
+  for (const [i, p] of webPayers.entries()) {
+    const session = {
+      id: `cs_demo_web_${p.id}`,
+      object: "checkout.session",
+      mode: "subscription",
+      payment_status: "paid",
+      customer: `cus_web_${p.id}`,
+      subscription: `sub_web_${p.id}`,
+      customer_details: { email: `${p.id}@example.com` },
+    };
+    await settled(
+      ctx,
+      (await stripe(ctx, `evt_demo_web_checkout_${p.id}`, "checkout.session.completed", session, minutesAgo(38 - i)))
+        .id,
+    );
+    if (!p.signup) continue;
+    const signup = { userId: `usr_${p.id}`, email: `${p.id}@example.com`, name: p.name, ...p.signup };
+    await settled(ctx, (await app(ctx, `demo_signup_usr_${p.id}`, "user.signed_up", signup)).id);
+  }
 
   // Katherine's renewal fails: past_due and a billing alert.
   const invoice = {

@@ -46,6 +46,9 @@ export type LinkedSystem = {
 export type CustomerListRow = {
   id: string;
   appUserId: string;
+  /** A payer the app has not announced yet; `pendingClaimAppUserId` an app user whose claim waits. */
+  provisional: boolean;
+  pendingClaimAppUserId: string | null;
   email: string | null;
   name: string | null;
   signedUpAt: Date | null;
@@ -122,6 +125,8 @@ export async function listCustomers(db: Db, params: ListCustomersParams = {}): P
       .select({
         id: customers.id,
         appUserId: customers.appUserId,
+        provisional: customers.provisional,
+        pendingClaimAppUserId: customers.pendingClaimAppUserId,
         email: customers.email,
         name: customers.name,
         signedUpAt: customers.signedUpAt,

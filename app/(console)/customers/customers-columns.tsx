@@ -33,7 +33,16 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
       enableSorting: true,
       meta: { label: "App user id" },
       // Plain text: the whole row opens the customer, whose page lists their events.
-      cell: ({ getValue }) => <span className="font-mono text-[13px]">{getValue()}</span>,
+      cell: ({ row, getValue }) =>
+        row.original.provisional ? (
+          <span className="flex flex-col items-start gap-1">
+            <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">
+              {row.original.pendingClaimAppUserId ? "Paid · claim to confirm" : "Paid · not in the app yet"}
+            </span>
+          </span>
+        ) : (
+          <span className="font-mono text-[13px]">{getValue()}</span>
+        ),
     }),
     helper.accessor("status", {
       header: "Plan",

@@ -2,11 +2,12 @@
 // alerts and every event with its outcome. Admins can re-sync the CRM and fix identity links.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/access";
 import { hasRole } from "@/lib/auth/roles";
 import { getDb } from "@/db";
 import { getCustomerByAppUserId } from "@/db/queries/customers";
+import { customerByIdentity, pendingClaimsOf } from "@/db/queries/identities";
 import { listEvents } from "@/db/queries/events";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -19,6 +20,7 @@ import { EntitlementCard } from "./entitlement-card";
 import { CustomerTimeline } from "./customer-timeline";
 import { CustomerAlerts, SupportTickets } from "./support-and-alerts";
 import { ResyncButton } from "./resync-button";
+import { PayerCard, PendingClaims } from "./claim-card";
 
 type Params = { params: Promise<{ appUserId: string }> };
 
@@ -42,16 +44,25 @@ export default async function CustomerPage({ params }: Params) {
   const actor = await requirePageActor("viewer", `/customers/${encodeURIComponent(appUserId)}`);
   const db = await getDb();
   const found = await getCustomerByAppUserId(db, appUserId);
-  if (!found) notFound();
+  if (!found) {
+    // A payer's page after an app user claimed them: the customer they became.
+    const claimedBy = appUserId.startsWith("stripe:")
+      ? await customerByIdentity(db, "stripe", appUserId.slice("stripe:".length))
+      : undefined;
+    if (claimedBy) redirect(`/customers/${encodeURIComponent(claimedBy.appUserId)}`);
+    notFound();
+  }
   const { customer, identities, entitlement } = found;
-  const [timeline, tickets, alerts, lastSync] = await Promise.all([
+  const [timeline, tickets, alerts, lastSync, claims] = await Promise.all([
     listEvents(db, { customer: customer.id, perPage: TIMELINE_SIZE }),
     listCustomerTickets(db, customer),
     listCustomerAlerts(db, customer.id),
     lastSyncBySystem(db, customer.id),
+    customer.provisional ? [] : pendingClaimsOf(db, customer.appUserId),
   ]);
   const canEdit = hasRole(actor.role, "admin");
   const name = customer.name ?? customer.email ?? customer.appUserId;
+  const who = customer.provisional ? "Payer not in the app yet" : `App user ${customer.appUserId}`;
 
   return (
     <>
@@ -60,17 +71,18 @@ export default async function CustomerPage({ params }: Params) {
       </Link>
       <PageHeader
         title={name}
-        description={[customer.name ? customer.email : null, `App user ${customer.appUserId}`]
-          .filter(Boolean)
-          .join(" · ")}
+        description={[customer.name ? customer.email : null, who].filter(Boolean).join(" · ")}
         actions={canEdit ? <ResyncButton appUserId={customer.appUserId} /> : undefined}
       />
       <p className="-mt-4 mb-6 text-sm text-slate-500">
-        Signed up <RelativeTime date={customer.signedUpAt ?? customer.createdAt} /> · profile updated{" "}
+        {customer.provisional ? "First payment seen" : "Signed up"}{" "}
+        <RelativeTime date={customer.signedUpAt ?? customer.createdAt} /> · profile updated{" "}
         <RelativeTime date={customer.updatedAt} />
         {canEdit ? null : <span> · You have read-only access: an admin can re-sync or fix links.</span>}
       </p>
       <div className="flex flex-col gap-6">
+        {customer.provisional ? <PayerCard payer={customer} canEdit={canEdit} /> : null}
+        <PendingClaims appUserId={customer.appUserId} payers={claims} canEdit={canEdit} />
         <IdentityPanel
           appUserId={customer.appUserId}
           customerName={name}
