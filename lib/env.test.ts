@@ -143,6 +143,14 @@ describe("parseEnv", () => {
     expect(problemsOf({ NODE_ENV: "development", ADMIN_PASSWORD: "a".repeat(73) })[0]).toContain("72 bytes");
   });
 
+  it("reads PAST_DUE_ACCESS (keep by default, or pause) and names it when it is anything else", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).PAST_DUE_ACCESS).toBe("keep");
+    expect(parseEnv({ ...PRODUCTION, PAST_DUE_ACCESS: "pause" }).PAST_DUE_ACCESS).toBe("pause");
+    expect(parseEnv({ ...PRODUCTION, PAST_DUE_ACCESS: " " }).PAST_DUE_ACCESS).toBe("keep");
+    const [problem] = problemsOf({ ...PRODUCTION, PAST_DUE_ACCESS: "stop" });
+    expect(problem).toContain("PAST_DUE_ACCESS must be keep");
+  });
+
   it("lists every problem at once", () => {
     const problems = problemsOf({ ...PRODUCTION, AUTH_SECRET: undefined, STRIPE_SECRET_KEY: "sk_test_1" });
     expect(problems.some((p) => p.includes("AUTH_SECRET"))).toBe(true);

@@ -153,6 +153,13 @@ const raw = z.object({
   /** Inline driver: an event left `processing` this long is presumed orphaned by a crash and re-driven by the
    *  sweeper. Keep it above the longest step retry chain (~30 s) when several processes share the database. */
   JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
+  /** Whether a customer whose renewal failed (past_due, Stripe retrying) keeps access meanwhile. */
+  PAST_DUE_ACCESS: opt(
+    z.enum(
+      ["keep", "pause"],
+      "PAST_DUE_ACCESS must be keep (access continues while Stripe retries a failed renewal) or pause (access stops until it is paid)",
+    ),
+  ),
 });
 
 const REQUIRED_IN_PRODUCTION = [
@@ -271,6 +278,7 @@ function build(r: z.infer<typeof raw>) {
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     TRUSTED_PROXY_HOPS: r.TRUSTED_PROXY_HOPS,
     JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
+    PAST_DUE_ACCESS: (r.PAST_DUE_ACCESS ?? "keep") as "keep" | "pause",
   };
 }
 

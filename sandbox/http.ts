@@ -40,7 +40,12 @@ export type Service = {
   /** Headers on every response (request ids, rate-limit counters). */
   commonHeaders(req: SandboxRequest): Record<string, string>;
   reset(): void;
+  /** What GET /__sandbox/state shows (a readable view, not for restoring). */
   snapshot(): Record<string, unknown>;
+  /** Objects and id counters as plain JSON (no faults, requests or config), for restore(). */
+  dump(): unknown;
+  /** Replaces the objects and counters with a dump(); throws StateError (state unchanged) when it is malformed. */
+  restore(state: unknown): void;
   configure(patch: Record<string, unknown>): Record<string, unknown>;
   seed(input: unknown): SandboxResponse;
 };
@@ -58,10 +63,16 @@ export type RunningServer = {
 };
 
 const MAX_BODY_BYTES = 1_000_000;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function startServer(
   service: Service,
-  options: { port?: number; host?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    /** Called after each request that may have changed the service's state (any method but GET/HEAD/OPTIONS). */
+    onChange?: () => void;
+  } = {},
 ): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const faults = new FaultInjector();
@@ -94,8 +105,10 @@ export async function startServer(
       return;
     }
     const sreq = toSandboxRequest(req, raw);
+    const changes = options.onChange && !SAFE_METHODS.has(sreq.method) ? options.onChange : undefined;
     if (sreq.path.startsWith("/__sandbox/")) {
       send(res, handleControl({ service, faults, log }, sreq), {});
+      changes?.();
       return;
     }
     const common = service.commonHeaders(sreq);
@@ -126,7 +139,10 @@ export async function startServer(
       return;
     }
     if (fault && (fault.kind === "hang" || fault.kind === "reset")) {
-      if (fault.process) serve(service, sreq);
+      if (fault.process) {
+        serve(service, sreq);
+        changes?.();
+      }
       record(null);
       if (fault.kind === "reset") req.socket.destroy();
       // A hung request keeps its socket until the client gives up or the server closes.
@@ -135,6 +151,7 @@ export async function startServer(
     const response = serve(service, sreq);
     send(res, response, common);
     record(response.status, response);
+    changes?.();
   }
 
   await new Promise<void>((resolve, reject) => {

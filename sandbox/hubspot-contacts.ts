@@ -1,6 +1,7 @@
 // HubSpot contacts: unique email and unique-value properties, upsert, and an eventually consistent search.
 import { HubspotError, builtInGroups, builtInProperties, validateValues } from "./hubspot-properties";
 import type { PropertyDef, PropertyGroup } from "./hubspot-properties";
+import { StateError, nextCounter, record, records } from "./persistence";
 import { isRecord } from "./util";
 
 export type Contact = {
@@ -38,7 +39,42 @@ export class ContactStore {
     this.properties = new Map(builtInProperties().map((p) => [p.name, p]));
     this.groups = new Map(builtInGroups().map((g) => [g.name, g]));
     this.writesByEmail = {};
-    this.nextId = 1001;
+    // Ids keep counting: HubSpot never hands out an id twice, and a database that outlives a reset still
+    // holds the old ones.
+  }
+
+  /** Contacts (with their versions), properties, groups, write counts and the next id, as plain JSON. */
+  dump(): Record<string, unknown> {
+    return {
+      nextId: this.nextId,
+      contacts: [...this.contacts.values()],
+      properties: [...this.properties.values()],
+      groups: [...this.groups.values()],
+      writesByEmail: { ...this.writesByEmail },
+    };
+  }
+
+  /** Replaces everything with a dump(); ids continue after the highest one ever handed out. */
+  restore(state: unknown): void {
+    const s = record(state, "hubspot state");
+    const contacts = records<Contact>(s.contacts, "hubspot contacts");
+    const properties = records<PropertyDef>(s.properties, "hubspot properties");
+    const groups = records<PropertyGroup>(s.groups, "hubspot property groups");
+    const writesByEmail = record(s.writesByEmail ?? {}, "hubspot writesByEmail");
+    for (const c of contacts) {
+      if (typeof c.id !== "string" || !isRecord(c.properties) || !Array.isArray(c.versions))
+        throw new StateError("a hubspot contact is malformed");
+    }
+    if (!properties.every((p) => typeof p.name === "string") || !groups.every((g) => typeof g.name === "string"))
+      throw new StateError("a hubspot property or group has no name");
+    this.clear();
+    this.contacts = new Map(contacts.map((c) => [c.id, c]));
+    this.properties = new Map(properties.map((p) => [p.name, p]));
+    this.groups = new Map(groups.map((g) => [g.name, g]));
+    this.writesByEmail = Object.fromEntries(
+      Object.entries(writesByEmail).filter((e): e is [string, number] => typeof e[1] === "number"),
+    );
+    this.nextId = nextCounter(s.nextId, [...this.contacts.keys()].map(Number), 1001);
   }
 
   /** Finds a contact by id, or by the value of `idProperty` (email or a unique-value property). */

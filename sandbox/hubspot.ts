@@ -297,6 +297,8 @@ export function createHubspotService(options: {
         groups: [...store.groups.values()],
       };
     },
+    dump: () => store.dump(),
+    restore: (state) => store.restore(state),
     configure(patch) {
       if (typeof patch.accessToken === "string") config.accessToken = patch.accessToken;
       if (typeof patch.searchLagMs === "number") config.searchLagMs = store.searchLagMs = patch.searchLagMs;

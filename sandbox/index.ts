@@ -1,8 +1,11 @@
-// Starts the Stripe, HubSpot and Zendesk look-alikes; port 0 picks a free port.
+// Starts the Stripe, HubSpot and Zendesk look-alikes; port 0 picks a free port; with stateFile their
+// objects and id counters outlive a restart (persistence.ts).
 import { startServer } from "./http";
 import type { RunningServer, Service } from "./http";
 import { createHubspotService } from "./hubspot";
 import { createStripeService } from "./stripe";
+import { StateError, createStateSaver, readStateFile, removeStaleTempFiles } from "./persistence";
+import type { ServiceStates } from "./persistence";
 import { createZendeskService } from "./zendesk";
 
 export type { FaultKind, FaultSpec, ActiveFault, RecordedRequest } from "./faults";
@@ -24,6 +27,13 @@ export type SandboxOptions = {
   zendesk?: { email: string; token: string };
   /** HubSpot search hides contacts written less than this many ms ago (default 0). */
   hubspotSearchLagMs?: number;
+  /**
+   * Keep the objects and id counters of all three in this JSON file: restored at start (a corrupt or
+   * other-version file is ignored with one warning), saved ~250 ms after changes and on close.
+   */
+  stateFile?: string;
+  /** Where stateFile problems are reported (default console.warn); one line each. */
+  warn?: (line: string) => void;
 };
 
 export type StripeSandbox = RunningServer & { service: ReturnType<typeof createStripeService> };
@@ -45,26 +55,27 @@ export type Sandbox = {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
-  const zendeskCreds = options.zendesk ?? DEMO_CREDENTIALS.zendesk;
+  const services = {
+    stripe: createStripeService({ apiKey: options.stripeKey ?? DEMO_CREDENTIALS.stripeKey }),
+    hubspot: createHubspotService({
+      accessToken: options.hubspotToken ?? DEMO_CREDENTIALS.hubspotToken,
+      searchLagMs: options.hubspotSearchLagMs,
+    }),
+    zendesk: createZendeskService(options.zendesk ?? DEMO_CREDENTIALS.zendesk),
+  };
+  const saver = options.stateFile
+    ? openStateFile(options.stateFile, services, options.warn ?? console.warn)
+    : undefined;
   const started: RunningServer[] = [];
   const start = async <S extends Service>(service: S, port: number | undefined) => {
-    const server = await startServer(service, { host, port: port ?? 0 });
+    const server = await startServer(service, { host, port: port ?? 0, onChange: saver?.schedule });
     started.push(server);
     return server as RunningServer & { service: S };
   };
   try {
-    const stripe = await start(
-      createStripeService({ apiKey: options.stripeKey ?? DEMO_CREDENTIALS.stripeKey }),
-      options.stripePort,
-    );
-    const hubspot = await start(
-      createHubspotService({
-        accessToken: options.hubspotToken ?? DEMO_CREDENTIALS.hubspotToken,
-        searchLagMs: options.hubspotSearchLagMs,
-      }),
-      options.hubspotPort,
-    );
-    const zendesk = await start(createZendeskService(zendeskCreds), options.zendeskPort);
+    const stripe = await start(services.stripe, options.stripePort);
+    const hubspot = await start(services.hubspot, options.hubspotPort);
+    const zendesk = await start(services.zendesk, options.zendeskPort);
     return {
       stripe,
       hubspot,
@@ -75,13 +86,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           server.log.clear();
           server.service.reset();
         }
+        saver?.schedule();
       },
       close: async () => {
         await Promise.all(started.map((server) => server.close()));
+        await saver?.close();
       },
     };
   } catch (error) {
     await Promise.all(started.map((server) => server.close()));
     throw error;
   }
+}
+
+/** Restores the services from `file` (or leaves them empty, with a warning) and returns its saver. */
+function openStateFile(file: string, services: Record<keyof ServiceStates, Service>, warn: (line: string) => void) {
+  removeStaleTempFiles(file);
+  try {
+    const saved = readStateFile(file);
+    if (saved) for (const name of ["stripe", "hubspot", "zendesk"] as const) services[name].restore(saved[name]);
+  } catch (error) {
+    // Never half-restored, never a crash: the demo still starts, on empty sandboxes.
+    for (const service of Object.values(services)) service.reset();
+    const reason = error instanceof StateError ? error.message : `it could not be restored (${String(error)})`;
+    warn(`[sandbox] ignoring ${file}: ${reason}; starting empty (the file is replaced on the next change)`);
+  }
+  return createStateSaver(
+    file,
+    () => ({
+      stripe: services.stripe.dump(),
+      hubspot: services.hubspot.dump(),
+      zendesk: services.zendesk.dump(),
+    }),
+    warn,
+  );
 }

@@ -1,9 +1,19 @@
-// Stripe object shapes (API version 2026-10-28): customers, subscriptions, invoices, checkout sessions.
+// Stripe object shapes (API version 2026-10-28): customers, subscriptions, invoices, checkout sessions, and
+// the objects of one-time payments (prices, products, payment intents, charges).
 import { isRecord, nowSeconds, randomToken } from "./util";
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
 
-export const SEEDABLE = ["customer", "subscription", "invoice", "checkout.session"] as const;
+export const SEEDABLE = [
+  "customer",
+  "subscription",
+  "invoice",
+  "checkout.session",
+  "price",
+  "product",
+  "payment_intent",
+  "charge",
+] as const;
 
 const PREFIX: Record<string, string> = {
   customer: "cus",
@@ -12,6 +22,9 @@ const PREFIX: Record<string, string> = {
   invoice: "in",
   "checkout.session": "cs_test",
   price: "price",
+  product: "prod",
+  payment_intent: "pi",
+  charge: "ch",
 };
 
 export function newId(object: string): string {
@@ -293,6 +306,90 @@ export function buildCheckoutSession(input: Params, existing?: StripeObject): St
     url: null,
   };
   return { ...base, ...input, id, object: "checkout.session" };
+}
+
+/** The defaults of the one-time payment objects; a seed overrides any field. */
+const DEFAULTS: Record<string, () => Params> = {
+  price: () => ({
+    active: true,
+    currency: "usd",
+    lookup_key: null,
+    metadata: {},
+    nickname: null,
+    product: null,
+    recurring: null,
+    type: "one_time",
+    unit_amount: 4900,
+  }),
+  product: () => ({ active: true, description: null, metadata: {}, name: "Sandbox product" }),
+  payment_intent: () => ({
+    amount: 4900,
+    amount_received: 4900,
+    currency: "usd",
+    customer: null,
+    latest_charge: null,
+    metadata: {},
+    receipt_email: null,
+    status: "succeeded",
+  }),
+  charge: () => ({
+    amount: 4900,
+    amount_captured: 4900,
+    amount_refunded: 0,
+    billing_details: { email: null, name: null },
+    currency: "usd",
+    customer: null,
+    disputed: false,
+    metadata: {},
+    paid: true,
+    payment_intent: null,
+    receipt_email: null,
+    refunded: false,
+    status: "succeeded",
+  }),
+};
+
+/** A price, product, payment intent or charge from a partial one. */
+export function buildObject(input: Params & { object: string }, existing?: StripeObject): StripeObject {
+  const id = String(input.id ?? existing?.id ?? newId(input.object));
+  const base: StripeObject = existing ?? {
+    id,
+    object: input.object,
+    created: nowSeconds(),
+    livemode: false,
+    ...DEFAULTS[input.object]?.(),
+  };
+  return { ...base, ...input, id, object: input.object };
+}
+
+/**
+ * A checkout session's line items (`line_items` seeded as `[{ price, quantity }]`), each price looked up by
+ * id; `expand` of `data.price.product` expands the product as Stripe does.
+ */
+export function lineItemsOf(
+  session: StripeObject,
+  lookup: (id: string) => StripeObject | undefined,
+  expandProduct: boolean,
+): StripeObject[] {
+  const items = Array.isArray(session.line_items) ? session.line_items : [];
+  return items.map((raw, i) => {
+    const item = isRecord(raw) ? raw : {};
+    const found = typeof item.price === "string" ? lookup(item.price) : isRecord(item.price) ? item.price : undefined;
+    const price = found ? { ...found } : buildObject({ object: "price", id: String(item.price ?? "price_unknown") });
+    if (expandProduct && typeof price.product === "string") price.product = lookup(price.product) ?? price.product;
+    const quantity = Number(item.quantity ?? 1);
+    const amount = Number(price.unit_amount ?? 0) * quantity;
+    return {
+      id: `li_${session.id.slice(-10)}${i}`,
+      object: "item",
+      amount_subtotal: amount,
+      amount_total: amount,
+      currency: price.currency ?? "usd",
+      description: null,
+      price,
+      quantity,
+    } as StripeObject;
+  });
 }
 
 export function account(email: string): StripeObject {

@@ -1,5 +1,7 @@
-// Stripe look-alike: /v1 customers, subscriptions, invoices, checkout sessions, balance, account.
+// Stripe look-alike: /v1 customers, subscriptions, invoices, checkout sessions (and their line items),
+// prices, products, payment intents, charges, balance, account.
 import { IdempotencyStore } from "./idempotency";
+import { StateError, dumpIdempotency, record, records, restoreIdempotency } from "./persistence";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import {
   CUSTOMER_PARAMS,
@@ -10,7 +12,9 @@ import {
   buildCheckoutSession,
   buildCustomer,
   buildInvoice,
+  buildObject,
   buildSubscription,
+  lineItemsOf,
 } from "./stripe-objects";
 import type { StripeObject } from "./stripe-objects";
 import { header, isRecord, nowSeconds, parseForm, randomToken, stableStringify } from "./util";
@@ -226,7 +230,46 @@ export function createStripeService(options: {
         return found ? { status: 200, body: expand(found, p) } : missing("checkout.session", id);
       },
     },
+    {
+      method: "GET",
+      pattern: new RegExp(`^/v1/checkout/sessions/${ID}/line_items$`),
+      run: (p, [, id]) => {
+        const found = get("checkout.session", id);
+        if (!found) return missing("checkout.session", id);
+        const paths = Array.isArray(p.expand) ? p.expand.map(String) : [];
+        const data = lineItemsOf(found, (ref) => objects.get(ref), paths.includes("data.price.product"));
+        const url = `/v1/checkout/sessions/${id}/line_items`;
+        return { status: 200, body: { object: "list", data, has_more: false, url } };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/prices$/,
+      run: (p) => {
+        const keys = Array.isArray(p.lookup_keys) ? p.lookup_keys.map(String) : [];
+        const res = list("price", "/v1/prices", p, (o) => !keys.length || keys.includes(String(o.lookup_key)));
+        const paths = Array.isArray(p.expand) ? p.expand.map(String) : [];
+        if (!paths.includes("data.product")) return res;
+        const body = res.body as { data: StripeObject[] };
+        body.data = body.data.map((o) => withProduct(o));
+        return res;
+      },
+    },
+    ...(["price", "product", "payment_intent", "charge"] as const).map((kind) => ({
+      method: "GET",
+      pattern: new RegExp(`^/v1/${kind === "price" ? "prices" : `${kind}s`}/${ID}$`),
+      run: (p: Params, [, id]: string[]) => {
+        const found = get(kind, id);
+        return found ? { status: 200, body: expand(found, p) } : missing(kind, id);
+      },
+    })),
   ];
+
+  /** A price with its product expanded. */
+  function withProduct(price: StripeObject): StripeObject {
+    const product = typeof price.product === "string" ? objects.get(price.product) : undefined;
+    return product ? { ...price, product } : price;
+  }
 
   function route(req: SandboxRequest): SandboxResponse {
     const params: Params = req.method === "POST" && isRecord(req.body) ? req.body : parseForm(req.query.toString());
@@ -254,7 +297,9 @@ export function createStripeService(options: {
           ? buildSubscription(input, existing)
           : input.object === "invoice"
             ? buildInvoice(input, existing)
-            : buildCheckoutSession(input, existing);
+            : input.object === "checkout.session"
+              ? buildCheckoutSession(input, existing)
+              : buildObject(input as Params & { object: string }, existing);
     if (obj.object === "subscription" && typeof obj.customer !== "string")
       throw new Error("a subscription needs a customer id");
     objects.set(obj.id, obj);
@@ -362,6 +407,24 @@ export function createStripeService(options: {
         invoices: byType("invoice"),
         checkoutSessions: byType("checkout.session"),
       };
+    },
+    // Every object kind in one store, so a dump covers new kinds too; ids are random, so no counters to continue.
+    dump: () => ({
+      objects: [...objects.values()],
+      counters: { ...counters },
+      idempotency: dumpIdempotency(idempotency),
+    }),
+    restore(state) {
+      const s = record(state, "stripe state");
+      const saved = records<StripeObject>(s.objects, "stripe objects");
+      if (!saved.every((o) => typeof o.id === "string" && typeof o.object === "string"))
+        throw new StateError("a stripe object has no id or type");
+      const savedCounters = record(s.counters ?? {}, "stripe counters");
+      restoreIdempotency(idempotency, s.idempotency);
+      objects.clear();
+      for (const o of saved) objects.set(o.id, o);
+      for (const key of Object.keys(counters) as (keyof typeof counters)[])
+        counters[key] = typeof savedCounters[key] === "number" ? savedCounters[key] : 0;
     },
     configure(patch) {
       if (typeof patch.apiKey === "string") config.apiKey = patch.apiKey;

@@ -1,5 +1,6 @@
 // Zendesk Support API v2 look-alike: tickets (with Idempotency-Key), users, Basic email/token auth.
 import { IdempotencyStore } from "./idempotency";
+import { StateError, dumpIdempotency, nextCounter, record, records, restoreIdempotency } from "./persistence";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import {
   ZendeskError,
@@ -324,8 +325,7 @@ export function createZendeskService(options: {
       comments.clear();
       seedMe();
       Object.assign(counters, { ticketsCreated: 0, replayed: 0, usersCreated: 0 });
-      nextUserId = 10001;
-      nextTicketId = 1;
+      // Ids keep counting (as in Zendesk): a database that outlives a reset still holds the old ones.
     },
     snapshot() {
       return {
@@ -334,6 +334,47 @@ export function createZendeskService(options: {
         tickets: [...tickets.values()].map((t) => ({ ...t, comments: comments.get(t.id) ?? [] })),
         users: [...users.values()],
       };
+    },
+    dump() {
+      return {
+        users: [...users.values()],
+        tickets: [...tickets.values()],
+        comments: [...comments.entries()],
+        counters: { ...counters },
+        next: { user: nextUserId, ticket: nextTicketId, comment: nextCommentId },
+        idempotency: dumpIdempotency(idempotency),
+      };
+    },
+    restore(state) {
+      const s = record(state, "zendesk state");
+      const savedUsers = records<ZUser>(s.users, "zendesk users");
+      const savedTickets = records<ZTicket>(s.tickets, "zendesk tickets");
+      if (![...savedUsers, ...savedTickets].every((o) => Number.isSafeInteger(o.id)))
+        throw new StateError("a zendesk user or ticket has no numeric id");
+      if (!Array.isArray(s.comments)) throw new StateError("zendesk comments are not a list");
+      const savedComments = s.comments.map((entry: unknown) => {
+        if (!Array.isArray(entry) || typeof entry[0] !== "number")
+          throw new StateError("a zendesk comment entry is malformed");
+        return [entry[0], records<ZComment>(entry[1], `zendesk comments of ticket ${entry[0]}`)] as const;
+      });
+      const next = record(s.next, "zendesk id counters");
+      const savedCounters = record(s.counters ?? {}, "zendesk counters");
+      restoreIdempotency(idempotency, s.idempotency);
+      seedMe(); // the agent the credentials belong to, unless the saved users have it
+      tickets.clear();
+      comments.clear();
+      for (const u of savedUsers) users.set(u.id, u);
+      for (const t of savedTickets) tickets.set(t.id, t);
+      for (const [id, list] of savedComments) comments.set(id, list);
+      for (const key of Object.keys(counters) as (keyof typeof counters)[])
+        counters[key] = typeof savedCounters[key] === "number" ? savedCounters[key] : 0;
+      nextUserId = nextCounter(next.user, users.keys(), 10001);
+      nextTicketId = nextCounter(next.ticket, tickets.keys(), 1);
+      nextCommentId = nextCounter(
+        next.comment,
+        [...comments.values()].flat().map((c) => c.id),
+        500001,
+      );
     },
     configure(patch) {
       if (typeof patch.email === "string") config.email = patch.email;

@@ -1,10 +1,12 @@
 // `npm run demo`: sandboxed Stripe/HubSpot/Zendesk on loopback, the console on :3000 on the embedded
 // database, and a scenario played
 // through the real webhooks so the console opens on real data (including a failed event to replay).
+// The sandboxes' objects are kept in DATA_DIR/sandbox-state.json, so a restart resumes both sides together.
 // The console runs on the published demo secrets, so it listens on 127.0.0.1 only, unless
 // `npm run demo -- -H <address>` or HOSTNAME says otherwise (the server then warns that it is exposed).
 import os from "node:os";
-import { DEMO_DEFAULTS, SANDBOX_PORTS } from "../lib/env";
+import path from "node:path";
+import { DEMO_DEFAULTS, SANDBOX_PORTS, inspectEnv, processEnvSource } from "../lib/env";
 import { isLoopback, listenHostname } from "../lib/http/demo-exposure";
 import { startSandbox } from "../sandbox";
 import { ensureBuild, startNext, waitForHttp } from "./lib/next-server";
@@ -23,6 +25,12 @@ const inUrl = (host: string) => (host.includes(":") ? `[${host}]` : host);
 /** Where this script reaches the console (a wildcard address answers on loopback too), and what the banner shows. */
 const localUrl = `http://${wildcard ? "127.0.0.1" : inUrl(hostname)}:${port}`;
 const shownUrl = `http://${wildcard || isLoopback(hostname) ? "localhost" : inUrl(hostname)}:${port}`;
+/** DATA_DIR as the console resolves it (db/index.ts); the sandboxes keep their state beside the database, so
+ * a restart finds both as they were and deleting the folder starts both over. */
+const dataDir = path.resolve(inspectEnv({ ...processEnvSource(), DEMO_MODE: "1" }).env.DATA_DIR);
+const relativeDataDir = path.relative(process.cwd(), dataDir);
+const shownDataDir =
+  relativeDataDir.startsWith("..") || path.isAbsolute(relativeDataDir) ? dataDir : `./${relativeDataDir}`;
 
 async function main() {
   const sandbox = await startSandbox({
@@ -32,6 +40,7 @@ async function main() {
     stripeKey: DEMO_DEFAULTS.STRIPE_SECRET_KEY,
     hubspotToken: DEMO_DEFAULTS.HUBSPOT_ACCESS_TOKEN,
     zendesk: { email: DEMO_DEFAULTS.ZENDESK_EMAIL, token: DEMO_DEFAULTS.ZENDESK_API_TOKEN },
+    stateFile: path.join(dataDir, "sandbox-state.json"),
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -59,7 +68,7 @@ async function main() {
   console.log(
     played === "played"
       ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay."
-      : "Demo scenario already in ./.data (delete the folder to start over).",
+      : `Demo scenario already in ${shownDataDir} (delete the folder to start over).`,
   );
   console.log(
     [

@@ -10,11 +10,12 @@ type Props = { steps: EventStep[] };
 /** What each step's external reference points at. */
 const REFS: Record<StepName, string> = {
   [STEP.resolveIdentity]: "App user",
-  [STEP.updateEntitlement]: "Stripe subscription",
+  [STEP.updateEntitlement]: "Stripe subscription or payment",
   [STEP.syncCrm]: "HubSpot contact",
   [STEP.createTicket]: "Zendesk ticket",
   [STEP.raiseBillingAlert]: "Alert",
   [STEP.resolveBillingAlert]: "Alert",
+  [STEP.unlinkIdentity]: "Stripe customer",
 };
 
 const SERVICES: Record<string, string> = {

@@ -27,6 +27,7 @@ const STATUS_VARIANTS: Record<string, BadgeVariant> = {
   warning: "warning",
   info: "info",
   none: "muted",
+  incomplete: "warning",
   trialing: "info",
   active: "success",
   past_due: "warning",

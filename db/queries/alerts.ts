@@ -127,20 +127,20 @@ export async function markAlertResolved(db: Db, id: string, now = new Date()): P
   return rows.length > 0;
 }
 
-// ---- Billing alerts (the pipeline): one per Stripe event, resolved when the customer pays ----
+// ---- Billing alerts (the pipeline): one per Stripe object (invoice, dispute, checkout session) ----
 
-export async function raiseBillingAlert(
-  db: Db,
-  input: {
-    dedupeKey: string;
-    title: string;
-    message: string;
-    customerId?: string | null;
-    eventId: string;
-    severity?: "warning" | "critical";
-    details?: unknown;
-  },
-): Promise<string> {
+type BillingAlertInput = {
+  dedupeKey: string;
+  title: string;
+  message: string;
+  customerId?: string | null;
+  eventId: string;
+  severity?: "warning" | "critical";
+  details?: unknown;
+};
+
+/** Opens the alert once per dedupe key (later calls change nothing); answers its id. */
+export async function raiseBillingAlert(db: Db, input: BillingAlertInput): Promise<string> {
   await db
     .insert(alerts)
     .values({
@@ -151,16 +151,98 @@ export async function raiseBillingAlert(
       details: input.details ?? null,
     })
     .onConflictDoNothing({ target: [alerts.kind, alerts.dedupeKey] });
+  return (await billingAlertByKey(db, input.dedupeKey))!.id;
+}
+
+export async function billingAlertByKey(db: Db, dedupeKey: string) {
   const [row] = await db
-    .select({ id: alerts.id })
+    .select({ id: alerts.id, status: alerts.status, severity: alerts.severity, details: alerts.details })
     .from(alerts)
-    .where(and(eq(alerts.kind, "billing"), eq(alerts.dedupeKey, input.dedupeKey)))
+    .where(and(eq(alerts.kind, "billing"), eq(alerts.dedupeKey, dedupeKey)))
     .limit(1);
+  return row;
+}
+
+/**
+ * Dunning: one alert per invoice, whatever the number of retries. A later attempt updates its text and
+ * details (an earlier one delivered late changes nothing); it never lowers the severity, a move to
+ * critical marks an escalation for the notifier, and a resolved alert stays resolved. Answers the id and
+ * what happened.
+ */
+export async function raiseOrUpdateDunningAlert(
+  db: Db,
+  input: BillingAlertInput & { attempt: number },
+): Promise<{ id: string; outcome: "opened" | "updated" | "escalated" | "unchanged" }> {
+  const severity = input.severity ?? "warning";
+  const details = { ...(input.details as Record<string, unknown> | undefined), attempt: input.attempt };
+  const [row] = await db
+    .insert(alerts)
+    .values({ ...input, kind: "billing", severity, customerId: input.customerId ?? null, details })
+    .onConflictDoUpdate({
+      target: [alerts.kind, alerts.dedupeKey],
+      set: {
+        title: sql`excluded.title`,
+        message: sql`excluded.message`,
+        eventId: sql`excluded.event_id`,
+        severity: sql`case when ${alerts.severity} = 'critical' then ${alerts.severity} else excluded.severity end`,
+        details: sql`excluded.details || jsonb_build_object('escalation', case when ${alerts.severity} <> 'critical' and excluded.severity = 'critical' then 'pending' else ${alerts.details}->>'escalation' end)`,
+        updatedAt: new Date(),
+      },
+      setWhere: sql`${alerts.status} <> 'resolved' and coalesce((${alerts.details}->>'attempt')::int, 0) < (excluded.details->>'attempt')::int`,
+    })
+    .returning({ id: alerts.id, inserted: sql<boolean>`xmax = 0`, details: alerts.details });
+  if (!row) return { id: (await billingAlertByKey(db, input.dedupeKey))!.id, outcome: "unchanged" };
+  const escalated = (row.details as { escalation?: string } | null)?.escalation === "pending";
+  return { id: row.id, outcome: row.inserted ? "opened" : escalated ? "escalated" : "updated" };
+}
+
+/** Records a dispute's end on its alert: won resolves it; lost keeps it as it is with the new text. */
+export async function closeDisputeAlert(db: Db, input: BillingAlertInput & { won: boolean }): Promise<string> {
+  const now = new Date();
+  const { won, ...rest } = input;
+  const [row] = await db
+    .insert(alerts)
+    .values({
+      ...rest,
+      kind: "billing",
+      severity: rest.severity ?? "critical",
+      customerId: rest.customerId ?? null,
+      details: rest.details ?? null,
+      ...(won ? { status: "resolved" as const, resolvedAt: now } : {}),
+    })
+    .onConflictDoUpdate({
+      target: [alerts.kind, alerts.dedupeKey],
+      set: {
+        title: sql`excluded.title`,
+        message: sql`excluded.message`,
+        details: sql`excluded.details`,
+        customerId: sql`coalesce(${alerts.customerId}, excluded.customer_id)`,
+        updatedAt: now,
+        ...(won
+          ? {
+              status: sql`'resolved'::alert_status`,
+              resolvedAt: sql`coalesce(${alerts.resolvedAt}, excluded.resolved_at)`,
+            }
+          : {}),
+      },
+    })
+    .returning({ id: alerts.id });
   return row!.id;
 }
 
-/** Resolves the customer's open payment-failure alerts; answers how many. */
-export async function resolvePaymentAlerts(db: Db, customerId: string): Promise<number> {
+/** Links a billing alert raised before its customer was known (a dispute) to the customer. */
+export async function attachAlertCustomer(db: Db, dedupeKey: string, customerId: string): Promise<void> {
+  await db
+    .update(alerts)
+    .set({ customerId })
+    .where(and(eq(alerts.kind, "billing"), eq(alerts.dedupeKey, dedupeKey), isNull(alerts.customerId)));
+}
+
+/**
+ * Resolves the customer's open payment-failure alerts (`prefix` narrows them, e.g. to Checkout sessions'
+ * `payment_failed:cs_`); answers how many.
+ */
+export async function resolvePaymentAlerts(db: Db, customerId: string, prefix = "payment_failed:"): Promise<number> {
   const rows = await db
     .update(alerts)
     .set({ status: "resolved", resolvedAt: new Date(), updatedAt: new Date() })
@@ -169,7 +251,7 @@ export async function resolvePaymentAlerts(db: Db, customerId: string): Promise<
         eq(alerts.kind, "billing"),
         eq(alerts.customerId, customerId),
         inArray(alerts.status, ["open", "acknowledged"]),
-        like(alerts.dedupeKey, "payment_failed:%"),
+        like(alerts.dedupeKey, `${prefix.replaceAll("%", "\\%").replaceAll("_", "\\_")}%`),
       ),
     )
     .returning({ id: alerts.id });
@@ -240,7 +322,10 @@ export async function insertDigestAlert(
 
 // ---- Notifications: claimed in the database first, so two workers never post the same one ----
 
-/** Alerts with a notification still to post: an opening (or a digest) not yet sent, or a resolve not yet sent. */
+/**
+ * Alerts with a notification still to post: an opening (or a digest) not yet sent, an escalation to critical
+ * not yet sent (dunning: the final attempt failed), or a resolve not yet sent.
+ */
 export type AlertToNotify = Alert & { customerAppUserId: string | null };
 
 export async function alertsToNotify(db: Db, limit = 50): Promise<AlertToNotify[]> {
@@ -253,11 +338,16 @@ export async function alertsToNotify(db: Db, limit = 50): Promise<AlertToNotify[
     isNotNull(alerts.notifiedOpenAt),
     isNull(alerts.notifiedResolveAt),
   );
+  const pendingEscalation = and(
+    ne(alerts.status, "resolved"),
+    isNotNull(alerts.notifiedOpenAt),
+    sql`${alerts.details}->>'escalation' = 'pending'`,
+  );
   const rows = await db
     .select({ alert: alerts, customerAppUserId: customers.appUserId })
     .from(alerts)
     .leftJoin(customers, eq(customers.id, alerts.customerId))
-    .where(or(pendingOpen, pendingResolve))
+    .where(or(pendingOpen, pendingEscalation, pendingResolve))
     .limit(limit);
   return rows.map((r) => ({ ...r.alert, customerAppUserId: r.customerAppUserId }));
 }
@@ -273,15 +363,25 @@ export async function claimNotification(db: Db, id: string, now: Date, staleAfte
   return Boolean(claimed);
 }
 
-/** Records the notification as posted (`kind`), or with `kind` null releases the claim for a later retry. */
-export async function finishNotification(db: Db, id: string, kind: "open" | "resolved" | null): Promise<void> {
+/**
+ * Records the notification as posted (`kind`), or with `kind` null releases the claim for a later retry. An
+ * opening posted with the alert already critical covers a pending escalation.
+ */
+export async function finishNotification(
+  db: Db,
+  id: string,
+  kind: "open" | "escalated" | "resolved" | null,
+): Promise<void> {
   const sent = new Date();
+  const escalationSent = sql`case when ${alerts.details}->>'escalation' = 'pending' then jsonb_set(${alerts.details}, '{escalation}', '"notified"') else ${alerts.details} end`;
   const set =
     kind === "open"
-      ? { notifiedOpenAt: sent, notifyClaimedAt: null }
-      : kind === "resolved"
-        ? { notifiedResolveAt: sent, notifyClaimedAt: null }
-        : { notifyClaimedAt: null };
+      ? { notifiedOpenAt: sent, notifyClaimedAt: null, details: escalationSent }
+      : kind === "escalated"
+        ? { notifyClaimedAt: null, details: escalationSent }
+        : kind === "resolved"
+          ? { notifiedResolveAt: sent, notifyClaimedAt: null }
+          : { notifyClaimedAt: null };
   await db.update(alerts).set(set).where(eq(alerts.id, id));
 }
 

@@ -179,6 +179,8 @@ export type CustomerEntitlement =
       | "currentPeriodEnd"
       | "cancelAtPeriodEnd"
       | "stripeSubscriptionId"
+      | "stripePaymentIntentId"
+      | "disputedAt"
       | "sourceUpdatedAt"
       | "updatedAt"
     >
@@ -188,6 +190,8 @@ export type CustomerEntitlement =
       currentPeriodEnd: null;
       cancelAtPeriodEnd: false;
       stripeSubscriptionId: null;
+      stripePaymentIntentId: null;
+      disputedAt: null;
       sourceUpdatedAt: null;
       updatedAt: null;
     };
@@ -207,6 +211,8 @@ export async function getCustomerByAppUserId(db: Db, appUserId: string) {
         currentPeriodEnd: ent.currentPeriodEnd,
         cancelAtPeriodEnd: ent.cancelAtPeriodEnd,
         stripeSubscriptionId: ent.stripeSubscriptionId,
+        stripePaymentIntentId: ent.stripePaymentIntentId,
+        disputedAt: ent.disputedAt,
         sourceUpdatedAt: ent.sourceUpdatedAt,
         updatedAt: ent.updatedAt,
       }
@@ -216,6 +222,8 @@ export async function getCustomerByAppUserId(db: Db, appUserId: string) {
         currentPeriodEnd: null,
         cancelAtPeriodEnd: false,
         stripeSubscriptionId: null,
+        stripePaymentIntentId: null,
+        disputedAt: null,
         sourceUpdatedAt: null,
         updatedAt: null,
       };

@@ -1,4 +1,5 @@
-// Posts alert notifications to a Slack-compatible incoming webhook: on open and on resolve, retried with
+// Posts alert notifications to a Slack-compatible incoming webhook: on open, on escalation to critical (a
+// dunning alert whose final attempt failed; never on each retry) and on resolve, retried with
 // backoff, claimed in the database first so that two workers never post the same notification. A customer is
 // named by the app user id with a link to the console (APP_URL), never by a whole email address.
 import pRetry from "p-retry";
@@ -23,7 +24,7 @@ const ICON = {
 
 export function slackMessage(
   alert: Alert & { customerAppUserId?: string | null },
-  kind: "open" | "resolved",
+  kind: "open" | "escalated" | "resolved",
   consoleUrl?: string,
 ): { text: string } {
   const base = consoleUrl?.replace(/\/$/, "");
@@ -37,6 +38,7 @@ export function slackMessage(
   const message = maskEmailsIn(alert.message ?? "");
   if (alert.dedupeKey.startsWith("digest:")) return { text: `${ICON.open.info} *${title}*\n${message}${link}` };
   if (kind === "resolved") return { text: `${ICON.resolved} Resolved: *${title}*${link}` };
+  if (kind === "escalated") return { text: `${ICON.open.critical} Escalated: *${title}*\n${message}${link}` };
   return { text: `${ICON.open[alert.severity]} *${title}*\n${message}${link}` };
 }
 
@@ -67,7 +69,7 @@ export async function deliverNotifications(
   let failed = 0;
   for (const alert of pending) {
     if (!(await claimNotification(db, alert.id, now))) continue;
-    const kind = alert.notifiedOpenAt ? "resolved" : "open";
+    const kind = !alert.notifiedOpenAt ? "open" : alert.status === "resolved" ? "resolved" : "escalated";
     try {
       await post(opts, slackMessage(alert, kind, opts.consoleUrl));
       await finishNotification(db, alert.id, kind);

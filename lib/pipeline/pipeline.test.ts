@@ -210,7 +210,7 @@ describe("Stripe billing events", () => {
     expect((await entitlementOf(customer.id))!.status).toBe("past_due");
     const open = await h.db.select().from(alerts).where(eq(alerts.customerId, customer.id));
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ kind: "billing", status: "open", dedupeKey: `payment_failed:${failed.id}` });
+    expect(open[0]).toMatchObject({ kind: "billing", status: "open", dedupeKey: `payment_failed:${invoice.id}` });
     // Alert texts go to ALERT_WEBHOOK_URL: they name the app user, never the customer's email.
     expect(open[0]!.title).toBe(`Payment failed for ${userId}`);
     expect(`${open[0]!.title} ${open[0]!.message}`).not.toContain("@");

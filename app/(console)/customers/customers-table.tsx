@@ -19,6 +19,7 @@ const FILTERS: DataTableFilter[] = [
       { value: "active", label: "Active" },
       { value: "trialing", label: "Trialing" },
       { value: "past_due", label: "Past due" },
+      { value: "incomplete", label: "First payment failed" },
       { value: "canceled", label: "Canceled" },
       { value: "none", label: "No plan" },
     ],

@@ -15,6 +15,7 @@ export const CUSTOM_PROPERTIES = [
   { name: "app_signup_date", label: "Signup date", type: Type.Date, fieldType: Field.Date },
   { name: "app_stripe_customer_id", label: "Stripe customer id", type: Type.String, fieldType: Field.Text },
   { name: "app_last_payment_event", label: "Last payment event", type: Type.String, fieldType: Field.Text },
+  { name: "app_trial_ends_at", label: "Trial ends", type: Type.Date, fieldType: Field.Date },
 ] as const;
 
 export type ContactProperty =

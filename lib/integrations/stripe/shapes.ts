@@ -49,7 +49,7 @@ export function planFromPrice(price: Obj | undefined): string | null {
 
 export type SubscriptionState = {
   subscriptionId: string;
-  status: "none" | "trialing" | "active" | "past_due" | "canceled";
+  status: "none" | "incomplete" | "trialing" | "active" | "past_due" | "canceled";
   plan: string | null;
   currentPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
@@ -62,8 +62,9 @@ const STATUS: Record<string, SubscriptionState["status"]> = {
   unpaid: "past_due",
   paused: "past_due",
   canceled: "canceled",
-  incomplete_expired: "canceled",
-  incomplete: "none",
+  // The first payment never succeeded: nothing was ever paid, so no access and not past_due.
+  incomplete: "incomplete",
+  incomplete_expired: "none",
 };
 
 export function subscriptionState(sub: Obj): SubscriptionState {
@@ -81,6 +82,29 @@ export function subscriptionState(sub: Obj): SubscriptionState {
     currentPeriodEnd: typeof end === "number" ? new Date(end * 1000) : null,
     cancelAtPeriodEnd: Boolean(sub.cancel_at_period_end) || typeof sub.cancel_at === "number",
   };
+}
+
+/**
+ * What a one-time payment grants: the price's `lookup_key`, else its product's `metadata.plan` (the product
+ * expanded; a product id alone says nothing).
+ */
+export function purchasedPlan(price: Obj | undefined): string | null {
+  if (!price) return null;
+  const key = typeof price.lookup_key === "string" && price.lookup_key.trim() ? price.lookup_key.trim() : null;
+  const plan = asObj(asObj(price.product)?.metadata)?.plan;
+  return key ?? (typeof plan === "string" && plan.trim() ? plan.trim() : null);
+}
+
+/** Whether a charge was refunded in full (a partial refund keeps what the payment granted). */
+export function isFullyRefunded(charge: Obj): boolean {
+  const amount = typeof charge.amount === "number" ? charge.amount : undefined;
+  const refunded = typeof charge.amount_refunded === "number" ? charge.amount_refunded : 0;
+  return amount !== undefined ? refunded >= amount : charge.refunded === true;
+}
+
+export function paymentIntentIdOf(object: Obj): string | undefined {
+  if (object.object === "payment_intent") return object.id as string;
+  return idOf(object.payment_intent);
 }
 
 /** A short note for the CRM, e.g. "payment_failed 2026-11-23". */

@@ -1,8 +1,11 @@
 // Which handler processes which event type; everything else is stored and marked `ignored`.
-import { chargeDisputeCreated, chargeRefunded } from "../handlers/stripe/charge-events";
+import { chargeDisputeClosed, chargeDisputeCreated, chargeRefunded } from "../handlers/stripe/charge-events";
+import { checkoutAsyncPaymentFailed } from "../handlers/stripe/checkout-async-payment-failed";
 import { checkoutSessionCompleted } from "../handlers/stripe/checkout-session-completed";
+import { customerDeleted } from "../handlers/stripe/customer-deleted";
 import { invoicePaid } from "../handlers/stripe/invoice-paid";
 import { invoicePaymentFailed } from "../handlers/stripe/invoice-payment-failed";
+import { paymentIntentSucceeded } from "../handlers/stripe/payment-intent-succeeded";
 import { subscriptionChanged } from "../handlers/stripe/subscription-changed";
 import { supportRequested } from "../handlers/app/support-requested";
 import { userSignedUp } from "../handlers/app/user-signed-up";
@@ -14,13 +17,19 @@ type AnyHandler = Handler<never>;
 const HANDLERS: Record<"stripe" | "app", Record<string, AnyHandler>> = {
   stripe: {
     "checkout.session.completed": checkoutSessionCompleted as AnyHandler,
+    "checkout.session.async_payment_succeeded": checkoutSessionCompleted as AnyHandler,
+    "checkout.session.async_payment_failed": checkoutAsyncPaymentFailed as AnyHandler,
+    "payment_intent.succeeded": paymentIntentSucceeded as AnyHandler,
     "invoice.paid": invoicePaid as AnyHandler,
     "invoice.payment_failed": invoicePaymentFailed as AnyHandler,
     "customer.subscription.created": subscriptionChanged as AnyHandler,
     "customer.subscription.updated": subscriptionChanged as AnyHandler,
     "customer.subscription.deleted": subscriptionChanged as AnyHandler,
+    "customer.subscription.trial_will_end": subscriptionChanged as AnyHandler,
+    "customer.deleted": customerDeleted as AnyHandler,
     "charge.refunded": chargeRefunded as AnyHandler,
     "charge.dispute.created": chargeDisputeCreated as AnyHandler,
+    "charge.dispute.closed": chargeDisputeClosed as AnyHandler,
   },
   app: {
     "user.signed_up": userSignedUp as AnyHandler,

@@ -7,6 +7,7 @@ export const STEP = {
   createTicket: "create-ticket",
   raiseBillingAlert: "raise-billing-alert",
   resolveBillingAlert: "resolve-billing-alert",
+  unlinkIdentity: "unlink-identity",
 } as const;
 
 export type StepName = (typeof STEP)[keyof typeof STEP];
@@ -23,6 +24,7 @@ export const STEP_LABELS: Record<StepName, string> = {
   [STEP.createTicket]: "Create the Zendesk ticket",
   [STEP.raiseBillingAlert]: "Open a billing alert",
   [STEP.resolveBillingAlert]: "Resolve payment alerts",
+  [STEP.unlinkIdentity]: "Unlink the deleted Stripe customer",
 };
 
 const NAMES = new Set<string>(Object.values(STEP));

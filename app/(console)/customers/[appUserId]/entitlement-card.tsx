@@ -1,31 +1,52 @@
-// What the customer may use, from Stripe: plan, status, period end and whether it renews.
+// What the customer may use, from Stripe: plan, status, whether that grants access (lib/billing/access),
+// period end, whether it renews, the one-time payment behind it and an open dispute.
 import { format } from "date-fns";
 import type { CustomerEntitlement } from "@/db/queries/customers";
 import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { hasAccess, pastDueSentence } from "@/lib/billing/access";
 
-const STATUS_HELP: Record<string, string> = {
-  none: "No subscription yet: the customer uses the free tier.",
-  trialing: "In a trial: access until the trial ends.",
-  active: "Paid and in good standing.",
-  past_due: "The last payment failed: Stripe is retrying. Access continues for now.",
-  canceled: "The subscription ended: no paid access.",
+const STATUS_HELP: Record<CustomerEntitlement["status"], () => string> = {
+  none: () => "No subscription yet: the customer uses the free tier.",
+  incomplete: () => "The first payment of a new subscription failed: nothing was ever paid.",
+  trialing: () => "In a trial: access until the trial ends.",
+  active: () => "Paid and in good standing.",
+  past_due: () => `The last payment failed: Stripe is retrying. ${pastDueSentence()}`,
+  canceled: () => "The subscription ended, or the payment behind the access was refunded or lost in a dispute.",
 };
 
-export function EntitlementCard({ entitlement }: { entitlement: CustomerEntitlement }) {
+/** The entitlement, with the payment fields when the query provides them. */
+type Props = {
+  entitlement: CustomerEntitlement;
+};
+
+export function EntitlementCard({ entitlement }: Props) {
   const e = entitlement;
   return (
     <section aria-labelledby="entitlement-title" className="rounded-lg border border-slate-200 bg-white p-5">
       <h2 id="entitlement-title" className="text-base font-semibold">
         Entitlement
       </h2>
-      <p className="mt-0.5 text-sm text-slate-600">{STATUS_HELP[e.status]}</p>
+      <p className="mt-0.5 text-sm text-slate-600">{STATUS_HELP[e.status]()}</p>
+      {e.disputedAt ? (
+        <p role="status" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+          A payment of this customer is disputed (since {format(e.disputedAt, "d MMM yyyy")}): respond in Stripe before
+          the evidence deadline. A lost dispute removes access bought with that payment.
+        </p>
+      ) : null}
       <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm">
         <Item label="Plan">
           {e.plan ? <span className="font-medium">{e.plan}</span> : <span className="text-slate-500">None</span>}
         </Item>
         <Item label="Status">
           <StatusBadge status={e.status} />
+        </Item>
+        <Item label="Paid access">
+          {hasAccess(e.status) ? (
+            <span className="font-medium">Yes</span>
+          ) : (
+            <span className="font-medium text-slate-600">No</span>
+          )}
         </Item>
         <Item label="Current period ends">
           {e.currentPeriodEnd ? (
@@ -40,15 +61,15 @@ export function EntitlementCard({ entitlement }: { entitlement: CustomerEntitlem
         <Item label="Cancels at period end">
           {e.cancelAtPeriodEnd ? (
             <span className="font-medium text-amber-800">Yes: will not renew</span>
-          ) : e.status === "none" ? (
+          ) : e.status === "none" || e.status === "incomplete" || e.stripePaymentIntentId ? (
             <span className="text-slate-500">—</span>
           ) : (
             "No, renews"
           )}
         </Item>
-        <Item label="Stripe subscription">
-          {e.stripeSubscriptionId ? (
-            <span className="font-mono text-[13px] break-all">{e.stripeSubscriptionId}</span>
+        <Item label={e.stripePaymentIntentId ? "Stripe payment" : "Stripe subscription"}>
+          {e.stripePaymentIntentId || e.stripeSubscriptionId ? (
+            <span className="font-mono text-[13px] break-all">{e.stripePaymentIntentId ?? e.stripeSubscriptionId}</span>
           ) : (
             <span className="text-slate-500">—</span>
           )}

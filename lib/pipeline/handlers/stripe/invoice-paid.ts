@@ -29,6 +29,7 @@ export const invoicePaid: Handler<StripePayload> = {
         plan: invoicePlan(inv),
         currentPeriodEnd: invoicePeriodEnd(inv),
         stripeSubscriptionId: subscription,
+        stripePaymentIntentId: null,
       };
     }),
     {

@@ -1,8 +1,11 @@
-// invoice.payment_failed → entitlement past_due (never grants access), exactly one billing alert per
-// Stripe event id, and the billing status in HubSpot.
+// invoice.payment_failed → the entitlement (past_due for a renewal; incomplete when the first payment of a
+// new subscription failed: nothing was ever paid), one billing alert per invoice however many retries (its
+// text follows the latest attempt and the next retry; critical once the final attempt failed), and the
+// billing status in HubSpot.
 import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
-import { raiseBillingAlert } from "@/db/queries/alerts";
+import { raiseOrUpdateDunningAlert } from "@/db/queries/alerts";
+import { pastDueSentence } from "@/lib/billing/access";
 import { entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
 import { customerIdOf, formatAmount, invoiceSubscriptionId, paymentNote } from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";
@@ -11,32 +14,46 @@ import { STEP } from "@/lib/pipeline/engine/step-names";
 type Obj = Record<string, unknown>;
 const invoice = (p: StripePayload) => p.data.object as unknown as Obj;
 
+/** The first invoice of a new subscription: its failure means the subscription never started. */
+const isFirstPayment = (inv: Obj) => inv.billing_reason === "subscription_create";
+
 export const invoicePaymentFailed: Handler<StripePayload> = {
   customerKey: (p) => `stripe:${customerIdOf(invoice(p)) ?? p.id}`,
   steps: [
     resolveStripeIdentityStep(),
     entitlementStep(async (ctx) => {
-      const subscription = invoiceSubscriptionId(invoice(ctx.payload));
-      return subscription ? { status: "past_due", stripeSubscriptionId: subscription } : null;
+      const inv = invoice(ctx.payload);
+      const subscription = invoiceSubscriptionId(inv);
+      if (!subscription) return null;
+      return { status: isFirstPayment(inv) ? "incomplete" : "past_due", stripeSubscriptionId: subscription };
     }),
     {
       name: STEP.raiseBillingAlert,
       run: async (ctx) => {
         const inv = invoice(ctx.payload);
         const customer = customerFrom(ctx);
-        const attempts = Number(inv.attempt_count ?? 1);
-        const id = await raiseBillingAlert(ctx.db, {
-          dedupeKey: `payment_failed:${ctx.payload.id}`,
-          // The app user id, never the email: alert texts are posted to ALERT_WEBHOOK_URL (the console links
-          // the alert to the customer).
-          title: `Payment failed for ${customer.appUserId}`,
-          message: `Invoice ${String(inv.number ?? inv.id)} for ${formatAmount(inv.amount_due, inv.currency)} failed (attempt ${attempts}). Stripe will retry; access is paused until it is paid.`,
+        const attempt = Math.max(1, Number(inv.attempt_count ?? 1) || 1);
+        const next = typeof inv.next_payment_attempt === "number" ? new Date(inv.next_payment_attempt * 1000) : null;
+        const first = isFirstPayment(inv);
+        // Stripe sends next_payment_attempt: null once it will not retry again.
+        const final = !first && inv.next_payment_attempt === null;
+        const what = `Invoice ${String(inv.number ?? inv.id)} for ${formatAmount(inv.amount_due, inv.currency)}`;
+        const retry = next ? ` Stripe retries on ${next.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "";
+        // The app user id, never the email: alert texts are posted to ALERT_WEBHOOK_URL (the console links
+        // the alert to the customer).
+        const { id, outcome } = await raiseOrUpdateDunningAlert(ctx.db, {
+          dedupeKey: `payment_failed:${String(inv.id)}`,
+          title: first ? `First payment failed for ${customer.appUserId}` : `Payment failed for ${customer.appUserId}`,
+          message: first
+            ? `${what}, the first payment of a new subscription, failed: no access was granted. The customer has to complete the payment (Stripe expires the subscription after 23 hours otherwise).`
+            : `${what} failed (attempt ${attempt}).${retry} ${final ? "That was the final attempt: the subscription now follows your Stripe settings (canceled, unpaid or left past due)." : pastDueSentence()}`,
           customerId: customer.customerId,
           eventId: ctx.event.id,
-          severity: attempts >= 3 ? "critical" : "warning",
-          details: { invoice: inv.id, attempt: attempts, nextAttempt: inv.next_payment_attempt ?? null },
+          severity: final ? "critical" : "warning",
+          attempt,
+          details: { invoice: inv.id, firstPayment: first, nextAttempt: next?.toISOString() ?? null, final },
         });
-        return { externalRef: id };
+        return { externalRef: id, output: { outcome, attempt } };
       },
     },
     syncCrmStep((ctx) => ({ app_last_payment_event: paymentNote("payment_failed", ctx.payload) })),
