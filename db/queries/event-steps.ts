@@ -3,7 +3,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { type EventStep, eventSteps, events, type StepStatus } from "@/db/schema";
-import { SYNC_STEP, type SyncedSystem } from "@/lib/pipeline/engine/step-names";
+import { STEP, SYNC_STEP, type SyncedSystem } from "@/lib/pipeline/engine/step-names";
 
 type StepKey = { eventId: string; step: string };
 const whereStep = (k: StepKey) => and(eq(eventSteps.eventId, k.eventId), eq(eventSteps.step, k.step));
@@ -155,4 +155,26 @@ export async function redactStepOutputsBefore(db: Db, before: Date, batch: numbe
     .where(sql`${eventSteps.id} in (${old})`)
     .returning({ id: eventSteps.id });
   return rows.length;
+}
+
+/** The Stripe customer last unlinked from this customer because it was deleted in Stripe, and when. */
+export async function lastDeletedStripeCustomer(
+  db: Db,
+  customerId: string,
+): Promise<{ stripeCustomerId: string; at: Date } | undefined> {
+  const [row] = await db
+    .select({ ref: eventSteps.externalRef, at: eventSteps.finishedAt })
+    .from(eventSteps)
+    .innerJoin(events, eq(events.id, eventSteps.eventId))
+    .where(
+      and(
+        eq(events.customerId, customerId),
+        eq(events.type, "customer.deleted"),
+        eq(eventSteps.step, STEP.unlinkIdentity),
+        eq(eventSteps.status, "succeeded"),
+      ),
+    )
+    .orderBy(desc(eventSteps.finishedAt))
+    .limit(1);
+  return row?.ref && row.at ? { stripeCustomerId: row.ref, at: row.at } : undefined;
 }

@@ -9,8 +9,11 @@ export type SupportContext = {
 };
 
 export type AppEventInput = { id?: string; created?: string } & (
-  | { type: "user.signed_up"; data: { userId: string; email: string; name?: string; createdAt?: string } }
-  | { type: "user.updated"; data: { userId: string; email?: string; name?: string } }
+  | {
+      type: "user.signed_up";
+      data: { userId: string; email: string; name?: string; createdAt?: string; emailVerified?: boolean };
+    }
+  | { type: "user.updated"; data: { userId: string; email?: string; name?: string; emailVerified?: boolean } }
   | {
       type: "support.requested";
       data: {

@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import * as control from "@/sandbox/client";
 import type { HubspotState } from "@/sandbox/client";
 import { alerts, customers, entitlements, events, eventSteps, identities } from "@/db/schema";
+import { lastDeletedStripeCustomer } from "@/db/queries/event-steps";
 import { appEvent, startHarness, stripeEvent, uid, type Harness } from "@/test/harness";
 import { env, resetEnvCache } from "@/lib/env";
 import { deliverNotifications } from "@/lib/monitoring/notifier";
@@ -604,6 +605,8 @@ describe("customer.deleted", () => {
       .where(and(eq(identities.customerId, customer.id), eq(identities.system, "stripe")));
     expect(links).toHaveLength(0);
     expect((await contactOf(userId)).properties.app_stripe_customer_id ?? "").toBe("");
+    // What the customer page says in the Stripe row.
+    expect(await lastDeletedStripeCustomer(h.db, customer.id)).toMatchObject({ stripeCustomerId: cus });
   });
 
   it("a Stripe customer never linked is skipped, not failed", async () => {

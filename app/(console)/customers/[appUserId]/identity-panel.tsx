@@ -1,6 +1,7 @@
 // The unified identity: one row per system with its id (linked into the tool), how the link was made,
 // and the last sync; email matches can be confirmed or unlinked, and a missing link made by hand.
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { Identity } from "@/db/schema";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -34,9 +35,11 @@ type Props = {
   identities: Identity[];
   lastSync: Partial<Record<SyncedSystem, LastSync>>;
   canEdit: boolean;
+  /** The Stripe customer deleted in Stripe (its link removed), when that is why Stripe is missing. */
+  deletedStripe?: { stripeCustomerId: string; at: Date };
 };
 
-export function IdentityPanel({ appUserId, customerName, identities, lastSync, canEdit }: Props) {
+export function IdentityPanel({ appUserId, customerName, identities, lastSync, canEdit, deletedStripe }: Props) {
   const bySystem = new Map(identities.map((i) => [i.system, i]));
   const firstMissing = LINKABLE_SYSTEMS.find((s) => !bySystem.has(s));
   return (
@@ -81,6 +84,15 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                 <td className="py-3 pr-4">
                   {link ? (
                     <ExternalId system={s.id} id={link.externalId} label={s.label} />
+                  ) : s.id === "stripe" && deletedStripe ? (
+                    <Missing
+                      hint={
+                        <>
+                          Stripe customer <span className="font-mono">{deletedStripe.stripeCustomerId}</span> was
+                          deleted in Stripe <RelativeTime date={deletedStripe.at} />; the link was removed.
+                        </>
+                      }
+                    />
                   ) : (
                     <Missing hint={s.missing} />
                   )}
@@ -140,7 +152,7 @@ function ExternalId({ system, id, label }: { system: Identity["system"]; id: str
   );
 }
 
-function Missing({ hint }: { hint: string }) {
+function Missing({ hint }: { hint: ReactNode }) {
   return (
     <span className="flex flex-col items-start gap-1">
       <Badge variant="muted">Missing</Badge>

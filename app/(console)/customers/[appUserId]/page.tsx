@@ -12,7 +12,7 @@ import { listEvents } from "@/db/queries/events";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { listCustomerAlerts } from "@/db/queries/alerts";
-import { lastSyncBySystem } from "@/db/queries/event-steps";
+import { lastDeletedStripeCustomer, lastSyncBySystem } from "@/db/queries/event-steps";
 import { listCustomerTickets } from "@/db/queries/support-tickets";
 import { zendeskTicketUrl } from "./external-links";
 import { IdentityPanel } from "./identity-panel";
@@ -53,12 +53,13 @@ export default async function CustomerPage({ params }: Params) {
     notFound();
   }
   const { customer, identities, entitlement } = found;
-  const [timeline, tickets, alerts, lastSync, claims] = await Promise.all([
+  const [timeline, tickets, alerts, lastSync, claims, deletedStripe] = await Promise.all([
     listEvents(db, { customer: customer.id, perPage: TIMELINE_SIZE }),
     listCustomerTickets(db, customer),
     listCustomerAlerts(db, customer.id),
     lastSyncBySystem(db, customer.id),
     customer.provisional ? [] : pendingClaimsOf(db, customer.appUserId),
+    identities.some((i) => i.system === "stripe") ? undefined : lastDeletedStripeCustomer(db, customer.id),
   ]);
   const canEdit = hasRole(actor.role, "admin");
   const name = customer.name ?? customer.email ?? customer.appUserId;
@@ -89,6 +90,7 @@ export default async function CustomerPage({ params }: Params) {
           identities={identities}
           lastSync={lastSync}
           canEdit={canEdit}
+          deletedStripe={deletedStripe}
         />
         <div className="grid gap-6 lg:grid-cols-2">
           <EntitlementCard entitlement={entitlement} />
