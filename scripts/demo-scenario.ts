@@ -1,6 +1,6 @@
 // The demo's story, played through the real webhooks so the console opens on real data: signups,
-// checkouts, web payers the app had not announced (one claimed at signup, one claim to confirm), a failed
-// payment, support requests (one retried offline), a refund, an email-only Stripe match to confirm, and one
+// checkouts, web payers the app had not announced (one claimed at signup, one claim to confirm), a renewal
+// that fails twice (one alert), a first payment that fails (incomplete), support requests (one retried offline), a refund, an email-only Stripe match to confirm, and one
 // injected HubSpot failure left for the founder to replay.
 import Stripe from "stripe";
 import { signAppPayload } from "../lib/app-events/signature";
@@ -178,7 +178,7 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
     await settled(ctx, (await app(ctx, `demo_signup_usr_${p.id}`, "user.signed_up", signup)).id);
   }
 
-  // Katherine's renewal fails: past_due and a billing alert.
+  // Katherine's renewal fails twice (Stripe retries it): past_due and one billing alert, updated by the retry.
   const invoice = {
     id: "in_demo_katherine",
     object: "invoice",
@@ -186,12 +186,56 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
     customer: "cus_katherine",
     amount_due: 1900,
     currency: "usd",
+    billing_reason: "subscription_cycle",
     attempt_count: 1,
+    next_payment_attempt: minutesAgo(-3 * 24 * 60),
     parent: { type: "subscription_details", subscription_details: { subscription: "sub_katherine" } },
   };
   await settled(
     ctx,
     (await stripe(ctx, "evt_demo_payment_failed_katherine", "invoice.payment_failed", invoice, minutesAgo(30))).id,
+  );
+  const retried = { ...invoice, attempt_count: 2, next_payment_attempt: minutesAgo(-5 * 24 * 60) };
+  await settled(
+    ctx,
+    (await stripe(ctx, "evt_demo_payment_retry_katherine", "invoice.payment_failed", retried, minutesAgo(20))).id,
+  );
+
+  // Barbara signs up and subscribes, but her first payment fails: incomplete, no access, still a lead.
+  await settled(
+    ctx,
+    (
+      await app(ctx, "demo_signup_usr_barbara", "user.signed_up", {
+        userId: "usr_barbara",
+        email: email("usr_barbara"),
+        name: "Barbara Liskov",
+        emailVerified: true,
+      })
+    ).id,
+  );
+  await control.seed(ctx.sandbox.stripe, [
+    {
+      object: "customer",
+      id: "cus_barbara",
+      email: email("usr_barbara"),
+      name: "Barbara Liskov",
+      metadata: { app_user_id: "usr_barbara" },
+    },
+  ]);
+  const firstInvoice = {
+    id: "in_demo_barbara",
+    object: "invoice",
+    number: "DEMO-0043",
+    customer: "cus_barbara",
+    amount_due: 1900,
+    currency: "usd",
+    billing_reason: "subscription_create",
+    attempt_count: 1,
+    parent: { type: "subscription_details", subscription_details: { subscription: "sub_barbara" } },
+  };
+  await settled(
+    ctx,
+    (await stripe(ctx, "evt_demo_first_payment_barbara", "invoice.payment_failed", firstInvoice, minutesAgo(15))).id,
   );
 
   // Support: Ada's phone was offline and sent the same request twice (new event ids, same request id).

@@ -67,7 +67,7 @@ async function main() {
   const played = await playScenario({ baseUrl: localUrl, sandbox });
   console.log(
     played === "played"
-      ? "Demo scenario played: 6 customers, payments, a failed payment, tickets, a refund and one failed sync to replay."
+      ? "Demo scenario played: 9 customers and two payers not in the app yet (one claim to confirm), payments, a failed renewal and a failed first payment, tickets, a refund and one failed sync to replay."
       : `Demo scenario already in ${shownDataDir} (delete the folder to start over).`,
   );
   console.log(

@@ -28,7 +28,7 @@ export function ClaimActions({ target, goToAppUser }: Props) {
     });
   return (
     <div className="flex flex-wrap gap-2">
-      <Button size="sm" onClick={confirm} disabled={pending}>
+      <Button size="sm" variant="primary" onClick={confirm} disabled={pending}>
         Confirm: it is {target.appUserId}
       </Button>
       <Button size="sm" variant="ghost" onClick={reject} disabled={pending}>

@@ -35,11 +35,13 @@ type Props = {
   identities: Identity[];
   lastSync: Partial<Record<SyncedSystem, LastSync>>;
   canEdit: boolean;
+  /** A payer not in the app yet, and the app user whose claim on them waits (if any). */
+  payer?: { pendingClaimAppUserId: string | null };
   /** The Stripe customer deleted in Stripe (its link removed), when that is why Stripe is missing. */
   deletedStripe?: { stripeCustomerId: string; at: Date };
 };
 
-export function IdentityPanel({ appUserId, customerName, identities, lastSync, canEdit, deletedStripe }: Props) {
+export function IdentityPanel({ appUserId, customerName, identities, lastSync, canEdit, payer, deletedStripe }: Props) {
   const bySystem = new Map(identities.map((i) => [i.system, i]));
   const firstMissing = LINKABLE_SYSTEMS.find((s) => !bySystem.has(s));
   return (
@@ -84,6 +86,12 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                 <td className="py-3 pr-4">
                   {link ? (
                     <ExternalId system={s.id} id={link.externalId} label={s.label} />
+                  ) : s.id === "app" && payer ? (
+                    <Missing hint="Not signed up yet: the app user who signs up with this email gets this payment." />
+                  ) : s.id === "hubspot" && payer?.pendingClaimAppUserId ? (
+                    <Missing
+                      hint={`HubSpot keeps one contact per email: it follows ${payer.pendingClaimAppUserId} until the claim is settled.`}
+                    />
                   ) : s.id === "stripe" && deletedStripe ? (
                     <Missing
                       hint={
@@ -102,7 +110,7 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                 </td>
                 <td className="py-3 pr-4">
                   {s.id === "app" ? (
-                    <span className="text-slate-600">Source of truth</span>
+                    <span className="text-slate-600">{payer ? "—" : "Source of truth"}</span>
                   ) : (
                     <SyncState link={link} sync={sync} />
                   )}

@@ -73,7 +73,10 @@ export default async function CustomerPage({ params }: Params) {
       <PageHeader
         title={name}
         description={[customer.name ? customer.email : null, who].filter(Boolean).join(" · ")}
-        actions={canEdit ? <ResyncButton appUserId={customer.appUserId} /> : undefined}
+        actions={
+          // A payer with a claim pending shares the app user's HubSpot contact: nothing to re-sync on its own.
+          canEdit && !customer.pendingClaimAppUserId ? <ResyncButton appUserId={customer.appUserId} /> : undefined
+        }
       />
       <p className="-mt-4 mb-6 text-sm text-slate-500">
         {customer.provisional ? "First payment seen" : "Signed up"}{" "}
@@ -90,6 +93,7 @@ export default async function CustomerPage({ params }: Params) {
           identities={identities}
           lastSync={lastSync}
           canEdit={canEdit}
+          payer={customer.provisional ? { pendingClaimAppUserId: customer.pendingClaimAppUserId } : undefined}
           deletedStripe={deletedStripe}
         />
         <div className="grid gap-6 lg:grid-cols-2">
