@@ -330,3 +330,34 @@ describe("a link that HubSpot's answer cannot make", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("a Zendesk requester that belongs to another customer", () => {
+  it("the ticket is still created for the person who wrote in, and the step says the link was not made", async () => {
+    const shared = `${uid("family")}@example.com`;
+    const [a, b] = [uid("u"), uid("u")];
+    const ask = async (userId: string) => {
+      const e = appEvent("support.requested", {
+        requestId: uid("req"),
+        userId,
+        email: shared,
+        subject: "Help",
+        message: "Restore does nothing",
+      });
+      await h.postApp(e);
+      await h.settle();
+      return eventRow("app", e.id);
+    };
+    await signUp(a, shared);
+    await signUp(b, `${b}@example.com`);
+    expect((await ask(a)).status).toBe("succeeded");
+    const second = await ask(b);
+    expect(second.status).toBe("succeeded");
+    const [step] = await h.db
+      .select()
+      .from(eventSteps)
+      .where(and(eq(eventSteps.eventId, second.id), eq(eventSteps.step, "create-ticket")));
+    expect(step!.externalRef).toBeTruthy();
+    expect(step!.output).toMatchObject({ requesterNotLinked: expect.stringContaining(a) });
+    expect(await identityLink(h.db, (await customerOf(b))!.id, "zendesk")).toBeUndefined();
+  });
+});

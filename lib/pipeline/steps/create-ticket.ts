@@ -28,6 +28,7 @@ export const createTicketStep: Step<SupportRequested> = {
 
     const zendesk = ctx.services.zendesk;
     let requesterId = Number(await identityOf(ctx.db, customer.customerId, "zendesk")) || undefined;
+    let requesterOwnedBy: string | undefined;
     if (!requesterId) {
       const requester = await zendesk.ensureRequester({
         email: d.email,
@@ -36,7 +37,10 @@ export const createTicketStep: Step<SupportRequested> = {
         correlationId: ctx.correlationId,
       });
       requesterId = requester.id;
-      await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), requester.matchedBy);
+      const link = await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), requester.matchedBy);
+      // The ticket still goes to the person who wrote in (a support request is never dropped), and the step
+      // says that the requester is linked to someone else here instead of claiming a link it did not make.
+      if (!link.linked) requesterOwnedBy = link.owner.appUserId;
     }
     const entitlement = await entitlementOf(ctx.db, customer.customerId);
     const c = d.context ?? {};
@@ -77,6 +81,11 @@ export const createTicketStep: Step<SupportRequested> = {
       customerId: customer.customerId,
       metadata: context,
     });
-    return { externalRef: String(zendeskTicketId), output: { reference } };
+    return {
+      externalRef: String(zendeskTicketId),
+      output: requesterOwnedBy
+        ? { reference, requesterNotLinked: `Zendesk user ${requesterId} is linked to ${requesterOwnedBy} here` }
+        : { reference },
+    };
   },
 };
