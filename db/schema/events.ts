@@ -1,9 +1,12 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 
 export const eventSource = pgEnum("event_source", ["stripe", "app"]);
 export const eventStatus = pgEnum("event_status", ["received", "processing", "succeeded", "failed", "ignored"]);
 export const stepStatus = pgEnum("step_status", ["pending", "running", "succeeded", "failed", "skipped"]);
+/** How an event reached us: its webhook, Stripe's events API (a delivery we missed), or the adoption import. */
+export const eventArrival = pgEnum("event_arrival", ["webhook", "backfill", "import"]);
 
 /** Every webhook delivery we accepted, stored once per (source, external id): the outbox. */
 export const events = pgTable(
@@ -28,6 +31,8 @@ export const events = pgTable(
     /** The step it stopped at when it failed (its event_steps row holds the error's fields); null otherwise. */
     failedStep: text("failed_step"),
     redactedAt: timestamp("redacted_at", { withTimezone: true }),
+    /** `backfill`: found by reading Stripe's events API, i.e. a webhook delivery that never reached us. */
+    arrivedVia: eventArrival("arrived_via").notNull().default("webhook"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -40,6 +45,7 @@ export const events = pgTable(
     // The console's "failed invoice.paid events" list and the bulk-replay count of that filter.
     index("events_status_type_received_at_idx").on(t.status, t.type, t.receivedAt),
     index("events_customer_id_received_at_idx").on(t.customerId, t.receivedAt),
+    index("events_arrived_via_received_at_idx").on(t.arrivedVia, t.receivedAt).where(sql`${t.arrivedVia} <> 'webhook'`),
   ],
 );
 

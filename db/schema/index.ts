@@ -5,3 +5,4 @@ export * from "./support";
 export * from "./alerts";
 export * from "./audit";
 export * from "./users";
+export * from "./deliveries";
