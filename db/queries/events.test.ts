@@ -66,6 +66,23 @@ describe("listEvents", () => {
     expect((await listEvents(handle.db, { customer: "nobody" })).total).toBe(0);
   });
 
+  it("finds anything by q: a source id, our id, a correlation id, a customer's email or app user id", async () => {
+    const ids = async (q: string) => (await listEvents(handle.db, { q })).rows.map((r) => r.externalId).sort();
+    expect(await ids("evt_3")).toEqual(["evt_3"]);
+    expect(await ids("corr_4")).toEqual(["evt_4"]);
+    expect(await ids("alice@example.COM")).toEqual(["evt_1", "evt_2"]);
+    expect(await ids("u_alice")).toEqual(["evt_1", "evt_2"]);
+    const ours = (await listEvents(handle.db, { q: "evt_5" })).rows[0]!.id;
+    expect(await ids(ours)).toEqual(["evt_5"]);
+    expect(await ids("nothing-like-this")).toEqual([]);
+    // With the other filters: Alice's failed events only.
+    const failed = await listEvents(handle.db, { q: "u_alice", status: "failed" });
+    expect(failed.rows.map((r) => r.externalId)).toEqual(["evt_2"]);
+    // The URL param parses to the same query.
+    const parsed = parseTableParams({ q: "corr_4" }, eventsTableParams);
+    expect(parsed.filters.q).toBe("corr_4");
+  });
+
   it("sorts and paginates", async () => {
     const asc = await listEvents(handle.db, { sort: { id: "receivedAt", desc: false }, perPage: 2, page: 2 });
     expect(asc.rows.map((r) => r.externalId)).toEqual(["evt_3", "evt_4"]);

@@ -45,6 +45,8 @@ export const events = pgTable(
     // The console's "failed invoice.paid events" list and the bulk-replay count of that filter.
     index("events_status_type_received_at_idx").on(t.status, t.type, t.receivedAt),
     index("events_customer_id_received_at_idx").on(t.customerId, t.receivedAt),
+    // "Find anything": an event by the correlation id a log line or an outbound request carried.
+    index("events_correlation_id_idx").on(t.correlationId),
     index("events_arrived_via_received_at_idx").on(t.arrivedVia, t.receivedAt).where(sql`${t.arrivedVia} <> 'webhook'`),
   ],
 );

@@ -4,8 +4,13 @@ import { z } from "zod";
 import { eventSource, eventStatus } from "@/db/schema";
 import { filterParam } from "./table-params";
 
-/** One schema per URL param: source, type, status, customer, from, to (dates or ISO times). */
+/**
+ * One schema per URL param: source, type, status, customer, from, to (dates or ISO times), and `q`: one
+ * event by its source id (`evt_…`, the app's event id), our id or its correlation id, or a customer's events by
+ * email or app user id.
+ */
 export const eventFilterParams = {
+  q: filterParam.text(300),
   source: filterParam.oneOf(eventSource.enumValues),
   type: filterParam.text(200),
   status: filterParam.anyOf(eventStatus.enumValues),
@@ -22,6 +27,7 @@ const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
  */
 export const eventFilterBody = z
   .object({
+    q: eventFilterParams.q.optional(),
     source: eventFilterParams.source.optional(),
     type: eventFilterParams.type.optional(),
     customer: eventFilterParams.customer.optional(),

@@ -61,6 +61,12 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
       },
       { kind: "select", param: "type", label: "Type", options: types.map((t) => ({ value: t, label: t })) },
       { kind: "select", param: "status", label: "Status", options: STATUS_OPTIONS },
+      {
+        kind: "search",
+        param: "q",
+        label: "Find",
+        placeholder: "evt_… or app event id, correlation id, email, app user id",
+      },
       { kind: "search", param: "customer", label: "Customer", placeholder: "App user id, email or customer id" },
       { kind: "date", param: "from", label: "From (UTC)" },
       { kind: "date", param: "to", label: "To (UTC)" },

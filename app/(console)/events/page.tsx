@@ -27,8 +27,8 @@ async function publicOrigin(): Promise<string> {
 function replayFilterOf(filters: EventFilters): BulkReplayFilter | null {
   const statuses = filters.status === undefined ? [] : [filters.status].flat();
   if (statuses.length > 0 && !statuses.includes("failed")) return null;
-  const { source, type, customer, from, to } = filters;
-  return { source, type, customer, from: from?.toISOString(), to: to?.toISOString() };
+  const { q, source, type, customer, from, to } = filters;
+  return { q, source, type, customer, from: from?.toISOString(), to: to?.toISOString() };
 }
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {

@@ -1,5 +1,6 @@
 // GET /api/admin/events: the events list as JSON, with the console's params
-// (source, type, status, customer, from, to, sort, page, perPage); a bad param answers 400 naming it.
+// (q, source, type, status, customer, from, to, sort, page, perPage); a bad param answers 400 naming it. `q`
+// finds an event by its source id, our id or correlation id, or a customer's events by email or app user id.
 import { withApiActor } from "@/lib/auth/access";
 import { getDb } from "@/db";
 import { eventsTableParams, listEvents } from "@/db/queries/events";

@@ -1,0 +1,1 @@
+CREATE INDEX "events_correlation_id_idx" ON "events" USING btree ("correlation_id");
