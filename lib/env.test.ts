@@ -118,6 +118,29 @@ describe("parseEnv", () => {
     );
   });
 
+  it("reads STRIPE_BACKFILL_MINUTES (default 10, 0 turns the backfill off) and names a bad value", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).STRIPE_BACKFILL_MINUTES).toBe(10);
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_BACKFILL_MINUTES: "0" }).STRIPE_BACKFILL_MINUTES).toBe(0);
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_BACKFILL_MINUTES: " " }).STRIPE_BACKFILL_MINUTES).toBe(10);
+    for (const bad of ["-1", "2.5", "often", "1441"])
+      expect(problemsOf({ NODE_ENV: "development", STRIPE_BACKFILL_MINUTES: bad }).join("\n")).toContain(
+        "STRIPE_BACKFILL_MINUTES must be",
+      );
+  });
+
+  it("reads STRIPE_SILENCE_HOURS (default 24, 0 turns the silence alert off) and names a bad value", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).STRIPE_SILENCE_HOURS).toBe(24);
+    expect(parseEnv({ NODE_ENV: "development" }).alertThresholds.stripeSilenceHours).toBe(24);
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_SILENCE_HOURS: "0" }).STRIPE_SILENCE_HOURS).toBe(0);
+    expect(parseEnv({ NODE_ENV: "development", STRIPE_SILENCE_HOURS: "1.5" }).alertThresholds.stripeSilenceHours).toBe(
+      1.5,
+    );
+    for (const bad of ["-1", "daily", "721"])
+      expect(problemsOf({ NODE_ENV: "development", STRIPE_SILENCE_HOURS: bad }).join("\n")).toContain(
+        "STRIPE_SILENCE_HOURS must be",
+      );
+  });
+
   it("refuses INNGEST_DEV in production (unsigned /api/inngest calls), but not with DEMO_MODE or outside production", () => {
     const problems = problemsOf({ ...PRODUCTION, INNGEST_DEV: "1" });
     expect(problems).toHaveLength(1);

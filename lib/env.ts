@@ -153,6 +153,10 @@ const raw = z.object({
   /** Inline driver: an event left `processing` this long is presumed orphaned by a crash and re-driven by the
    *  sweeper. Keep it above the longest step retry chain (~30 s) when several processes share the database. */
   JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
+  /** How often (minutes) Stripe's events API is read for deliveries that never reached us; 0 turns it off. */
+  STRIPE_BACKFILL_MINUTES: num("STRIPE_BACKFILL_MINUTES", 10, { min: 0, max: 1440, int: true }),
+  /** Ops alert when no Stripe webhook arrived for this many hours though some did before; 0 turns it off. */
+  STRIPE_SILENCE_HOURS: num("STRIPE_SILENCE_HOURS", 24, { min: 0, max: 720 }),
   /** Whether a customer whose renewal failed (past_due, Stripe retrying) keeps access meanwhile. */
   PAST_DUE_ACCESS: opt(
     z.enum(
@@ -273,11 +277,14 @@ function build(r: z.infer<typeof raw>) {
       supportFailuresPerHour: r.ALERT_SUPPORT_FAILURES_PER_HOUR,
       backlogMinutes: r.ALERT_BACKLOG_MINUTES,
       digestHourUtc: r.ALERT_DIGEST_HOUR_UTC,
+      stripeSilenceHours: r.STRIPE_SILENCE_HOURS,
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     TRUSTED_PROXY_HOPS: r.TRUSTED_PROXY_HOPS,
     JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
+    STRIPE_BACKFILL_MINUTES: r.STRIPE_BACKFILL_MINUTES,
+    STRIPE_SILENCE_HOURS: r.STRIPE_SILENCE_HOURS,
     PAST_DUE_ACCESS: (r.PAST_DUE_ACCESS ?? "keep") as "keep" | "pause",
   };
 }

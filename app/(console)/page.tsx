@@ -59,7 +59,12 @@ export default async function OverviewPage({
   const [o, flow, query] = await Promise.all([getOverview(db), getFlowFigures(db), searchParams]);
   const today = o.todayStart.toISOString().slice(0, 10);
   const nothingYet =
-    o.eventsToday === 0 && o.failedEvents === 0 && o.backlog === 0 && o.customers === 0 && o.openAlerts === 0;
+    o.eventsToday === 0 &&
+    o.failedEvents === 0 &&
+    o.backlog === 0 &&
+    o.customers === 0 &&
+    o.openAlerts === 0 &&
+    o.rejectedDeliveries24h === 0;
   return (
     <>
       <PageHeader
@@ -74,7 +79,11 @@ export default async function OverviewPage({
           That page needs a higher role than yours. Ask an owner if you need access.
         </p>
       ) : null}
-      <section aria-label="Health figures" className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">
+      {/* One card per figure; the grid wraps however many there are. */}
+      <section
+        aria-label="Health figures"
+        className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-[repeat(auto-fit,minmax(12rem,1fr))]"
+      >
         <Figure href={`/events?from=${today}`} label="Events today" value={o.eventsToday}>
           Received since 00:00 UTC.
         </Figure>
@@ -95,6 +104,11 @@ export default async function OverviewPage({
         </Figure>
         <Figure href="/customers" label="Customers" value={o.customers}>
           With a unified identity across systems.
+        </Figure>
+        <Figure href="/deliveries" label="Rejected deliveries" value={o.rejectedDeliveries24h} tone="warning">
+          {o.rejectedDeliveries24h > 0
+            ? "Webhooks refused in the last 24 h: see why and what to fix."
+            : "No webhook refused in the last 24 h."}
         </Figure>
       </section>
       {nothingYet ? null : (

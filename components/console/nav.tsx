@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/customers", label: "Customers" },
   { href: "/events", label: "Events" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/deliveries", label: "Rejected deliveries" },
   { href: "/readiness", label: "Readiness" },
   { href: "/audit", label: "Audit log" },
 ] as const;

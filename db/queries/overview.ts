@@ -1,5 +1,5 @@
 // The overview figures: one round trip, each count served by an index (events by received_at and
-// status, alerts by status).
+// status, alerts by status, rejected deliveries by last_at).
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 
@@ -13,6 +13,8 @@ export type Overview = {
   oldestBacklogAt: Date | null;
   openAlerts: number;
   customers: number;
+  /** Webhook deliveries refused in the last 24 hours (each aggregate row counts for its count). */
+  rejectedDeliveries24h: number;
   /** The start of "today" used for eventsToday (UTC midnight). */
   todayStart: Date;
 };
@@ -23,6 +25,7 @@ export function utcDayStart(now: Date): Date {
 
 export async function getOverview(db: Db, now: Date = new Date()): Promise<Overview> {
   const todayStart = utcDayStart(now);
+  const dayAgo = new Date(now.getTime() - 86_400_000);
   const [row] = await rowsOf<Record<string, number | string | Date | null>>(
     db.execute(sql`
       select
@@ -31,7 +34,8 @@ export async function getOverview(db: Db, now: Date = new Date()): Promise<Overv
         (select count(*) from events where status in ('received', 'processing')) as backlog,
         (select min(received_at) from events where status in ('received', 'processing')) as oldest_backlog_at,
         (select count(*) from alerts where status = 'open') as open_alerts,
-        (select count(*) from customers) as customers
+        (select count(*) from customers) as customers,
+        (select coalesce(sum(count), 0) from rejected_deliveries where last_at >= ${dayAgo.toISOString()}::timestamptz) as rejected_deliveries_24h
     `),
   );
   const oldest = row?.oldest_backlog_at;
@@ -42,6 +46,7 @@ export async function getOverview(db: Db, now: Date = new Date()): Promise<Overv
     oldestBacklogAt: oldest ? new Date(oldest as string | Date) : null,
     openAlerts: Number(row?.open_alerts ?? 0),
     customers: Number(row?.customers ?? 0),
+    rejectedDeliveries24h: Number(row?.rejected_deliveries_24h ?? 0),
     todayStart,
   };
 }

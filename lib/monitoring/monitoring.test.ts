@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { alerts, customers, events, eventSteps, supportTickets } from "@/db/schema";
+import { alerts, customers, events, eventSteps, rejectedDeliveries, supportTickets } from "@/db/schema";
 import { REDACTED_ALERT_TITLE } from "@/db/queries/alerts";
 import { parseEnv } from "@/lib/env";
 import { applyRuleResults } from "./apply-rules";
@@ -316,7 +316,13 @@ describe("no customer email in alert texts, and retention of every copy", () => 
         alert("open-old", "open", null),
       ]);
 
-    expect(await applyRetention(handle.db, 30, now)).toEqual({ payloads: 1, stepOutputs: 1, tickets: 1, alerts: 1 });
+    expect(await applyRetention(handle.db, 30, now)).toEqual({
+      payloads: 1,
+      stepOutputs: 1,
+      tickets: 1,
+      alerts: 1,
+      rejectedDeliveries: 0,
+    });
 
     const steps = await handle.db.select().from(eventSteps);
     expect(steps.find((s) => s.eventId === old.id)).toMatchObject({ output: null, status: "succeeded" });
@@ -343,6 +349,70 @@ describe("no customer email in alert texts, and retention of every copy", () => 
     expect(byKey["resolved-fresh"]).toMatchObject({ title: "Payment failed for u", details: { invoice: "in_1" } });
     expect(byKey["open-old"]).toMatchObject({ title: "Payment failed for u", message: "Invoice 7 for €19.00 failed." });
 
-    expect(await applyRetention(handle.db, 30, now)).toEqual({ payloads: 0, stepOutputs: 0, tickets: 0, alerts: 0 });
+    expect(await applyRetention(handle.db, 30, now)).toEqual({
+      payloads: 0,
+      stepOutputs: 0,
+      tickets: 0,
+      alerts: 0,
+      rejectedDeliveries: 0,
+    });
+  });
+});
+
+describe("refused signatures and Stripe silence", () => {
+  beforeEach(() => handle.db.delete(rejectedDeliveries));
+
+  const refuse = (route: "stripe" | "app", reason: string, at: Date, count = 1) =>
+    handle.db.insert(rejectedDeliveries).values({ route, reason, status: 400, count, firstAt: at, lastAt: at });
+
+  it("signature failures: 5 in 10 minutes on a route open its alert naming the secret; it resolves when they stop", async () => {
+    const now = new Date();
+    for (let i = 0; i < 4; i++) await refuse("stripe", "bad_signature", minutesAgo(now, 2));
+    await refuse("stripe", "malformed_body", minutesAgo(now, 1)); // not a signature failure
+    await refuse("app", "future_timestamp", minutesAgo(now, 1), 20); // another route: its own alert
+    expect((await tick(now)).opened).toEqual(["app-signature-failures"]);
+    await refuse("stripe", "stale_timestamp", minutesAgo(now, 1));
+    expect((await tick(now)).opened).toEqual(["stripe-signature-failures"]);
+    const [alert] = await unresolved("stripe-signature-failures");
+    expect(alert!.title).toBe("Stripe webhooks are being refused: the webhook secret is probably wrong");
+    expect(alert!.message).toContain(
+      "copy it from Stripe (Developers → Webhooks → Signing secret) into STRIPE_WEBHOOK_SECRET and restart",
+    );
+    expect((await unresolved("app-signature-failures"))[0]!.message).toContain("APP_WEBHOOK_SECRET");
+    expect((await tick(now)).opened).toEqual([]);
+    const { resolved } = await tick(new Date(now.getTime() + 11 * 60_000));
+    expect(resolved).toEqual(expect.arrayContaining(["stripe-signature-failures", "app-signature-failures"]));
+    expect(await unresolved("stripe-signature-failures")).toHaveLength(0);
+  });
+
+  it("Stripe silence: no Stripe webhook for STRIPE_SILENCE_HOURS after earlier ones opens an alert; a new one resolves it", async () => {
+    const now = new Date();
+    expect((await tick(now)).opened).not.toContain("stripe-silence"); // never any Stripe event: nothing to miss
+    await event({ status: "succeeded", source: "stripe", type: "invoice.paid", at: minutesAgo(now, 25 * 60) });
+    await event({ status: "succeeded", source: "app", at: minutesAgo(now, 5) }); // app events do not count
+    expect(thresholds.stripeSilenceHours).toBe(24);
+    expect((await tick(now)).opened).toContain("stripe-silence");
+    expect((await unresolved("stripe-silence"))[0]!.message).toContain("STRIPE_SILENCE_HOURS=24");
+    expect(
+      (
+        await applyRuleResults(
+          handle.db,
+          await evaluateRules(handle.db, { ...thresholds, stripeSilenceHours: 0 }, now),
+          now,
+        )
+      ).resolved,
+    ).toContain("stripe-silence"); // 0 turns it off
+    const later = new Date(now.getTime() + 60_000);
+    expect((await tick(later)).opened).toContain("stripe-silence");
+    await event({ status: "succeeded", source: "stripe", type: "invoice.paid", at: minutesAgo(now, 1) });
+    expect((await tick(later)).resolved).toContain("stripe-silence");
+  });
+
+  it("retention deletes refused deliveries older than the period", async () => {
+    const now = new Date();
+    await refuse("stripe", "bad_signature", new Date(now.getTime() - 31 * 86_400_000));
+    await refuse("stripe", "bad_signature", new Date(now.getTime() - 29 * 86_400_000));
+    expect((await applyRetention(handle.db, 30, now)).rejectedDeliveries).toBe(1);
+    expect(await handle.db.select().from(rejectedDeliveries)).toHaveLength(1);
   });
 });

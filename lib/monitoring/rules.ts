@@ -2,6 +2,8 @@
 import type { Db } from "@/db";
 import { ruleWindowCounts, servicesRefusingCredentials } from "@/db/queries/event-metrics";
 import { paymentDelayP95 } from "@/db/queries/flow-figures";
+import { lastWebhookEventAt, rejectionCountsByRoute } from "@/db/queries/rejected-deliveries";
+import { SIGNATURE_REASONS } from "@/lib/ingest/rejection-reasons";
 import { STEP } from "@/lib/pipeline/engine/step-names";
 import type { Env } from "@/lib/env";
 
@@ -13,7 +15,10 @@ export type RuleId =
   | "payment-crm-delay"
   | "support-failures"
   | "auth-errors"
-  | "backlog";
+  | "backlog"
+  | "stripe-signature-failures"
+  | "app-signature-failures"
+  | "stripe-silence";
 export type RuleResult = {
   rule: RuleId;
   firing: boolean;
@@ -22,6 +27,10 @@ export type RuleResult = {
   severity: "warning" | "critical";
   value: number | string | null;
 };
+
+/** Signature refusals (wrong secret, clock) on one route within the window that open an alert. */
+export const SIGNATURE_FAILURES_THRESHOLD = 5;
+export const SIGNATURE_FAILURES_MINUTES = 10;
 
 export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Promise<RuleResult[]> {
   const hourAgo = new Date(now.getTime() - 3_600_000);
@@ -32,6 +41,13 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
     paymentDelayP95(db, STEP.updateEntitlement, hourAgo),
     paymentDelayP95(db, STEP.syncCrm, hourAgo),
   ]);
+  const signatureFailures = await rejectionCountsByRoute(
+    db,
+    new Date(now.getTime() - SIGNATURE_FAILURES_MINUTES * 60_000),
+    SIGNATURE_REASONS,
+  );
+  const lastStripe = t.stripeSilenceHours > 0 ? await lastWebhookEventAt(db, "stripe") : null;
+  const silentHours = lastStripe ? (now.getTime() - lastStripe.getTime()) / 3_600_000 : 0;
   const rate = counts.done > 0 ? (counts.failed / counts.done) * 100 : 0;
   const backlogMinutes = counts.oldestWaiting ? (now.getTime() - counts.oldestWaiting.getTime()) / 60_000 : 0;
   const s = (n: number) => n.toFixed(1).replace(/\.0$/, "");
@@ -92,5 +108,32 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       title: `Events waiting for ${s(backlogMinutes)} minutes`,
       message: `The oldest unprocessed event arrived ${s(backlogMinutes)} minutes ago (threshold ${t.backlogMinutes}): the job runner may be down.`,
     },
+    signatureRule("stripe", signatureFailures.stripe ?? 0),
+    signatureRule("app", signatureFailures.app ?? 0),
+    {
+      rule: "stripe-silence",
+      firing: lastStripe !== null && silentHours > t.stripeSilenceHours,
+      severity: "warning",
+      value: lastStripe ? Number(silentHours.toFixed(1)) : null,
+      title: `No Stripe webhook for ${s(silentHours)} hours`,
+      message: `The last Stripe event arrived by webhook ${s(silentHours)} hours ago (threshold STRIPE_SILENCE_HOURS=${t.stripeSilenceHours}), though Stripe events arrived before. Check in Stripe (Developers → Webhooks) that the endpoint is enabled and points at /api/webhooks/stripe, and look at Rejected deliveries in the console.`,
+    },
   ];
+}
+
+/** Refused signatures on one route: the secret was rotated on one side only, or a clock is off. */
+function signatureRule(route: "stripe" | "app", n: number): RuleResult {
+  const who = route === "stripe" ? "Stripe webhooks" : "App events";
+  const fix =
+    route === "stripe"
+      ? "copy it from Stripe (Developers → Webhooks → Signing secret) into STRIPE_WEBHOOK_SECRET and restart"
+      : "set the same APP_WEBHOOK_SECRET in the app backend and here, and restart";
+  return {
+    rule: `${route}-signature-failures`,
+    firing: n >= SIGNATURE_FAILURES_THRESHOLD,
+    severity: "critical",
+    value: n,
+    title: `${who} are being refused: the webhook secret is probably wrong`,
+    message: `${n} ${route === "stripe" ? "Stripe" : "app"} deliveries were refused for their signature or timestamp in the last ${SIGNATURE_FAILURES_MINUTES} minutes (threshold ${SIGNATURE_FAILURES_THRESHOLD}): the webhook secret is probably wrong — ${fix}. Rejected deliveries in the console shows each refusal and its reason.`,
+  };
 }

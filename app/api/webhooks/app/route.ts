@@ -1,5 +1,6 @@
 // App events: raw body (capped) → App-Signature → zod (each bad field named) → store once → enqueue → 200.
 // support.requested answers with its ticket reference, the same for every retry of one requestId.
+// Every refusal is recorded (lib/ingest/rejections.ts) and answered `{ error, code }`.
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -9,25 +10,27 @@ import { findNul } from "@/lib/ingest/nul";
 import { webhookPrelude } from "@/lib/ingest/prelude";
 import { reserveTicketReference } from "@/db/queries/support-tickets";
 import { storeEvent } from "@/lib/ingest/store";
-import { jsonError, jsonOk } from "@/lib/ingest/respond";
+import { jsonOk } from "@/lib/ingest/respond";
+import { refuse } from "@/lib/ingest/rejections";
 import { enqueueEvent } from "@/lib/jobs";
 
 export async function POST(req: Request) {
-  const prelude = await webhookPrelude(req);
+  const prelude = await webhookPrelude(req, "app");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
   const signature = verifyAppSignature(req.headers.get("app-signature"), body, env.APP_WEBHOOK_SECRET);
-  if (!signature.ok) return jsonError(400, signature.reason);
+  if (!signature.ok) return refuse(req, { route: "app", reason: signature.code, status: 400, body }, signature.reason);
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return jsonError(400, "Body is not valid JSON.");
+    return refuse(req, { route: "app", reason: "malformed_body", status: 400, body }, "Body is not valid JSON.");
   }
   const nul = findNul(json);
-  if (nul) return jsonError(400, `Invalid event: ${nul}.`);
+  if (nul) return refuse(req, { route: "app", reason: "invalid_event", status: 400, body }, `Invalid event: ${nul}.`);
   const parsed = parseAppEvent(json);
-  if (!parsed.ok) return jsonError(400, `Invalid event: ${parsed.error}`);
+  if (!parsed.ok)
+    return refuse(req, { route: "app", reason: "invalid_event", status: 400, body }, `Invalid event: ${parsed.error}`);
   const { known, event } = parsed.value;
   const db = await getDb();
   const stored = await storeEvent(db, {

@@ -1,4 +1,6 @@
 // Stripe webhooks: read raw body (capped) → verify signature → validate → store once → enqueue → 200.
+// Every refusal is recorded (lib/ingest/rejections.ts) and answered `{ error, code }`. Stripe's SDK refuses
+// old timestamps only: one more than 300 s in the future is refused here (future_timestamp).
 import { z } from "zod";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
@@ -7,8 +9,10 @@ import { webhookPrelude } from "@/lib/ingest/prelude";
 import { storeEvent } from "@/lib/ingest/store";
 import { findNul } from "@/lib/ingest/nul";
 import { formatIssues } from "@/lib/schemas/issues";
-import { jsonError, jsonOk } from "@/lib/ingest/respond";
+import { jsonOk } from "@/lib/ingest/respond";
+import { type Rejection, refuse } from "@/lib/ingest/rejections";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
+import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/app-events/signature";
 import { hasHandler } from "@/lib/pipeline/engine/registry";
 import { enqueueEvent } from "@/lib/jobs";
 
@@ -19,27 +23,59 @@ const stripeEnvelope = z.object({
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
+/** The reason code of a constructEvent failure (the SDK's messages are stable across versions). */
+function stripeFailure(err: unknown): Rejection["reason"] {
+  if (err instanceof SyntaxError) return "malformed_body";
+  const message = err instanceof Error ? err.message : "";
+  if (/Unable to extract timestamp and signatures|No signatures found with expected scheme/.test(message))
+    return "malformed_signature";
+  if (/Timestamp outside the tolerance zone/.test(message)) return "stale_timestamp";
+  if (/No webhook payload was provided/.test(message)) return "malformed_body";
+  return "bad_signature";
+}
+
+/** Seconds the header's `t=` lies ahead of now (0 when not ahead or unreadable). */
+function secondsAhead(header: string, now = Math.floor(Date.now() / 1000)): number {
+  const t = Number(
+    header
+      .split(",")
+      .map((p) => p.trim())
+      .find((p) => p.startsWith("t="))
+      ?.slice(2),
+  );
+  return Number.isInteger(t) && t > now ? t - now : 0;
+}
+
 export async function POST(req: Request) {
-  const prelude = await webhookPrelude(req);
+  const prelude = await webhookPrelude(req, "stripe");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
+  const refused = (reason: Rejection["reason"], message: string) =>
+    refuse(req, { route: "stripe", reason, status: 400, body }, message);
   const header = req.headers.get("stripe-signature");
-  if (!header) return jsonError(400, "Missing Stripe-Signature header.");
+  if (!header) return refused("missing_signature", "Missing Stripe-Signature header.");
   let parsed: unknown;
   try {
     parsed = verifyStripeWebhook(body, header, env.STRIPE_WEBHOOK_SECRET);
   } catch (err) {
+    const reason = stripeFailure(err);
     const message =
-      err instanceof SyntaxError
+      reason === "malformed_body" && err instanceof SyntaxError
         ? "Body is not valid JSON."
         : `Invalid Stripe signature: ${(err as Error).message.split("\n")[0]}`;
-    return jsonError(400, message);
+    return refused(reason, message);
   }
+  const ahead = secondsAhead(header);
+  if (ahead > SIGNATURE_TOLERANCE_SECONDS)
+    return refused(
+      "future_timestamp",
+      `Invalid Stripe signature: the Stripe-Signature timestamp is ${ahead} s in the future, outside the ${SIGNATURE_TOLERANCE_SECONDS} s tolerance (check this server's clock).`,
+    );
   const nul = findNul(parsed);
-  if (nul) return jsonError(400, `Not a Stripe event: ${nul}.`);
+  if (nul) return refused("invalid_event", `Not a Stripe event: ${nul}.`);
   const envelope = stripeEnvelope.safeParse(parsed);
   if (!envelope.success) {
-    return jsonError(400, `Not a Stripe event: ${formatIssues(envelope.error, { root: "body" })}`);
+    return refused("invalid_event", `Not a Stripe event: ${formatIssues(envelope.error, { root: "body" })}`);
   }
   const event = envelope.data;
   const handled = hasHandler("stripe", event.type);
