@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers";
 
 /**
  * Webhook deliveries we refused (bad or missing signature, stale or future timestamp, malformed, too large,
@@ -53,3 +54,38 @@ export const syncCursors = pgTable("sync_cursors", {
 export type RejectedDelivery = typeof rejectedDeliveries.$inferSelect;
 export type NewRejectedDelivery = typeof rejectedDeliveries.$inferInsert;
 export type SyncCursor = typeof syncCursors.$inferSelect;
+
+/**
+ * Drift: a difference between what the console holds and what a system says now (the entitlement against
+ * Stripe's current subscription, a managed HubSpot property against the projection, the Zendesk requester's
+ * external id). One open row per (customer, system, field), with since when; resolved when it matches again
+ * or is repaired.
+ */
+export const driftFindings = pgTable(
+  "drift_findings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    /** `stripe`, `hubspot` or `zendesk`. */
+    system: text("system").notNull(),
+    /** What differs, e.g. `entitlement.status`, `app_plan`, `external_id`. */
+    field: text("field").notNull(),
+    expected: text("expected"),
+    actual: text("actual"),
+    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    /** `matched` (found equal again), `repaired` (by whom in the audit log). */
+    resolution: text("resolution"),
+  },
+  (t) => [
+    uniqueIndex("drift_findings_open_idx")
+      .on(t.customerId, t.system, t.field)
+      .where(sql`${t.resolvedAt} is null`),
+    index("drift_findings_detected_at_idx").on(t.detectedAt),
+  ],
+);
+
+export type DriftFinding = typeof driftFindings.$inferSelect;
