@@ -112,6 +112,8 @@ async function main(): Promise<number> {
       // The suite stands in for one reverse proxy: its X-Forwarded-For (one entry) names the caller.
       TRUSTED_PROXY_HOPS: "1",
       JOBS_STALE_AFTER_SECONDS: String(LEASE_SECONDS),
+      // The bad-input scenario counts the sandboxes' requests: no scheduled Stripe backfill in between.
+      STRIPE_BACKFILL_MINUTES: "0",
     };
     if (reuseBuild && fs.existsSync(path.join(DIST_DIR, "BUILD_ID")))
       log(`reusing ${DIST_DIR} as built (--reuse-build)`);

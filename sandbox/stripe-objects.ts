@@ -1,5 +1,5 @@
-// Stripe object shapes (API version 2026-10-28): customers, subscriptions, invoices, checkout sessions, and
-// the objects of one-time payments (prices, products, payment intents, charges).
+// Stripe object shapes (API version 2026-10-28): customers, subscriptions, invoices, checkout sessions, the
+// objects of one-time payments (prices, products, payment intents, charges), and events (GET /v1/events).
 import { isRecord, nowSeconds, randomToken } from "./util";
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
@@ -13,6 +13,7 @@ export const SEEDABLE = [
   "product",
   "payment_intent",
   "charge",
+  "event",
 ] as const;
 
 const PREFIX: Record<string, string> = {
@@ -25,6 +26,7 @@ const PREFIX: Record<string, string> = {
   product: "prod",
   payment_intent: "pi",
   charge: "ch",
+  event: "evt",
 };
 
 export function newId(object: string): string {
@@ -360,6 +362,32 @@ export function buildObject(input: Params & { object: string }, existing?: Strip
     ...DEFAULTS[input.object]?.(),
   };
   return { ...base, ...input, id, object: input.object };
+}
+
+/**
+ * An event as GET /v1/events lists it (the same envelope a webhook carries). Seed `type` and `data.object`
+ * (or `data: { object }`); `created` defaults to now, so tests that test time windows set it.
+ */
+export function buildEvent(input: Params, existing?: StripeObject): StripeObject {
+  const type = input.type ?? existing?.type;
+  if (typeof type !== "string" || !type) throw new Error('an event needs a "type", e.g. "invoice.paid"');
+  const data = input.data ?? existing?.data ?? { object: {} };
+  if (!isRecord(data) || !isRecord(data.object)) throw new Error("an event needs data: { object: { ... } }");
+  const id = String(input.id ?? existing?.id ?? newId("event"));
+  const base: StripeObject = existing ?? {
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: nowSeconds(),
+    data,
+    livemode: false,
+    pending_webhooks: 0,
+    request: { id: null, idempotency_key: null },
+    type,
+  };
+  const created = Number(input.created ?? base.created);
+  if (!Number.isInteger(created) || created <= 0) throw new Error("an event's created must be unix seconds");
+  return { ...base, ...input, id, object: "event", type, data, created };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Stripe look-alike: /v1 customers, subscriptions, invoices, checkout sessions (and their line items),
-// prices, products, payment intents, charges, balance, account.
+// prices, products, payment intents, charges, events, balance, account. Lists behave as Stripe's list API:
+// newest first, `created` ranges, `limit`, `starting_after`/`ending_before` cursors and `has_more`.
 import { IdempotencyStore } from "./idempotency";
 import { StateError, dumpIdempotency, record, records, restoreIdempotency } from "./persistence";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
@@ -11,6 +12,7 @@ import {
   balance,
   buildCheckoutSession,
   buildCustomer,
+  buildEvent,
   buildInvoice,
   buildObject,
   buildSubscription,
@@ -67,15 +69,94 @@ export function createStripeService(options: {
     return out;
   }
 
+  /** Where each object was made (the Map keeps insertion order): the tie-break of equal `created`. */
+  function insertionOrder(): Map<string, number> {
+    const order = new Map<string, number>();
+    let i = 0;
+    for (const id of objects.keys()) order.set(id, i++);
+    return order;
+  }
+
+  /**
+   * Stripe's list API: newest first (by `created`, later-made first on a tie), `created` as a number or a
+   * range (`gt`, `gte`, `lt`, `lte`), `limit` 1-100 (default 10), and one cursor: `starting_after` (the
+   * page after that object, i.e. older) or `ending_before` (the page just before it, i.e. newer).
+   */
   function list(object: string, url: string, params: Params, filter: (o: StripeObject) => boolean): SandboxResponse {
     const limit = Math.min(Math.max(Number(params.limit ?? 10) || 10, 1), 100);
-    let rows = ofType(object).filter(filter).reverse(); // newest first
-    if (typeof params.starting_after === "string") {
-      const at = rows.findIndex((o) => o.id === params.starting_after);
-      rows = at >= 0 ? rows.slice(at + 1) : rows;
+    const inRange = createdFilter(params.created);
+    if (typeof inRange !== "function") return inRange;
+    if (params.starting_after !== undefined && params.ending_before !== undefined)
+      return stripeError(
+        400,
+        "invalid_request_error",
+        "You may only specify one of these parameters: ending_before, starting_after.",
+      );
+    const order = insertionOrder();
+    const key = (o: StripeObject) => [Number(o.created ?? 0), order.get(o.id) ?? 0] as const;
+    const newerFirst = (a: StripeObject, b: StripeObject) => {
+      const [ca, ia] = key(a);
+      const [cb, ib] = key(b);
+      return cb - ca || ib - ia;
+    };
+    let rows = ofType(object)
+      .filter((o) => inRange(Number(o.created ?? 0)) && filter(o))
+      .sort(newerFirst);
+    const cursorParam =
+      params.starting_after !== undefined
+        ? "starting_after"
+        : params.ending_before !== undefined
+          ? "ending_before"
+          : undefined;
+    if (cursorParam) {
+      const cursorId = String(params[cursorParam]);
+      const cursor = get(object, cursorId);
+      if (!cursor)
+        return stripeError(400, "invalid_request_error", `No such ${object}: '${cursorId}'`, {
+          code: "resource_missing",
+          param: cursorParam,
+        });
+      if (cursorParam === "ending_before") {
+        const newer = rows.filter((o) => newerFirst(o, cursor) < 0);
+        const data = newer.slice(Math.max(newer.length - limit, 0)).map((o) => expand(o, params));
+        return { status: 200, body: { object: "list", data, has_more: newer.length > limit, url } };
+      }
+      rows = rows.filter((o) => newerFirst(o, cursor) > 0);
     }
     const data = rows.slice(0, limit).map((o) => expand(o, params));
     return { status: 200, body: { object: "list", data, has_more: rows.length > limit, url } };
+  }
+
+  /** GET /v1/events: `type` (an event name, or a group with `*`, e.g. `invoice.*`) or `types` (up to 20). */
+  function listEvents(params: Params): SandboxResponse {
+    if (params.type !== undefined && params.types !== undefined)
+      return stripeError(400, "invalid_request_error", "You may only specify one of these parameters: type, types.");
+    const types =
+      params.types === undefined ? undefined : Array.isArray(params.types) ? params.types.map(String) : null;
+    if (types === null || (types && (types.length === 0 || types.length > 20)))
+      return stripeError(
+        400,
+        "invalid_request_error",
+        "Invalid array: types must be an array of 1 to 20 event types.",
+        {
+          param: "types",
+        },
+      );
+    const pattern = typeof params.type === "string" ? params.type : undefined;
+    const matchesType = (type: string) => {
+      if (types) return types.includes(type);
+      if (pattern === undefined || pattern === "*") return true;
+      return pattern.endsWith(".*") ? type.startsWith(pattern.slice(0, -1)) : type === pattern;
+    };
+    const delivered = params.delivery_success === undefined ? undefined : String(params.delivery_success) === "true";
+    return list(
+      "event",
+      "/v1/events",
+      params,
+      (e) =>
+        matchesType(String(e.type)) &&
+        (delivered === undefined || (Number(e.pending_webhooks ?? 0) === 0) === delivered),
+    );
   }
 
   function unknownParam(params: Params, allowed: string[]): SandboxResponse | undefined {
@@ -255,6 +336,15 @@ export function createStripeService(options: {
         return res;
       },
     },
+    { method: "GET", pattern: /^\/v1\/events$/, run: (p) => listEvents(p) },
+    {
+      method: "GET",
+      pattern: new RegExp(`^/v1/events/${ID}$`),
+      run: (p, [, id]) => {
+        const found = get("event", id);
+        return found ? { status: 200, body: expand(found, p) } : missing("event", id);
+      },
+    },
     ...(["price", "product", "payment_intent", "charge"] as const).map((kind) => ({
       method: "GET",
       pattern: new RegExp(`^/v1/${kind === "price" ? "prices" : `${kind}s`}/${ID}$`),
@@ -299,7 +389,9 @@ export function createStripeService(options: {
             ? buildInvoice(input, existing)
             : input.object === "checkout.session"
               ? buildCheckoutSession(input, existing)
-              : buildObject(input as Params & { object: string }, existing);
+              : input.object === "event"
+                ? buildEvent(input, existing)
+                : buildObject(input as Params & { object: string }, existing);
     if (obj.object === "subscription" && typeof obj.customer !== "string")
       throw new Error("a subscription needs a customer id");
     objects.set(obj.id, obj);
@@ -406,6 +498,7 @@ export function createStripeService(options: {
         subscriptions: byType("subscription"),
         invoices: byType("invoice"),
         checkoutSessions: byType("checkout.session"),
+        events: byType("event"),
       };
     },
     // Every object kind in one store, so a dump covers new kinds too; ids are random, so no counters to continue.
@@ -441,6 +534,37 @@ export function createStripeService(options: {
       }
     },
   };
+}
+
+const RANGE_KEYS = ["gt", "gte", "lt", "lte"] as const;
+
+/** `created=<unix>` or `created[gt|gte|lt|lte]=<unix>` as a test; a 400 for anything else. */
+function createdFilter(raw: unknown): ((created: number) => boolean) | SandboxResponse {
+  if (raw === undefined) return () => true;
+  const invalid = (param: string, value: unknown) =>
+    stripeError(400, "invalid_request_error", `Invalid integer: ${String(value)}`, { param });
+  const asInt = (v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : Number.NaN);
+  if (!isRecord(raw)) {
+    const exact = asInt(raw);
+    return Number.isNaN(exact) ? invalid("created", raw) : (created) => created === exact;
+  }
+  const unknown = Object.keys(raw).find((k) => !(RANGE_KEYS as readonly string[]).includes(k));
+  if (unknown)
+    return stripeError(400, "invalid_request_error", `Received unknown parameter: created[${unknown}]`, {
+      param: `created[${unknown}]`,
+    });
+  const bounds: Partial<Record<(typeof RANGE_KEYS)[number], number>> = {};
+  for (const k of RANGE_KEYS) {
+    if (raw[k] === undefined) continue;
+    const n = asInt(raw[k]);
+    if (Number.isNaN(n)) return invalid(`created[${k}]`, raw[k]);
+    bounds[k] = n;
+  }
+  return (c) =>
+    (bounds.gt === undefined || c > bounds.gt) &&
+    (bounds.gte === undefined || c >= bounds.gte) &&
+    (bounds.lt === undefined || c < bounds.lt) &&
+    (bounds.lte === undefined || c <= bounds.lte);
 }
 
 function currentPeriodEnd(sub: StripeObject): number | null {

@@ -32,7 +32,7 @@ beforeAll(async () => {
       base(2, { status: "failed", source: "stripe", type: "invoice.payment_failed", customerId: aliceId }),
       base(3, { status: "received" }),
       base(4, { status: "processing", type: "support.requested" }),
-      base(5, { status: "failed", type: "support.requested", lastError: "Zendesk 422" }),
+      base(5, { status: "failed", type: "support.requested", lastError: "Zendesk 422", arrivedVia: "backfill" }),
     ]);
 });
 afterAll(() => handle?.close());
@@ -75,6 +75,8 @@ describe("listEvents", () => {
     const ours = (await listEvents(handle.db, { q: "evt_5" })).rows[0]!.id;
     expect(await ids(ours)).toEqual(["evt_5"]);
     expect(await ids("nothing-like-this")).toEqual([]);
+    // How it arrived: the backfill's finds only.
+    expect((await listEvents(handle.db, { via: "backfill" })).rows.map((r) => r.externalId)).toEqual(["evt_5"]);
     // With the other filters: Alice's failed events only.
     const failed = await listEvents(handle.db, { q: "u_alice", status: "failed" });
     expect(failed.rows.map((r) => r.externalId)).toEqual(["evt_2"]);

@@ -25,6 +25,7 @@ export type EventFilters = {
   status?: EventStatus | EventStatus[];
   /** A customer id, app user id or email. */
   customer?: string;
+  via?: "webhook" | "backfill" | "import";
   /** received_at bounds, both inclusive. */
   from?: Date;
   to?: Date;
@@ -50,6 +51,7 @@ export function eventFilterConditions(f: EventFilters): SQL[] {
       sql`${events.customerId} in (select ${customers.id} from ${customers} where ${customers.appUserId} = ${v} or lower(${customers.email}) = lower(${v})${byId})`,
     );
   }
+  if (f.via) where.push(eq(events.arrivedVia, f.via));
   if (f.from) where.push(gte(events.receivedAt, f.from));
   if (f.to) where.push(lte(events.receivedAt, f.to));
   return where;

@@ -81,9 +81,7 @@ export const driftFindings = pgTable(
     resolution: text("resolution"),
   },
   (t) => [
-    uniqueIndex("drift_findings_open_idx")
-      .on(t.customerId, t.system, t.field)
-      .where(sql`${t.resolvedAt} is null`),
+    uniqueIndex("drift_findings_open_idx").on(t.customerId, t.system, t.field).where(sql`${t.resolvedAt} is null`),
     index("drift_findings_detected_at_idx").on(t.detectedAt),
   ],
 );

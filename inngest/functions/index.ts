@@ -2,5 +2,6 @@
 import { processEventFunction } from "./event-pipeline";
 import { sweepEventsFunction } from "./sweep-events";
 import { opsTickFunction } from "./ops-tick";
+import { stripeBackfillFunction } from "./stripe-backfill";
 
-export const functions = [processEventFunction, sweepEventsFunction, opsTickFunction];
+export const functions = [processEventFunction, sweepEventsFunction, opsTickFunction, stripeBackfillFunction];

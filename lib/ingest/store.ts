@@ -2,14 +2,18 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db";
 import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
-import type { EventStatus } from "@/db/schema";
+import type { Event, EventStatus } from "@/db/schema";
 
 export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
   status?: EventStatus;
   correlationId?: string;
+  /** How it reached us when not by its webhook (`backfill`); left out, the column's default (`webhook`). */
+  arrivedVia?: EventArrival;
 };
 
 export type Stored = { id: string; duplicate: boolean; status: EventStatus; correlationId: string };
+
+type EventArrival = Event["arrivedVia"];
 
 const keyOf = (e: EventKey) => `${e.source}\u0000${e.externalId}`;
 

@@ -1,5 +1,5 @@
-// The job engine, chosen once (./driver.ts). `inline` runs the pipeline in this
-// process after the response (with a sweeper and a once-a-minute operations timer); `inngest` sends
+// The job engine, chosen once (./driver.ts). `inline` runs the pipeline in this process after the response
+// (with a sweeper, a once-a-minute operations timer and the Stripe backfill timer); `inngest` sends
 // `ops/event.received` (id = the event row id, so a retried send is deduplicated by Inngest) and leaves
 // retries, sweeps and the operations cron to the Inngest functions. Callers enqueue, replay and start;
 // they never ask which engine runs.
@@ -114,6 +114,7 @@ export function startJobs(): void {
   if (jobsDriver() !== "inline") return;
   getInlineRunner().startSweeper();
   startOpsTimer();
+  startBackfillTimer();
 }
 
 /** The inline driver's stand-in for the Inngest cron: the operations loop once a minute. */
@@ -125,4 +126,19 @@ function startOpsTimer() {
   const run = () => void tick().catch((err) => log.error("ops.tick_failed", { error: err }));
   setTimeout(run, 5_000).unref();
   setInterval(run, 60_000).unref();
+}
+
+/**
+ * The inline driver's stand-in for the Inngest backfill cron: the Stripe events backfill shortly after start
+ * (events sent while the app was down) and every STRIPE_BACKFILL_MINUTES (0: off).
+ */
+function startBackfillTimer() {
+  const minutes = env.STRIPE_BACKFILL_MINUTES;
+  if (minutes <= 0) return;
+  const run = (trigger: "startup" | "schedule") => () =>
+    void import("@/lib/backfill/run")
+      .then(({ scheduledStripeBackfill }) => scheduledStripeBackfill(trigger))
+      .catch((err) => log.error("backfill.stripe_failed", { trigger, error: err }));
+  setTimeout(run("startup"), 15_000).unref();
+  setInterval(run("schedule"), minutes * 60_000).unref();
 }

@@ -1,11 +1,11 @@
 // The events list's filters, defined once: as URL params (the list page, its client table and
 // GET /api/admin/events) and as JSON (bulk replay from the console and POST /api/admin/events/replay).
 import { z } from "zod";
-import { eventSource, eventStatus } from "@/db/schema";
+import { eventArrival, eventSource, eventStatus } from "@/db/schema";
 import { filterParam } from "./table-params";
 
 /**
- * One schema per URL param: source, type, status, customer, from, to (dates or ISO times), and `q`: one
+ * One schema per URL param: source, type, status, customer, via, from, to (dates or ISO times), and `q`: one
  * event by its source id (`evt_…`, the app's event id), our id or its correlation id, or a customer's events by
  * email or app user id.
  */
@@ -15,6 +15,8 @@ export const eventFilterParams = {
   type: filterParam.text(200),
   status: filterParam.anyOf(eventStatus.enumValues),
   customer: filterParam.text(200),
+  /** How the event reached us: webhook, backfill (a delivery we missed) or import. */
+  via: filterParam.oneOf(eventArrival.enumValues),
   from: filterParam.date("start"),
   to: filterParam.date("end"),
 };
@@ -31,6 +33,7 @@ export const eventFilterBody = z
     source: eventFilterParams.source.optional(),
     type: eventFilterParams.type.optional(),
     customer: eventFilterParams.customer.optional(),
+    via: eventFilterParams.via.optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
   })

@@ -1,30 +1,41 @@
 // Customers: one row per app user, with plan, the systems they are linked in, and failed syncs.
 import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
+import { importProgress } from "@/lib/backfill/stripe-import";
 import { getDb } from "@/db";
 import { customersTableParams, listCustomers } from "@/db/queries/customers";
 import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/schemas/table-params";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CustomersTable } from "./customers-table";
+import { ImportPanel, type ImportStatus } from "./import-panel";
 
 export const metadata: Metadata = { title: "Customers" };
 
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
   const query = await searchParams;
-  await requirePageActor("viewer", pathWithQuery("/customers", query));
+  const actor = await requirePageActor("viewer", pathWithQuery("/customers", query));
   const params = parseTableParams(query, customersTableParams);
-  const page = await listCustomers(await getDb(), {
-    ...params.filters,
-    page: params.page,
-    perPage: params.perPage,
-    sort: params.sort,
-  });
+  const db = await getDb();
+  const [page, progress] = await Promise.all([
+    listCustomers(db, { ...params.filters, page: params.page, perPage: params.perPage, sort: params.sort }),
+    importProgress(db),
+  ]);
+  const importStatus: ImportStatus = {
+    running: progress.running,
+    done: progress.cursor ? Boolean(progress.cursor.done) : null,
+    customers: progress.cursor?.customers ?? 0,
+    queued: progress.cursor?.stored ?? 0,
+    waiting: (progress.events.received ?? 0) + (progress.events.processing ?? 0),
+    failed: progress.events.failed ?? 0,
+  };
   return (
     <>
       <PageHeader
         title="Customers"
         description="Each app user with their plan and the Stripe, HubSpot and Zendesk records linked to them. Search by email, name or any external id."
+        actions={<ImportPanel status={importStatus} canRun={hasRole(actor.role, "admin")} />}
       />
       <CustomersTable
         page={page}

@@ -68,6 +68,16 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
         placeholder: "evt_… or app event id, correlation id, email, app user id",
       },
       { kind: "search", param: "customer", label: "Customer", placeholder: "App user id, email or customer id" },
+      {
+        kind: "select",
+        param: "via",
+        label: "Arrived by",
+        options: [
+          { value: "webhook", label: "Webhook" },
+          { value: "backfill", label: "Backfill (missed delivery)" },
+          { value: "import", label: "Adoption import" },
+        ],
+      },
       { kind: "date", param: "from", label: "From (UTC)" },
       { kind: "date", param: "to", label: "To (UTC)" },
     ],

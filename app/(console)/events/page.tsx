@@ -12,6 +12,7 @@ import { parseTableParams, pathWithQuery, type SearchParamsInput } from "@/lib/s
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { EventsTable } from "./events-table";
+import { BackfillButton } from "./backfill-button";
 
 export const metadata: Metadata = { title: "Events" };
 
@@ -27,8 +28,8 @@ async function publicOrigin(): Promise<string> {
 function replayFilterOf(filters: EventFilters): BulkReplayFilter | null {
   const statuses = filters.status === undefined ? [] : [filters.status].flat();
   if (statuses.length > 0 && !statuses.includes("failed")) return null;
-  const { q, source, type, customer, from, to } = filters;
-  return { q, source, type, customer, from: from?.toISOString(), to: to?.toISOString() };
+  const { q, source, type, customer, via, from, to } = filters;
+  return { q, source, type, customer, via, from: from?.toISOString(), to: to?.toISOString() };
 }
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParamsInput> }) {
@@ -48,6 +49,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="Events"
         description="Every webhook accepted from Stripe and the app, what it did, and where it stopped. Open an event to see its steps and payload."
+        actions={hasRole(actor.role, "admin") ? <BackfillButton /> : undefined}
       />
       <EventsTable
         page={page}

@@ -3,6 +3,7 @@ import { chargeDisputeClosed, chargeDisputeCreated, chargeRefunded } from "../ha
 import { checkoutAsyncPaymentFailed } from "../handlers/stripe/checkout-async-payment-failed";
 import { checkoutSessionCompleted } from "../handlers/stripe/checkout-session-completed";
 import { customerDeleted } from "../handlers/stripe/customer-deleted";
+import { IMPORTED_CUSTOMER_TYPE, stripeCustomerImported } from "../handlers/stripe/customer-imported";
 import { invoicePaid } from "../handlers/stripe/invoice-paid";
 import { invoicePaymentFailed } from "../handlers/stripe/invoice-payment-failed";
 import { paymentIntentSucceeded } from "../handlers/stripe/payment-intent-succeeded";
@@ -30,6 +31,8 @@ const HANDLERS: Record<"stripe" | "app", Record<string, AnyHandler>> = {
     "charge.refunded": chargeRefunded as AnyHandler,
     "charge.dispute.created": chargeDisputeCreated as AnyHandler,
     "charge.dispute.closed": chargeDisputeClosed as AnyHandler,
+    // Ours, not Stripe's: made by the adoption import (never asked of Stripe's events API).
+    [IMPORTED_CUSTOMER_TYPE]: stripeCustomerImported as AnyHandler,
   },
   app: {
     "user.signed_up": userSignedUp as AnyHandler,
@@ -57,4 +60,8 @@ export function customerKeyOf(source: "stripe" | "app", type: string, rawBody: s
   }
 }
 
-export const HANDLED_TYPES = { stripe: Object.keys(HANDLERS.stripe), app: Object.keys(HANDLERS.app) };
+/** The event types with a handler, as the sources name them (Stripe's own types only: no import events). */
+export const HANDLED_TYPES = {
+  stripe: Object.keys(HANDLERS.stripe).filter((t) => t !== IMPORTED_CUSTOMER_TYPE),
+  app: Object.keys(HANDLERS.app),
+};

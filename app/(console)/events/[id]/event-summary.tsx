@@ -35,6 +35,13 @@ export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "c
       </Field>
       <Field label="Received">
         <Time date={event.receivedAt} />
+        {event.arrivedVia === "backfill" ? (
+          <span className="mt-1 block text-xs text-amber-700">
+            Arrived by backfill (the webhook delivery never reached us)
+          </span>
+        ) : event.arrivedVia === "import" ? (
+          <span className="mt-1 block text-xs text-slate-600">Arrived by the adoption import</span>
+        ) : null}
       </Field>
       <Field label="Processed">
         {event.processedAt ? <Time date={event.processedAt} /> : <span className="text-slate-600">Not yet</span>}
