@@ -149,6 +149,23 @@ export class ContactStore {
     );
   }
 
+  /** Batch read: `inputs` of `{ id }` (by HubSpot id, or by `idProperty`), at most 100; found and missing ids. */
+  readMany(inputs: unknown, idProperty?: string): { found: Contact[]; missing: string[] } {
+    if (!Array.isArray(inputs) || inputs.length === 0)
+      throw new HubspotError(400, "VALIDATION_ERROR", "inputs must be a non-empty array");
+    if (inputs.length > 100) throw new HubspotError(400, "VALIDATION_ERROR", "Batch input is limited to 100 inputs");
+    const found: Contact[] = [];
+    const missing: string[] = [];
+    for (const raw of inputs) {
+      if (!isRecord(raw) || typeof raw.id !== "string")
+        throw new HubspotError(400, "VALIDATION_ERROR", "each input needs a string id");
+      const contact = this.find(raw.id, idProperty);
+      if (contact) found.push(contact);
+      else missing.push(raw.id);
+    }
+    return { found, missing };
+  }
+
   /** POST /search: filterGroups (OR of ANDs), sorts, query, properties, limit, after. */
   search(body: unknown): {
     total: number;

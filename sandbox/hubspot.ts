@@ -1,4 +1,4 @@
-// HubSpot CRM v3 look-alike: contacts (create, read, update, archive, batch upsert, search) and contact properties.
+// HubSpot CRM v3 look-alike: contacts (create, read, update, archive, batch upsert and read, search) and contact properties.
 import { ContactStore } from "./hubspot-contacts";
 import { HubspotError, newProperty, toProperty } from "./hubspot-properties";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
@@ -74,6 +74,30 @@ export function createHubspotService(options: {
           .upsert(bodyOf(req).inputs)
           .map(({ contact, isNew }) => ({ ...store.written(contact), new: isNew }));
         return { status: 200, body: { status: "COMPLETE", results, startedAt, completedAt: isoNow() } };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/crm\/v3\/objects\/contacts\/batch\/read$/,
+      run: (_m, req) => {
+        const startedAt = isoNow();
+        const body = bodyOf(req);
+        const props = Array.isArray(body.properties) ? body.properties.map(String) : undefined;
+        const idProp = typeof body.idProperty === "string" ? body.idProperty : undefined;
+        const { found, missing } = store.readMany(body.inputs, idProp);
+        const results = found.map((c) => store.view(c, props));
+        const done = { status: "COMPLETE", results, startedAt, completedAt: isoNow() };
+        if (missing.length === 0) return { status: 200, body: done };
+        // HubSpot answers 207 Multi-Status with the ids it could not find.
+        const errors = [
+          {
+            status: "error",
+            category: "OBJECT_NOT_FOUND",
+            message: `Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.`,
+            context: { ids: missing },
+          },
+        ];
+        return { status: 207, body: { ...done, numErrors: errors.length, errors } };
       },
     },
     {

@@ -236,6 +236,32 @@ export function createZendeskService(options: {
     },
     {
       method: "GET",
+      pattern: /^\/api\/v2\/users\/show_many\.json$/,
+      run: (_m, req) => {
+        const ids = (req.query.get("ids") ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (ids.length > 100) throw invalid("ids", "Ids: at most 100 ids per request");
+        const found = ids.flatMap((id) => users.get(Number(id)) ?? []);
+        return { status: 200, body: { users: found, next_page: null, previous_page: null, count: found.length } };
+      },
+    },
+    {
+      method: "PUT",
+      pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
+      run: ([, id], req) => {
+        const user = users.get(Number(id));
+        if (!user) return zendeskError(404, "RecordNotFound", "Not found");
+        const input = bodyOf(req, "user");
+        checkUserInput(input, false);
+        const updated = updateUser(user, input);
+        users.set(updated.id, updated);
+        return { status: 200, body: { user: updated } };
+      },
+    },
+    {
+      method: "GET",
       pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
       run: ([, id]) => {
         const user = users.get(Number(id));

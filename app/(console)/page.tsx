@@ -110,6 +110,16 @@ export default async function OverviewPage({
             ? "Webhooks refused in the last 24 h: see why and what to fix."
             : "No webhook refused in the last 24 h."}
         </Figure>
+        <Figure href="/drift" label="Drift" value={o.openDrift} tone="warning">
+          {o.openDrift > 0
+            ? "Differences between our records and Stripe, HubSpot or Zendesk: review and repair."
+            : "Stripe, HubSpot and Zendesk match our records."}
+        </Figure>
+        {o.backfilled24h > 0 ? (
+          <Figure href="/events?via=backfill" label="Found by backfill" value={o.backfilled24h} tone="warning">
+            Stripe events of the last 24 h that only the backfill found: their webhook deliveries never arrived.
+          </Figure>
+        ) : null}
       </section>
       {nothingYet ? null : (
         <div className="mt-6 flex flex-col gap-4">

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/events", label: "Events" },
   { href: "/alerts", label: "Alerts" },
   { href: "/deliveries", label: "Rejected deliveries" },
+  { href: "/drift", label: "Drift" },
   { href: "/readiness", label: "Readiness" },
   { href: "/audit", label: "Audit log" },
 ] as const;

@@ -27,6 +27,8 @@ beforeAll(async () => {
       ev(2, "failed", new Date(Date.UTC(2025, 0, 15, 1))),
       ev(3, "received", new Date(Date.UTC(2025, 0, 15, 2))),
       ev(4, "processing", new Date(Date.UTC(2025, 0, 15, 3))),
+      { ...ev(5, "succeeded", new Date(Date.UTC(2025, 0, 15, 8))), arrivedVia: "backfill" as const },
+      { ...ev(6, "succeeded", new Date(Date.UTC(2025, 0, 13, 8))), arrivedVia: "backfill" as const },
     ]);
   await handle.db.insert(alerts).values([
     {
@@ -66,7 +68,9 @@ afterAll(() => handle?.close());
 describe("getOverview", () => {
   it("counts today's events, failures, backlog, open alerts and customers", async () => {
     const o = await getOverview(handle.db, now);
-    expect(o).toMatchObject({ eventsToday: 3, failedEvents: 1, backlog: 2, openAlerts: 1, customers: 2 });
+    expect(o).toMatchObject({ eventsToday: 4, failedEvents: 1, backlog: 2, openAlerts: 1, customers: 2 });
+    // Found by backfill in the last 24 h (the one two days ago does not count).
+    expect(o.backfilled24h).toBe(1);
     expect(o.oldestBacklogAt?.toISOString()).toBe("2025-01-15T02:00:00.000Z");
     expect(o.todayStart.toISOString()).toBe("2025-01-15T00:00:00.000Z");
   });

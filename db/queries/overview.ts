@@ -1,5 +1,5 @@
 // The overview figures: one round trip, each count served by an index (events by received_at and
-// status, alerts by status, rejected deliveries by last_at).
+// status, alerts by status, rejected deliveries by last_at, open drift by the partial unique index).
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 
@@ -15,6 +15,10 @@ export type Overview = {
   customers: number;
   /** Webhook deliveries refused in the last 24 hours (each aggregate row counts for its count). */
   rejectedDeliveries24h: number;
+  /** Events the backfill found in the last 24 h: each one a webhook delivery that never reached us. */
+  backfilled24h: number;
+  /** Open drift findings: where Stripe, HubSpot or Zendesk differs from our records. */
+  openDrift: number;
   /** The start of "today" used for eventsToday (UTC midnight). */
   todayStart: Date;
 };
@@ -35,7 +39,9 @@ export async function getOverview(db: Db, now: Date = new Date()): Promise<Overv
         (select min(received_at) from events where status in ('received', 'processing')) as oldest_backlog_at,
         (select count(*) from alerts where status = 'open') as open_alerts,
         (select count(*) from customers) as customers,
-        (select coalesce(sum(count), 0) from rejected_deliveries where last_at >= ${dayAgo.toISOString()}::timestamptz) as rejected_deliveries_24h
+        (select coalesce(sum(count), 0) from rejected_deliveries where last_at >= ${dayAgo.toISOString()}::timestamptz) as rejected_deliveries_24h,
+        (select count(*) from events where arrived_via = 'backfill' and received_at >= ${dayAgo.toISOString()}::timestamptz) as backfilled_24h,
+        (select count(*) from drift_findings where resolved_at is null) as open_drift
     `),
   );
   const oldest = row?.oldest_backlog_at;
@@ -47,6 +53,8 @@ export async function getOverview(db: Db, now: Date = new Date()): Promise<Overv
     openAlerts: Number(row?.open_alerts ?? 0),
     customers: Number(row?.customers ?? 0),
     rejectedDeliveries24h: Number(row?.rejected_deliveries_24h ?? 0),
+    backfilled24h: Number(row?.backfilled_24h ?? 0),
+    openDrift: Number(row?.open_drift ?? 0),
     todayStart,
   };
 }

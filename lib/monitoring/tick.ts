@@ -1,24 +1,41 @@
 // One pass of the operations loop (every minute: an Inngest cron, or a timer on the inline driver):
-// evaluate the alert rules, record the daily digest, post pending notifications, apply the data retention.
+// evaluate the alert rules, record the daily digest, post pending notifications, apply the data retention,
+// and run the next slice of the hourly reconciliation (drift against Stripe, HubSpot and Zendesk).
 import type { Db } from "@/db";
 import { env } from "@/lib/env";
+import { getServices } from "@/lib/integrations";
 import { log } from "@/lib/log";
+import { reconcileTick } from "@/lib/reconcile/periodic";
+import type { ReconcileServices } from "@/lib/reconcile/reconcile";
 import { applyRuleResults } from "./apply-rules";
 import { recordDailyDigest } from "./digest";
 import { deliverNotifications } from "./notifier";
 import { applyRetention } from "./retention";
 import { evaluateRules } from "./rules";
 
-export async function runOpsTick(db: Db, now = new Date()) {
+export async function runOpsTick(db: Db, now = new Date(), services?: ReconcileServices) {
   const changes = await applyRuleResults(db, await evaluateRules(db, env.alertThresholds, now), now);
   const digest = await recordDailyDigest(db, env.alertThresholds.digestHourUtc, now);
   const notifications = env.ALERT_WEBHOOK_URL
     ? await deliverNotifications(db, { url: env.ALERT_WEBHOOK_URL, consoleUrl: env.APP_URL }, now)
     : { sent: 0, failed: 0 };
   const retention = await applyRetention(db, env.PAYLOAD_RETENTION_DAYS, now);
+  const reconcile = await reconcileSlice(db, now, services);
   const redacted = retention.payloads;
   const retained = Object.values(retention).some((n) => n > 0);
   if (changes.opened.length || changes.resolved.length || notifications.sent || retained)
     log.info("ops.tick", { ...changes, digest, ...notifications, redacted, retention });
-  return { ...changes, digest, notifications, redacted, retention };
+  if (reconcile && (reconcile.opened || reconcile.resolved || reconcile.failures.length))
+    log.info("reconcile.tick", { ...reconcile });
+  return { ...changes, digest, notifications, redacted, retention, reconcile };
+}
+
+/** The reconciliation never stops the rest of the tick: a failure is logged and retried next minute. */
+async function reconcileSlice(db: Db, now: Date, services?: ReconcileServices) {
+  try {
+    return await reconcileTick(db, services ?? getServices(), now);
+  } catch (err) {
+    log.error("reconcile.tick_failed", { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
 }

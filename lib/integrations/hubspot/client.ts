@@ -41,6 +41,26 @@ export class HubspotService {
     }
   }
 
+  /**
+   * Reads contacts back by HubSpot id (up to 100 per call, as HubSpot's batch read allows) with the given
+   * properties: contact id → its properties (null for an empty one). A contact HubSpot no longer has is absent.
+   */
+  async readContacts(ids: string[], properties: string[]): Promise<Map<string, Record<string, string | null>>> {
+    const found = new Map<string, Record<string, string | null>>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const inputs = ids.slice(i, i + 100).map((id) => ({ id }));
+      try {
+        const res = await this.withTimeout(
+          this.client.crm.contacts.batchApi.read({ inputs, properties, propertiesWithHistory: [] }, false),
+        );
+        for (const r of res.results) found.set(r.id, { ...r.properties });
+      } catch (err) {
+        throw classifyHubspotError(err);
+      }
+    }
+    return found;
+  }
+
   /** A cheap authenticated call for the readiness checks. */
   async ping(): Promise<void> {
     try {

@@ -130,6 +130,31 @@ export class ZendeskService {
     return ticket.id;
   }
 
+  /** Users by id, 100 per call (show_many): id → external_id and email. A user Zendesk no longer has is absent. */
+  async showUsers(ids: number[]): Promise<Map<number, { externalId: string | null; email: string | null }>> {
+    const found = new Map<number, { externalId: string | null; email: string | null }>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const users = await this.call(
+        () =>
+          this.client().users.showMany(ids.slice(i, i + 100)) as unknown as Promise<
+            Reply<Array<{ id: number; external_id?: string | null; email?: string | null }>>
+          >,
+      );
+      for (const u of users ?? []) found.set(u.id, { externalId: u.external_id ?? null, email: u.email ?? null });
+    }
+    return found;
+  }
+
+  /** Sets a user's external_id (the app user id that links the requester to our customer). */
+  async setUserExternalId(id: number, externalId: string, correlationId?: string): Promise<void> {
+    await this.call(
+      () =>
+        this.client({}, correlationId).users.update(id, { user: { external_id: externalId } }) as Promise<
+          Reply<unknown>
+        >,
+    );
+  }
+
   async ping(): Promise<void> {
     await this.call(() => this.client().users.me() as Promise<Reply<unknown>>);
   }
