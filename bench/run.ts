@@ -44,6 +44,7 @@ async function main() {
     WEBHOOK_RATE_LIMIT_PER_MINUTE: "10000000",
     // Measured alone: no scheduled Stripe backfill during the runs.
     STRIPE_BACKFILL_MINUTES: "0",
+    RECONCILE_MINUTES: "0",
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,

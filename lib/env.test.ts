@@ -118,6 +118,14 @@ describe("parseEnv", () => {
     );
   });
 
+  it("reads RECONCILE_MINUTES (default 60, 0 turns the periodic drift check off) and names a bad value", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).RECONCILE_MINUTES).toBe(60);
+    expect(parseEnv({ NODE_ENV: "development", RECONCILE_MINUTES: "0" }).RECONCILE_MINUTES).toBe(0);
+    expect(problemsOf({ NODE_ENV: "development", RECONCILE_MINUTES: "-5" }).join("\n")).toContain(
+      "RECONCILE_MINUTES must be",
+    );
+  });
+
   it("reads STRIPE_BACKFILL_MINUTES (default 10, 0 turns the backfill off) and names a bad value", () => {
     expect(parseEnv({ NODE_ENV: "development" }).STRIPE_BACKFILL_MINUTES).toBe(10);
     expect(parseEnv({ NODE_ENV: "development", STRIPE_BACKFILL_MINUTES: "0" }).STRIPE_BACKFILL_MINUTES).toBe(0);

@@ -155,6 +155,7 @@ const raw = z.object({
   JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
   /** How often (minutes) Stripe's events API is read for deliveries that never reached us; 0 turns it off. */
   STRIPE_BACKFILL_MINUTES: num("STRIPE_BACKFILL_MINUTES", 10, { min: 0, max: 1440, int: true }),
+  RECONCILE_MINUTES: num("RECONCILE_MINUTES", 60, { min: 0, max: 10080, int: true }),
   /** Ops alert when no Stripe webhook arrived for this many hours though some did before; 0 turns it off. */
   STRIPE_SILENCE_HOURS: num("STRIPE_SILENCE_HOURS", 24, { min: 0, max: 720 }),
   /** Whether a customer whose renewal failed (past_due, Stripe retrying) keeps access meanwhile. */
@@ -284,6 +285,7 @@ function build(r: z.infer<typeof raw>) {
     TRUSTED_PROXY_HOPS: r.TRUSTED_PROXY_HOPS,
     JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
     STRIPE_BACKFILL_MINUTES: r.STRIPE_BACKFILL_MINUTES,
+    RECONCILE_MINUTES: r.RECONCILE_MINUTES,
     STRIPE_SILENCE_HOURS: r.STRIPE_SILENCE_HOURS,
     PAST_DUE_ACCESS: (r.PAST_DUE_ACCESS ?? "keep") as "keep" | "pause",
   };

@@ -114,6 +114,7 @@ async function main(): Promise<number> {
       JOBS_STALE_AFTER_SECONDS: String(LEASE_SECONDS),
       // The bad-input scenario counts the sandboxes' requests: no scheduled Stripe backfill in between.
       STRIPE_BACKFILL_MINUTES: "0",
+      RECONCILE_MINUTES: "0",
     };
     if (reuseBuild && fs.existsSync(path.join(DIST_DIR, "BUILD_ID")))
       log(`reusing ${DIST_DIR} as built (--reuse-build)`);

@@ -32,8 +32,9 @@ export async function runOpsTick(db: Db, now = new Date(), services?: ReconcileS
 
 /** The reconciliation never stops the rest of the tick: a failure is logged and retried next minute. */
 async function reconcileSlice(db: Db, now: Date, services?: ReconcileServices) {
+  if (env.RECONCILE_MINUTES === 0) return null;
   try {
-    return await reconcileTick(db, services ?? getServices(), now);
+    return await reconcileTick(db, services ?? getServices(), now, { everyMs: env.RECONCILE_MINUTES * 60_000 });
   } catch (err) {
     log.error("reconcile.tick_failed", { error: err instanceof Error ? err.message : String(err) });
     return null;
