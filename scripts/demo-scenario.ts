@@ -103,6 +103,15 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
       current_period_end: minutesAgo(-30 * 24 * 60),
     })),
     { object: "customer", id: "cus_linus_personal", email: email("usr_linus"), name: "Linus T." },
+    // Stripe holds the subscriptions the events below describe (the drift check compares with them).
+    {
+      object: "subscription",
+      id: "sub_linus_personal",
+      customer: "cus_linus_personal",
+      status: "trialing",
+      price: { id: "price_pro", lookup_key: "pro" },
+      current_period_end: minutesAgo(-14 * 24 * 60),
+    },
   ]);
   for (const [i, p] of payers.entries()) {
     const cus = `cus_${p.id.slice(4)}`;
@@ -220,6 +229,16 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
       email: email("usr_barbara"),
       name: "Barbara Liskov",
       metadata: { app_user_id: "usr_barbara" },
+    },
+  ]);
+  await control.seed(ctx.sandbox.stripe, [
+    {
+      object: "subscription",
+      id: "sub_barbara",
+      customer: "cus_barbara",
+      status: "incomplete",
+      price: { id: "price_pro", lookup_key: "pro" },
+      current_period_end: minutesAgo(-30 * 24 * 60),
     },
   ]);
   const firstInvoice = {

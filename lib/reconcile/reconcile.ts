@@ -252,8 +252,10 @@ async function checkStripe(
       const havePlan = s.entitlement?.plan ?? null;
       if (want.status !== haveStatus)
         differences.push({ field: "entitlement.status", expected: want.status, actual: haveStatus });
-      // A plan Stripe does not name (no lookup key) is not a difference: the entitlement keeps the one it had.
-      if (want.plan && want.plan !== havePlan)
+      // A plan Stripe does not name (no lookup key) is not a difference: the entitlement keeps the one it had;
+      // nor is the plan of a subscription that grants nothing (a first payment that failed, a canceled one).
+      const grants = want.status === "active" || want.status === "trialing" || want.status === "past_due";
+      if (grants && want.plan && want.plan !== havePlan)
         differences.push({ field: "entitlement.plan", expected: want.plan, actual: havePlan });
     }
     return [{ customerId: s.customer.id, system: "stripe" as const, differences }];

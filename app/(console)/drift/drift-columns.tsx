@@ -11,7 +11,7 @@ import { RepairButton } from "./drift-buttons";
 const helper = dataTableColumnHelper<DriftRow>();
 const empty = <span className="text-slate-400">(empty)</span>;
 const value = (v: string | null) =>
-  v === null || v === "" ? empty : <span className="font-mono text-xs break-all">{v}</span>;
+  v === null || v === "" ? empty : <span className="font-mono text-xs break-words">{v}</span>;
 
 export function getDriftColumns({ canRepair }: { canRepair: boolean }): DataTableColumn<DriftRow>[] {
   return helper.columns([
@@ -45,13 +45,13 @@ export function getDriftColumns({ canRepair }: { canRepair: boolean }): DataTabl
       ),
     }),
     helper.accessor("expected", {
-      header: "Expected",
-      meta: { label: "Expected (our records, or Stripe)", className: "max-w-48" },
+      header: "Should be",
+      meta: { label: "Should be (our records; for Stripe rows, Stripe's)", className: "min-w-24 max-w-48" },
       cell: ({ getValue }) => value(getValue()),
     }),
     helper.accessor("actual", {
-      header: "Actual",
-      meta: { label: "Actual (what the system holds)", className: "max-w-48" },
+      header: "Is now",
+      meta: { label: "Is now (in that system; for Stripe rows, our entitlement)", className: "min-w-24 max-w-48" },
       cell: ({ getValue }) => value(getValue()),
     }),
     helper.accessor("detectedAt", {
