@@ -118,6 +118,14 @@ describe("parseEnv", () => {
     );
   });
 
+  it("APP_API_TOKEN in production: not the demo value, at least 24 characters, not the admin token", () => {
+    const problems = (v: string) => problemsOf({ ...PRODUCTION, APP_API_TOKEN: v }).join("\n");
+    expect(problems(DEMO_DEFAULTS.APP_API_TOKEN)).toContain("APP_API_TOKEN must be your own random value");
+    expect(problems("short")).toContain("APP_API_TOKEN must be your own random value");
+    expect(problems(String(PRODUCTION.ADMIN_API_TOKEN))).toContain("APP_API_TOKEN must differ from ADMIN_API_TOKEN");
+    expect(problems("b".repeat(32))).toBe("");
+  });
+
   it("reads RECONCILE_MINUTES (default 60, 0 turns the periodic drift check off) and names a bad value", () => {
     expect(parseEnv({ NODE_ENV: "development" }).RECONCILE_MINUTES).toBe(60);
     expect(parseEnv({ NODE_ENV: "development", RECONCILE_MINUTES: "0" }).RECONCILE_MINUTES).toBe(0);

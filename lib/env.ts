@@ -7,6 +7,7 @@ export const DEMO_DEFAULTS = {
   ADMIN_EMAIL: "founder@demo.test",
   ADMIN_PASSWORD: "demo-password",
   ADMIN_API_TOKEN: "demo-admin-api-token-0123456789",
+  APP_API_TOKEN: "demo-app-api-token-0123456789",
   STRIPE_SECRET_KEY: "sk_test_demo_sandbox",
   STRIPE_WEBHOOK_SECRET: "whsec_demo_sandbox_secret",
   HUBSPOT_ACCESS_TOKEN: "pat-demo-sandbox",
@@ -83,6 +84,7 @@ const raw = z.object({
   ADMIN_EMAIL: opt(z.email("ADMIN_EMAIL must be an email address")),
   ADMIN_PASSWORD: opt(z.string()),
   ADMIN_API_TOKEN: opt(z.string()),
+  APP_API_TOKEN: opt(z.string()),
   STRIPE_SECRET_KEY: opt(
     z
       .string()
@@ -205,6 +207,14 @@ function check(r: z.infer<typeof raw>): string[] {
       problems.push(
         "ADMIN_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).",
       );
+    if (r.APP_API_TOKEN && (r.APP_API_TOKEN === DEMO_DEFAULTS.APP_API_TOKEN || r.APP_API_TOKEN.length < 24))
+      problems.push(
+        "APP_API_TOKEN must be your own random value of at least 24 characters in production (openssl rand -hex 24).",
+      );
+    if (r.APP_API_TOKEN && r.ADMIN_API_TOKEN && r.APP_API_TOKEN === r.ADMIN_API_TOKEN)
+      problems.push(
+        "APP_API_TOKEN must differ from ADMIN_API_TOKEN: the app's token reads one customer, nothing else.",
+      );
     if (r.INNGEST_DEV)
       problems.push(
         "INNGEST_DEV is set but NODE_ENV=production: /api/inngest would run unsigned calls from anyone. Unset INNGEST_DEV and set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY (or use JOBS_DRIVER=inline).",
@@ -250,6 +260,8 @@ function build(r: z.infer<typeof raw>) {
     ADMIN_EMAIL: pick("ADMIN_EMAIL").toLowerCase(),
     ADMIN_PASSWORD: pick("ADMIN_PASSWORD"),
     ADMIN_API_TOKEN: pick("ADMIN_API_TOKEN"),
+    /** The app backend's read-only token for GET /api/app/customers/:appUserId ("" when unset: refused). */
+    APP_API_TOKEN: pick("APP_API_TOKEN"),
     STRIPE_SECRET_KEY: pick("STRIPE_SECRET_KEY"),
     STRIPE_WEBHOOK_SECRET: pick("STRIPE_WEBHOOK_SECRET"),
     STRIPE_API_BASE: sandbox("STRIPE_SECRET_KEY", SANDBOX_PORTS.stripe, r.STRIPE_API_BASE),

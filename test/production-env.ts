@@ -7,6 +7,7 @@ export const PRODUCTION_ENV: EnvSource = {
   ADMIN_EMAIL: "owner@example.com",
   ADMIN_PASSWORD: "a-long-production-password",
   ADMIN_API_TOKEN: "t".repeat(32),
+  APP_API_TOKEN: "a".repeat(32),
   STRIPE_SECRET_KEY: "sk_live_abc123",
   STRIPE_WEBHOOK_SECRET: "whsec_live_secret",
   HUBSPOT_ACCESS_TOKEN: "pat-na1-token",

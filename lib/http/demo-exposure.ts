@@ -12,6 +12,7 @@ const EXPOSES: Record<DemoKey, string> = {
   ADMIN_EMAIL: "is the published demo owner",
   ADMIN_PASSWORD: "is the published demo password: anyone can sign in as the owner",
   ADMIN_API_TOKEN: "is the published demo token: anyone can call the admin API",
+  APP_API_TOKEN: "is the published demo token: anyone can read any customer's entitlement",
   STRIPE_SECRET_KEY: "is the published demo key (the local Stripe sandbox)",
   STRIPE_WEBHOOK_SECRET: "is the published demo secret: anyone can send signed Stripe events",
   HUBSPOT_ACCESS_TOKEN: "is the published demo token (the local HubSpot sandbox)",

@@ -51,7 +51,16 @@ export const invoicePaymentFailed: Handler<StripePayload> = {
           eventId: ctx.event.id,
           severity: final ? "critical" : "warning",
           attempt,
-          details: { invoice: inv.id, firstPayment: first, nextAttempt: next?.toISOString() ?? null, final },
+          details: {
+            invoice: inv.id,
+            firstPayment: first,
+            nextAttempt: next?.toISOString() ?? null,
+            final,
+            // What the app shows the customer: how much, and where to pay it (Stripe's hosted invoice page).
+            amountDue: typeof inv.amount_due === "number" ? inv.amount_due : null,
+            currency: typeof inv.currency === "string" ? inv.currency : null,
+            hostedInvoiceUrl: typeof inv.hosted_invoice_url === "string" ? inv.hosted_invoice_url : null,
+          },
         });
         return { externalRef: id, output: { outcome, attempt } };
       },
