@@ -2,13 +2,12 @@
 // (or the embedded database, which the console must not hold open). Stores the events that never arrived
 // (arrived_via = backfill); the server's sweeper processes them within a minute, or at its next start.
 // Exits 2 on bad arguments, 1 when the configuration, the database or Stripe fails, or a run is going.
-import path from "node:path";
-import { migrationStatus, openDb } from "../db";
 import { audit } from "../db/queries/audit";
 import { backfillStripeEvents } from "../lib/backfill/stripe-events";
 import { SINCE_HINT, parseSince } from "../lib/backfill/since";
 import { EnvError, parseEnv } from "../lib/env";
 import { createServices, servicesConfigOf } from "../lib/integrations";
+import { openMigratedDb } from "./lib/migrated-db";
 
 const USAGE = `Usage: npm run backfill [-- --since <date>]
   --since <date>  read Stripe's events from this date (${SINCE_HINT});
@@ -47,17 +46,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const env = parseEnv(process.env);
-  const handle = await openDb(
-    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.resolve(env.DATA_DIR, "pglite") },
-  );
+  const handle = await openMigratedDb(env);
+  if (!handle) return 1;
   try {
-    const status = await migrationStatus(handle.db);
-    if (!status.current) {
-      console.error(
-        `The database is not migrated (${status.applied}/${status.expected}): run npm run db:migrate (or start the console once) first.`,
-      );
-      return 1;
-    }
     const { stripe } = createServices(servicesConfigOf(env, 30_000));
     // The rows are the outbox: the running server's sweeper (inline or Inngest) picks them up.
     const result = await backfillStripeEvents(handle.db, stripe, { since: args.since, enqueue: async () => {} });

@@ -3,12 +3,10 @@
 // stopped) and stores one import event per customer; the running server's sweeper processes them (customer,
 // entitlement, HubSpot contact). Exits 2 on bad arguments, 1 when the configuration, the database or Stripe
 // fails, or another run holds the import.
-import path from "node:path";
-import { migrationStatus, openDb } from "../db";
-import { audit } from "../db/queries/audit";
-import { importStripeCustomers } from "../lib/backfill/stripe-import";
+import { auditImportRun, importStripeCustomers } from "../lib/backfill/stripe-import";
 import { EnvError, parseEnv } from "../lib/env";
 import { createServices, servicesConfigOf } from "../lib/integrations";
+import { openMigratedDb } from "./lib/migrated-db";
 
 const USAGE = `Usage: npm run import:stripe
   Imports the Stripe customers who paid before the console was installed: one pipeline event each
@@ -26,31 +24,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const env = parseEnv(process.env);
-  const handle = await openDb(
-    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.resolve(env.DATA_DIR, "pglite") },
-  );
+  const handle = await openMigratedDb(env);
+  if (!handle) return 1;
   try {
-    const status = await migrationStatus(handle.db);
-    if (!status.current) {
-      console.error(
-        `The database is not migrated (${status.applied}/${status.expected}): run npm run db:migrate (or start the console once) first.`,
-      );
-      return 1;
-    }
     const { stripe } = createServices(servicesConfigOf(env, 30_000));
     const actor = { id: null, email: "npm run import:stripe", role: "owner" as const, via: "system" as const };
     for (;;) {
       // The rows are the outbox: the running server's sweeper (inline or Inngest) picks them up.
       const result = await importStripeCustomers(handle.db, stripe, { enqueue: async () => {} });
-      await audit(
-        handle.db,
-        actor,
-        "stripe.import",
-        null,
-        result.ok
-          ? { customers: result.customers, stored: result.stored, alreadyHad: result.alreadyHad, done: result.done }
-          : { refused: result.status, error: result.error },
-      );
+      await auditImportRun(handle.db, actor, result);
       if (!result.ok) {
         console.error(`Import failed: ${result.error}`);
         return 1;

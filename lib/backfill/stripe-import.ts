@@ -151,6 +151,12 @@ export async function importProgress(db: Db): Promise<ImportProgress> {
 export async function importStripeNow(actor: Actor): Promise<Result<ImportRun>> {
   const db = await getDb();
   const result = await importStripeCustomers(db, getServices().stripe);
+  await auditImportRun(db, actor, result);
+  return result;
+}
+
+/** The audit entry of one import run (console, admin API or `npm run import:stripe`). */
+export async function auditImportRun(db: Db, actor: Actor, result: Result<ImportRun>): Promise<void> {
   await audit(
     db,
     actor,
@@ -160,5 +166,4 @@ export async function importStripeNow(actor: Actor): Promise<Result<ImportRun>> 
       ? { customers: result.customers, stored: result.stored, alreadyHad: result.alreadyHad, done: result.done }
       : { refused: result.status, error: result.error },
   );
-  return result;
 }
