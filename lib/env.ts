@@ -15,10 +15,13 @@ export const DEMO_DEFAULTS = {
   ZENDESK_EMAIL: "support@demo.test",
   ZENDESK_API_TOKEN: "zendesk-demo-token",
   APP_WEBHOOK_SECRET: "appsec_demo_sandbox_secret_0123",
+  ZENDESK_WEBHOOK_SECRET: "zdsec_demo_sandbox_secret_0123",
+  INTERCOM_ACCESS_TOKEN: "intercom-demo-token",
+  INTERCOM_WEBHOOK_SECRET: "icsec_demo_sandbox_secret_0123",
 } as const;
 
 /** Where the local sandboxes listen when the demo credentials are in use and no base URL is set. */
-export const SANDBOX_PORTS = { stripe: 12111, hubspot: 12112, zendesk: 12113 } as const;
+export const SANDBOX_PORTS = { stripe: 12111, hubspot: 12112, zendesk: 12113, intercom: 12114, app: 12115 } as const;
 
 export type EnvSource = Record<string, string | undefined>;
 
@@ -116,6 +119,32 @@ const raw = z.object({
   ZENDESK_API_TOKEN: opt(z.string()),
   ZENDESK_BASE_URL: origin("ZENDESK_BASE_URL"),
   APP_WEBHOOK_SECRET: opt(z.string().min(16, "APP_WEBHOOK_SECRET must be at least 16 characters")),
+  APP_CALLBACK_URL: opt(
+    z.url(
+      "APP_CALLBACK_URL must be the URL of your app backend's callback endpoint, e.g. https://api.example.com/ops-callback",
+    ),
+  ),
+  ZENDESK_WEBHOOK_SECRET: opt(
+    z
+      .string()
+      .min(
+        16,
+        "ZENDESK_WEBHOOK_SECRET must be the webhook's signing secret (Zendesk Admin Center → Webhooks → Signing secret)",
+      ),
+  ),
+  SUPPORT_PROVIDER: opt(z.enum(["zendesk", "intercom"], "SUPPORT_PROVIDER must be zendesk or intercom")),
+  INTERCOM_ACCESS_TOKEN: opt(z.string()),
+  INTERCOM_BASE_URL: origin("INTERCOM_BASE_URL"),
+  INTERCOM_WEBHOOK_SECRET: opt(
+    z
+      .string()
+      .min(16, "INTERCOM_WEBHOOK_SECRET must be your Intercom app's client secret (Developer Hub → Basic information)"),
+  ),
+  BILLING_PORTAL_RETURN_URL: opt(
+    z.url(
+      "BILLING_PORTAL_RETURN_URL must be the URL customers return to from Stripe's billing portal, e.g. https://example.com/account",
+    ),
+  ),
   ALERT_WEBHOOK_URL: opt(z.url("ALERT_WEBHOOK_URL must be a URL (a Slack-compatible incoming webhook)")),
   JOBS_DRIVER: opt(z.enum(["inline", "inngest"], "JOBS_DRIVER must be inline or inngest")),
   INNGEST_EVENT_KEY: opt(z.string()),
@@ -215,6 +244,11 @@ function check(r: z.infer<typeof raw>): string[] {
       problems.push(
         "APP_API_TOKEN must differ from ADMIN_API_TOKEN: the app's token reads one customer, nothing else.",
       );
+    for (const key of ["ZENDESK_WEBHOOK_SECRET", "INTERCOM_WEBHOOK_SECRET", "INTERCOM_ACCESS_TOKEN"] as const)
+      if (r[key] && r[key] === DEMO_DEFAULTS[key])
+        problems.push(
+          `${key} is the demo value: use the one from your ${key.startsWith("ZENDESK") ? "Zendesk" : "Intercom"} account.`,
+        );
     if (r.INNGEST_DEV)
       problems.push(
         "INNGEST_DEV is set but NODE_ENV=production: /api/inngest would run unsigned calls from anyone. Unset INNGEST_DEV and set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY (or use JOBS_DRIVER=inline).",
@@ -273,6 +307,18 @@ function build(r: z.infer<typeof raw>) {
     ZENDESK_API_TOKEN: pick("ZENDESK_API_TOKEN"),
     ZENDESK_BASE_URL: sandbox("ZENDESK_API_TOKEN", SANDBOX_PORTS.zendesk, r.ZENDESK_BASE_URL),
     APP_WEBHOOK_SECRET: pick("APP_WEBHOOK_SECRET"),
+    /** Where entitlement.changed / support.updated callbacks go (unset: the notify-app step is skipped). */
+    APP_CALLBACK_URL: r.APP_CALLBACK_URL,
+    /** Verifies Zendesk's webhooks (X-Zendesk-Webhook-Signature); "" when unset: refused. */
+    ZENDESK_WEBHOOK_SECRET: pick("ZENDESK_WEBHOOK_SECRET"),
+    /** The support tool that receives support requests (default zendesk). */
+    SUPPORT_PROVIDER: (r.SUPPORT_PROVIDER ?? "zendesk") as "zendesk" | "intercom",
+    INTERCOM_ACCESS_TOKEN: pick("INTERCOM_ACCESS_TOKEN"),
+    INTERCOM_BASE_URL: sandbox("INTERCOM_ACCESS_TOKEN", SANDBOX_PORTS.intercom, r.INTERCOM_BASE_URL),
+    /** Verifies Intercom's webhooks (X-Hub-Signature, HMAC-SHA1 with the app's client secret). */
+    INTERCOM_WEBHOOK_SECRET: pick("INTERCOM_WEBHOOK_SECRET"),
+    /** When set, recovery links open a Stripe billing-portal session that returns here. */
+    BILLING_PORTAL_RETURN_URL: r.BILLING_PORTAL_RETURN_URL,
     ALERT_WEBHOOK_URL: r.ALERT_WEBHOOK_URL,
     JOBS_DRIVER: jobsDriver as "inline" | "inngest",
     INNGEST_EVENT_KEY: r.INNGEST_EVENT_KEY,

@@ -7,7 +7,7 @@ import { FaultInjector, RequestLog, pickHeaders } from "./faults";
 import type { ActiveFault, RecordedRequest } from "./faults";
 import { parseForm } from "./util";
 
-export type ServiceName = "stripe" | "hubspot" | "zendesk";
+export type ServiceName = "stripe" | "hubspot" | "zendesk" | "intercom" | "app";
 
 export type SandboxRequest = {
   method: string;

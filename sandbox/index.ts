@@ -7,6 +7,8 @@ import { createStripeService } from "./stripe";
 import { StateError, createStateSaver, readStateFile, removeStaleTempFiles } from "./persistence";
 import type { ServiceStates } from "./persistence";
 import { createZendeskService } from "./zendesk";
+import { createIntercomService } from "./intercom";
+import { createAppReceiverService } from "./app-receiver";
 
 export type { FaultKind, FaultSpec, ActiveFault, RecordedRequest } from "./faults";
 export type { RunningServer, SandboxRequest, SandboxResponse, Service, ServiceName } from "./http";
@@ -15,6 +17,8 @@ export const DEMO_CREDENTIALS = {
   stripeKey: "sk_test_demo_sandbox",
   hubspotToken: "pat-demo-sandbox",
   zendesk: { email: "support@demo.test", token: "zendesk-demo-token" },
+  intercomToken: "intercom-demo-token",
+  appSecret: "appsec_demo_sandbox_secret_0123",
 };
 
 export type SandboxOptions = {
@@ -22,9 +26,15 @@ export type SandboxOptions = {
   stripePort?: number;
   hubspotPort?: number;
   zendeskPort?: number;
+  intercomPort?: number;
+  /** The app backend look-alike that receives the console's callbacks at /callbacks. */
+  appPort?: number;
   stripeKey?: string;
   hubspotToken?: string;
   zendesk?: { email: string; token: string };
+  intercomToken?: string;
+  /** The secret callbacks are verified with (APP_WEBHOOK_SECRET). */
+  appSecret?: string;
   /** HubSpot search hides contacts written less than this many ms ago (default 0). */
   hubspotSearchLagMs?: number;
   /**
@@ -44,11 +54,20 @@ export type ZendeskSandbox = RunningServer & {
   endpointUri: string;
 };
 
+export type IntercomSandbox = RunningServer & { service: ReturnType<typeof createIntercomService> };
+export type AppReceiverSandbox = RunningServer & {
+  service: ReturnType<typeof createAppReceiverService>;
+  /** Where APP_CALLBACK_URL points: `${url}/callbacks`. */
+  callbackUrl: string;
+};
+
 export type Sandbox = {
   stripe: StripeSandbox;
   hubspot: HubspotSandbox;
   zendesk: ZendeskSandbox;
-  /** Reset all three: objects, faults, recorded requests, config. */
+  intercom: IntercomSandbox;
+  app: AppReceiverSandbox;
+  /** Reset all of them: objects, faults, recorded requests, config. */
   reset(): void;
   close(): Promise<void>;
 };
@@ -62,6 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       searchLagMs: options.hubspotSearchLagMs,
     }),
     zendesk: createZendeskService(options.zendesk ?? DEMO_CREDENTIALS.zendesk),
+    intercom: createIntercomService({ token: options.intercomToken ?? DEMO_CREDENTIALS.intercomToken }),
+    app: createAppReceiverService({ secret: options.appSecret ?? DEMO_CREDENTIALS.appSecret }),
   };
   const saver = options.stateFile
     ? openStateFile(options.stateFile, services, options.warn ?? console.warn)
@@ -76,10 +97,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const stripe = await start(services.stripe, options.stripePort);
     const hubspot = await start(services.hubspot, options.hubspotPort);
     const zendesk = await start(services.zendesk, options.zendeskPort);
+    const intercom = await start(services.intercom, options.intercomPort);
+    const app = await start(services.app, options.appPort);
     return {
       stripe,
       hubspot,
       zendesk: { ...zendesk, endpointUri: `${zendesk.url}/api/v2` },
+      intercom,
+      app: { ...app, callbackUrl: `${app.url}/callbacks` },
       reset() {
         for (const server of started) {
           server.faults.clear();
@@ -104,7 +129,12 @@ function openStateFile(file: string, services: Record<keyof ServiceStates, Servi
   removeStaleTempFiles(file);
   try {
     const saved = readStateFile(file);
-    if (saved) for (const name of ["stripe", "hubspot", "zendesk"] as const) services[name].restore(saved[name]);
+    if (saved) {
+      for (const name of ["stripe", "hubspot", "zendesk"] as const) services[name].restore(saved[name]);
+      // Files written before these two existed have no entry for them: they start empty.
+      for (const name of ["intercom", "app"] as const)
+        if (saved[name] !== undefined) services[name].restore(saved[name]);
+    }
   } catch (error) {
     // Never half-restored, never a crash: the demo still starts, on empty sandboxes.
     for (const service of Object.values(services)) service.reset();
@@ -117,6 +147,8 @@ function openStateFile(file: string, services: Record<keyof ServiceStates, Servi
       stripe: services.stripe.dump(),
       hubspot: services.hubspot.dump(),
       zendesk: services.zendesk.dump(),
+      intercom: services.intercom.dump(),
+      app: services.app.dump(),
     }),
     warn,
   );

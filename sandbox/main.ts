@@ -17,6 +17,10 @@ const sandbox = await startSandbox({
   stripePort: intEnv("SANDBOX_STRIPE_PORT", 12111),
   hubspotPort: intEnv("SANDBOX_HUBSPOT_PORT", 12112),
   zendeskPort: intEnv("SANDBOX_ZENDESK_PORT", 12113),
+  intercomPort: intEnv("SANDBOX_INTERCOM_PORT", 12114),
+  appPort: intEnv("SANDBOX_APP_PORT", 12115),
+  intercomToken: env.INTERCOM_ACCESS_TOKEN || DEMO_CREDENTIALS.intercomToken,
+  appSecret: env.APP_WEBHOOK_SECRET || DEMO_CREDENTIALS.appSecret,
   stripeKey: env.STRIPE_SECRET_KEY || DEMO_CREDENTIALS.stripeKey,
   hubspotToken: env.HUBSPOT_ACCESS_TOKEN || DEMO_CREDENTIALS.hubspotToken,
   zendesk: {
@@ -34,6 +38,8 @@ console.log(
   `[sandbox] hubspot ${sandbox.hubspot.url}  (HUBSPOT_BASE_URL; search lag ${sandbox.hubspot.service.store.searchLagMs} ms)`,
 );
 console.log(`[sandbox] zendesk ${sandbox.zendesk.url}  (ZENDESK_BASE_URL; API at ${sandbox.zendesk.endpointUri})`);
+console.log(`[sandbox] intercom ${sandbox.intercom.url}  (INTERCOM_BASE_URL)`);
+console.log(`[sandbox] app     ${sandbox.app.url}  (APP_CALLBACK_URL=${sandbox.app.callbackUrl})`);
 
 let stopping = false;
 async function stop(signal: string) {

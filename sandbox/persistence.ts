@@ -8,7 +8,7 @@ import { isRecord } from "./util";
 /** Bump when a service's dump changes shape: an older file is then ignored (with a warning), not misread. */
 export const STATE_FILE_VERSION = 1;
 
-export type ServiceStates = { stripe: unknown; hubspot: unknown; zendesk: unknown };
+export type ServiceStates = { stripe: unknown; hubspot: unknown; zendesk: unknown; intercom?: unknown; app?: unknown };
 
 /** Thrown by a service's restore() when the saved state is not what it wrote. */
 export class StateError extends Error {}
@@ -32,7 +32,13 @@ export function readStateFile(file: string): ServiceStates | undefined {
     throw new StateError("it has no format version: not a sandbox state file");
   if (parsed.version !== STATE_FILE_VERSION)
     throw new StateError(`it is format version ${parsed.version}, this sandbox reads version ${STATE_FILE_VERSION}`);
-  return { stripe: parsed.stripe, hubspot: parsed.hubspot, zendesk: parsed.zendesk };
+  return {
+    stripe: parsed.stripe,
+    hubspot: parsed.hubspot,
+    zendesk: parsed.zendesk,
+    intercom: parsed.intercom,
+    app: parsed.app,
+  };
 }
 
 /** Writes the file atomically: a temp file beside it (owner-only, synced), then rename over the old one. */

@@ -37,6 +37,8 @@ async function main() {
     stripePort: SANDBOX_PORTS.stripe,
     hubspotPort: SANDBOX_PORTS.hubspot,
     zendeskPort: SANDBOX_PORTS.zendesk,
+    intercomPort: SANDBOX_PORTS.intercom,
+    appPort: SANDBOX_PORTS.app,
     stripeKey: DEMO_DEFAULTS.STRIPE_SECRET_KEY,
     hubspotToken: DEMO_DEFAULTS.HUBSPOT_ACCESS_TOKEN,
     zendesk: { email: DEMO_DEFAULTS.ZENDESK_EMAIL, token: DEMO_DEFAULTS.ZENDESK_API_TOKEN },
@@ -49,6 +51,9 @@ async function main() {
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,
+    INTERCOM_BASE_URL: sandbox.intercom.url,
+    // The sandbox's app look-alike receives the callbacks (its log: GET /callbacks on it).
+    APP_CALLBACK_URL: process.env.APP_CALLBACK_URL || sandbox.app.callbackUrl,
   };
   ensureBuild(env);
   const server = startNext(port, env, false, hostname);

@@ -38,6 +38,8 @@ async function main() {
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,
+    INTERCOM_BASE_URL: sandbox.intercom.url,
+    APP_CALLBACK_URL: sandbox.app.callbackUrl,
   };
   let status = 1;
   ensureBuild(env);

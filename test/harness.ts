@@ -19,11 +19,14 @@ let counter = 0;
 export const uid = (prefix: string) =>
   `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-export async function startHarness(opts: { retries?: number; timeoutMs?: number } = {}) {
+export async function startHarness(
+  opts: { retries?: number; timeoutMs?: number; supportProvider?: "zendesk" | "intercom" } = {},
+) {
   const sandbox: Sandbox = await startSandbox();
   process.env.STRIPE_API_BASE = sandbox.stripe.url;
   process.env.HUBSPOT_BASE_URL = sandbox.hubspot.url;
   process.env.ZENDESK_BASE_URL = sandbox.zendesk.url;
+  process.env.INTERCOM_BASE_URL = sandbox.intercom.url;
   resetEnvCache();
   resetServices();
   const handle: DbHandle = await createTestDb();
@@ -38,6 +41,10 @@ export async function startHarness(opts: { retries?: number; timeoutMs?: number 
       token: env.ZENDESK_API_TOKEN,
       baseUrl: sandbox.zendesk.url,
     },
+    intercom: { token: env.INTERCOM_ACCESS_TOKEN, baseUrl: sandbox.intercom.url },
+    // Every harness has the app look-alike receiving callbacks (sandbox.app.service.received()).
+    app: { callbackUrl: sandbox.app.callbackUrl, secret: env.APP_WEBHOOK_SECRET },
+    supportProvider: opts.supportProvider ?? "zendesk",
     timeoutMs: opts.timeoutMs ?? 1_000,
   });
   const runner = new InlineRunner({

@@ -12,10 +12,12 @@ const REFS: Record<StepName, string> = {
   [STEP.resolveIdentity]: "App user",
   [STEP.updateEntitlement]: "Stripe subscription or payment",
   [STEP.syncCrm]: "HubSpot contact",
-  [STEP.createTicket]: "Zendesk ticket",
+  [STEP.createTicket]: "Support ticket",
   [STEP.raiseBillingAlert]: "Alert",
   [STEP.resolveBillingAlert]: "Alert",
   [STEP.unlinkIdentity]: "Stripe customer",
+  [STEP.notifyApp]: "Callback id",
+  [STEP.updateTicketStatus]: "Our ticket reference",
 };
 
 const SERVICES: Record<string, string> = {

@@ -1,3 +1,4 @@
+import type { EventSource } from "@/db/schema";
 // The events table as the outbox: what the pipeline, the job drivers and replays read and write (waiting
 // events for the sweepers, replay candidates and their progress, payload retention). The console's
 // lists and detail pages read events through db/queries/events.ts.
@@ -6,7 +7,7 @@ import type { Db } from "@/db";
 import { type Event, type EventStatus, events } from "@/db/schema";
 import { type EventFilters, eventFilterConditions } from "./events";
 
-export type EventKey = { source: "stripe" | "app"; externalId: string };
+export type EventKey = { source: EventSource; externalId: string };
 export type NewDelivery = EventKey & {
   type: string;
   rawBody: string;
@@ -41,7 +42,7 @@ export async function existingEvents(db: Db, keys: EventKey[]) {
 }
 
 /** What a job driver needs to (re)schedule an event: its id, and what its serialisation key is made of. */
-export type SchedulableEvent = { id: string; source: "stripe" | "app"; type: string; rawBody: string | null };
+export type SchedulableEvent = { id: string; source: EventSource; type: string; rawBody: string | null };
 const schedulable = { id: events.id, source: events.source, type: events.type, rawBody: events.rawBody };
 
 /**

@@ -1,3 +1,4 @@
+import type { EventSource } from "@/db/schema";
 // Events for the console and the admin API: the list (filters shaped to the events_* indexes,
 // never the raw body), the distinct types for the filter, and one event with its steps.
 import { and, asc, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
@@ -94,7 +95,7 @@ const listColumns = {
 
 export type EventListRow = {
   id: string;
-  source: "stripe" | "app";
+  source: EventSource;
   externalId: string;
   type: string;
   status: EventStatus;

@@ -3,7 +3,77 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { type Customer, type SupportTicket, supportTickets } from "@/db/schema";
+import { rowsOf } from "@/db";
+import { type Customer, type SupportTicket, type TicketStatus, supportTickets } from "@/db/schema";
+
+/** A ticket just made is open, unless a status webhook got here first. */
+const openOnceMade = sql<TicketStatus>`case when ${supportTickets.status} = 'received' then 'open'::ticket_status else ${supportTickets.status} end`;
+
+/** Records the Intercom conversation made for a request (as attachZendeskTicket does for Zendesk). */
+export async function attachIntercomConversation(
+  db: Db,
+  requestId: string,
+  input: {
+    conversationId: string;
+    customerId: string;
+    metadata: Record<string, unknown>;
+    acknowledgedAt?: Date | null;
+  },
+): Promise<void> {
+  const { conversationId, ...rest } = input;
+  await db
+    .update(supportTickets)
+    .set({
+      ...rest,
+      intercomConversationId: conversationId,
+      provider: "intercom",
+      status: openOnceMade,
+      updatedAt: new Date(),
+    })
+    .where(eq(supportTickets.requestId, requestId));
+}
+
+export type TicketLocator = { zendeskTicketId: number } | { intercomConversationId: string };
+
+/**
+ * Applies a status the support tool reported at `at`, unless a newer one is already held (webhooks come out
+ * of order). `changed` is true when the status is now different from before; `ticket` is undefined when the
+ * ticket is not one the console made (an agent's own ticket), or was not updated because a newer one was held
+ * (then `stale` is true).
+ */
+export async function applyTicketStatus(
+  db: Db,
+  where: TicketLocator,
+  status: TicketStatus,
+  at: Date,
+): Promise<{ reference: string | null; customerId: string | null; changed: boolean; stale: boolean }> {
+  const match =
+    "zendeskTicketId" in where
+      ? sql`zendesk_ticket_id = ${where.zendeskTicketId}`
+      : sql`intercom_conversation_id = ${where.intercomConversationId}`;
+  const [row] = await rowsOf<{
+    reference: string;
+    customer_id: string | null;
+    old_status: TicketStatus;
+    updated: boolean;
+  }>(
+    db.execute(sql`
+      with found as (select id, reference, customer_id, status as old_status, status_changed_at from support_tickets
+                     where ${match} limit 1 for update),
+      upd as (update support_tickets t set status = ${status}::ticket_status, status_changed_at = ${at.toISOString()}::timestamptz,
+                updated_at = now()
+              from found f where t.id = f.id and (f.status_changed_at is null or f.status_changed_at < ${at.toISOString()}::timestamptz)
+              returning t.id)
+      select f.reference, f.customer_id, f.old_status, exists(select 1 from upd) as updated from found f`),
+  );
+  if (!row) return { reference: null, customerId: null, changed: false, stale: false };
+  return {
+    reference: row.reference,
+    customerId: row.customer_id,
+    changed: row.updated && row.old_status !== status,
+    stale: !row.updated,
+  };
+}
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O/1/I: read aloud over the phone
 
@@ -33,11 +103,16 @@ export async function ticketByRequestId(db: Db, requestId: string): Promise<Supp
 export async function attachZendeskTicket(
   db: Db,
   requestId: string,
-  input: { zendeskTicketId: number; customerId: string; metadata: Record<string, unknown> },
+  input: {
+    zendeskTicketId: number;
+    customerId: string;
+    metadata: Record<string, unknown>;
+    acknowledgedAt?: Date | null;
+  },
 ): Promise<void> {
   await db
     .update(supportTickets)
-    .set({ ...input, updatedAt: new Date() })
+    .set({ ...input, provider: "zendesk", status: openOnceMade, updatedAt: new Date() })
     .where(eq(supportTickets.requestId, requestId));
 }
 
@@ -49,6 +124,11 @@ export async function listCustomerTickets(db: Db, customer: Pick<Customer, "id" 
       reference: supportTickets.reference,
       subject: supportTickets.subject,
       zendeskTicketId: supportTickets.zendeskTicketId,
+      provider: supportTickets.provider,
+      intercomConversationId: supportTickets.intercomConversationId,
+      status: supportTickets.status,
+      statusChangedAt: supportTickets.statusChangedAt,
+      acknowledgedAt: supportTickets.acknowledgedAt,
       eventId: supportTickets.eventId,
       createdAt: supportTickets.createdAt,
     })

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-export const identitySystem = pgEnum("identity_system", ["app", "stripe", "hubspot", "zendesk"]);
+export const identitySystem = pgEnum("identity_system", ["app", "stripe", "hubspot", "zendesk", "intercom"]);
 export const identityMatch = pgEnum("identity_match", ["id", "email", "manual"]);
 
 /**

@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers";
 
-export const eventSource = pgEnum("event_source", ["stripe", "app"]);
+/** Who sent the webhook: Stripe, the app, or the support tool (ticket status coming back). */
+export const eventSource = pgEnum("event_source", ["stripe", "app", "zendesk", "intercom"]);
+export type EventSource = (typeof eventSource.enumValues)[number];
 export const eventStatus = pgEnum("event_status", ["received", "processing", "succeeded", "failed", "ignored"]);
 export const stepStatus = pgEnum("step_status", ["pending", "running", "succeeded", "failed", "skipped"]);
 /** How an event reached us: its webhook, Stripe's events API (a delivery we missed), or the adoption import. */

@@ -27,6 +27,7 @@ export const SYSTEM_LABEL: Record<Identity["system"], string> = {
   stripe: "Stripe",
   hubspot: "HubSpot",
   zendesk: "Zendesk",
+  intercom: "Intercom",
 };
 
 /** What an external id of each system looks like, so a typo is caught before it becomes a link. */

@@ -20,6 +20,9 @@ const EXPOSES: Record<DemoKey, string> = {
   ZENDESK_EMAIL: "is the published demo agent (the local Zendesk sandbox)",
   ZENDESK_API_TOKEN: "is the published demo token (the local Zendesk sandbox)",
   APP_WEBHOOK_SECRET: "is the published demo secret: anyone can send signed app events",
+  ZENDESK_WEBHOOK_SECRET: "is the published demo secret: anyone can send signed Zendesk ticket updates",
+  INTERCOM_ACCESS_TOKEN: "is the published demo token (the local Intercom sandbox)",
+  INTERCOM_WEBHOOK_SECRET: "is the published demo secret: anyone can send signed Intercom updates",
 };
 
 /** The settings whose value is the published demo one: filled in by lib/env.ts because the variable was

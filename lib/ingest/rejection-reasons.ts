@@ -2,7 +2,7 @@
 // the refusal's JSON (`code`), and explained in plain words with what to do (the console, the alert rules).
 // No server imports: the console's client components read it too.
 
-export const WEBHOOK_ROUTES = ["stripe", "app"] as const;
+export const WEBHOOK_ROUTES = ["stripe", "app", "zendesk", "intercom"] as const;
 export type WebhookRoute = (typeof WEBHOOK_ROUTES)[number];
 
 export const REJECTION_REASONS = [
@@ -27,7 +27,12 @@ export const SIGNATURE_REASONS = [
   "future_timestamp",
 ] as const satisfies readonly RejectionReason[];
 
-const ROUTE_LABEL: Record<WebhookRoute, string> = { stripe: "Stripe", app: "App" };
+const ROUTE_LABEL: Record<WebhookRoute, string> = {
+  stripe: "Stripe",
+  app: "App",
+  zendesk: "Zendesk",
+  intercom: "Intercom",
+};
 
 export function routeLabel(route: string): string {
   return ROUTE_LABEL[route as WebhookRoute] ?? route;
@@ -35,9 +40,13 @@ export function routeLabel(route: string): string {
 
 /** Where the secret of a route is set, for the advice texts. */
 function secretHelp(route: string): string {
-  return route === "stripe"
-    ? "Copy the signing secret from Stripe → Developers → Webhooks (your endpoint → Signing secret) into STRIPE_WEBHOOK_SECRET and restart."
-    : "Set the same value in the app backend and in APP_WEBHOOK_SECRET here, then restart.";
+  if (route === "stripe")
+    return "Copy the signing secret from Stripe → Developers → Webhooks (your endpoint → Signing secret) into STRIPE_WEBHOOK_SECRET and restart.";
+  if (route === "zendesk")
+    return "Copy the signing secret from Zendesk Admin Center → Apps and integrations → Webhooks (your webhook → Signing secret) into ZENDESK_WEBHOOK_SECRET and restart.";
+  if (route === "intercom")
+    return "Copy the client secret from Intercom Developer Hub → your app → Basic information into INTERCOM_WEBHOOK_SECRET and restart.";
+  return "Set the same value in the app backend and in APP_WEBHOOK_SECRET here, then restart.";
 }
 
 const REASON_LABEL: Record<RejectionReason, string> = {

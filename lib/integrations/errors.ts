@@ -1,6 +1,6 @@
 // Integration errors the pipeline can act on: transient ones are retried with backoff (honouring
 // Retry-After), permanent ones fail the step at once, keeping the service's status, code and message.
-export type ServiceName = "stripe" | "hubspot" | "zendesk" | "alerts";
+export type ServiceName = "stripe" | "hubspot" | "zendesk" | "intercom" | "app" | "alerts";
 
 export class IntegrationError extends Error {
   constructor(

@@ -4,13 +4,27 @@ import { type Env, env } from "@/lib/env";
 import { createStripeClient } from "./stripe/client";
 import { HubspotService } from "./hubspot/client";
 import { ZendeskService } from "./zendesk/client";
+import { IntercomService } from "./intercom/client";
+import { AppCallbackClient } from "./app-callback/client";
 
-export type Services = { stripe: Stripe; hubspot: HubspotService; zendesk: ZendeskService };
+export type Services = {
+  stripe: Stripe;
+  hubspot: HubspotService;
+  zendesk: ZendeskService;
+  intercom: IntercomService;
+  /** Callbacks to the app's backend (APP_CALLBACK_URL). */
+  app: AppCallbackClient;
+  /** Which support tool receives support requests (SUPPORT_PROVIDER). */
+  supportProvider: "zendesk" | "intercom";
+};
 
 export type ServicesConfig = {
   stripe: { secretKey: string; apiBase?: string };
   hubspot: { accessToken: string; baseUrl?: string };
   zendesk: { subdomain: string; email: string; token: string; baseUrl?: string };
+  intercom?: { token: string; baseUrl?: string };
+  app?: { callbackUrl?: string; secret: string };
+  supportProvider?: "zendesk" | "intercom";
   timeoutMs?: number;
 };
 
@@ -19,6 +33,13 @@ export function createServices(config: ServicesConfig): Services {
     stripe: createStripeClient({ ...config.stripe, timeoutMs: config.timeoutMs }),
     hubspot: new HubspotService({ ...config.hubspot, timeoutMs: config.timeoutMs }),
     zendesk: new ZendeskService({ ...config.zendesk, timeoutMs: config.timeoutMs }),
+    intercom: new IntercomService({ token: "", ...config.intercom, timeoutMs: config.timeoutMs }),
+    app: new AppCallbackClient({
+      url: config.app?.callbackUrl,
+      secret: config.app?.secret ?? "",
+      timeoutMs: config.timeoutMs,
+    }),
+    supportProvider: config.supportProvider ?? "zendesk",
   };
 }
 
@@ -33,6 +54,9 @@ export function servicesConfigOf(e: Env, timeoutMs?: number): ServicesConfig {
       token: e.ZENDESK_API_TOKEN,
       baseUrl: e.ZENDESK_BASE_URL,
     },
+    intercom: { token: e.INTERCOM_ACCESS_TOKEN, baseUrl: e.INTERCOM_BASE_URL },
+    app: { callbackUrl: e.APP_CALLBACK_URL, secret: e.APP_WEBHOOK_SECRET },
+    supportProvider: e.SUPPORT_PROVIDER,
     timeoutMs,
   };
 }

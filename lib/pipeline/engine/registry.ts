@@ -11,11 +11,12 @@ import { subscriptionChanged } from "../handlers/stripe/subscription-changed";
 import { supportRequested } from "../handlers/app/support-requested";
 import { userSignedUp } from "../handlers/app/user-signed-up";
 import { userUpdated } from "../handlers/app/user-updated";
+import type { EventSource } from "@/db/schema";
 import type { Handler } from "./types";
 
 type AnyHandler = Handler<never>;
 
-const HANDLERS: Record<"stripe" | "app", Record<string, AnyHandler>> = {
+const HANDLERS: Record<EventSource, Record<string, AnyHandler>> = {
   stripe: {
     "checkout.session.completed": checkoutSessionCompleted as AnyHandler,
     "checkout.session.async_payment_succeeded": checkoutSessionCompleted as AnyHandler,
@@ -39,18 +40,21 @@ const HANDLERS: Record<"stripe" | "app", Record<string, AnyHandler>> = {
     "user.updated": userUpdated as AnyHandler,
     "support.requested": supportRequested as AnyHandler,
   },
+  // The support tools' webhooks: a ticket's status coming back (issue 14).
+  zendesk: {},
+  intercom: {},
 };
 
-export function getHandler(source: "stripe" | "app", type: string): Handler<unknown> | undefined {
+export function getHandler(source: EventSource, type: string): Handler<unknown> | undefined {
   return Object.hasOwn(HANDLERS[source], type) ? (HANDLERS[source][type] as Handler<unknown>) : undefined;
 }
 
-export function hasHandler(source: "stripe" | "app", type: string): boolean {
+export function hasHandler(source: EventSource, type: string): boolean {
   return getHandler(source, type) !== undefined;
 }
 
 /** The serialisation key of an event (one customer's events run one at a time), or null. */
-export function customerKeyOf(source: "stripe" | "app", type: string, rawBody: string | null): string | null {
+export function customerKeyOf(source: EventSource, type: string, rawBody: string | null): string | null {
   const handler = getHandler(source, type);
   if (!handler || !rawBody) return null;
   try {
@@ -64,4 +68,6 @@ export function customerKeyOf(source: "stripe" | "app", type: string, rawBody: s
 export const HANDLED_TYPES = {
   stripe: Object.keys(HANDLERS.stripe).filter((t) => t !== IMPORTED_CUSTOMER_TYPE),
   app: Object.keys(HANDLERS.app),
+  zendesk: Object.keys(HANDLERS.zendesk),
+  intercom: Object.keys(HANDLERS.intercom),
 };

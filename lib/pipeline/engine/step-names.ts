@@ -8,6 +8,8 @@ export const STEP = {
   raiseBillingAlert: "raise-billing-alert",
   resolveBillingAlert: "resolve-billing-alert",
   unlinkIdentity: "unlink-identity",
+  notifyApp: "notify-app",
+  updateTicketStatus: "update-ticket-status",
 } as const;
 
 export type StepName = (typeof STEP)[keyof typeof STEP];
@@ -21,10 +23,12 @@ export const STEP_LABELS: Record<StepName, string> = {
   [STEP.resolveIdentity]: "Find or create the customer",
   [STEP.updateEntitlement]: "Apply the plan and billing status",
   [STEP.syncCrm]: "Upsert the HubSpot contact",
-  [STEP.createTicket]: "Create the Zendesk ticket",
+  [STEP.createTicket]: "Create the support ticket",
   [STEP.raiseBillingAlert]: "Open a billing alert",
   [STEP.resolveBillingAlert]: "Resolve payment alerts",
   [STEP.unlinkIdentity]: "Unlink the deleted Stripe customer",
+  [STEP.notifyApp]: "Tell the app",
+  [STEP.updateTicketStatus]: "Record the ticket's new status",
 };
 
 const NAMES = new Set<string>(Object.values(STEP));

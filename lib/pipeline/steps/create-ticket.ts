@@ -1,14 +1,19 @@
-// `create-ticket` for support.requested: exactly one Zendesk ticket per client request id (our reference
-// is reserved at ingest and found again on every retry), the requester linked, and the context an agent
-// needs without asking (plan, entitlement, platform, OS, app version, device, …).
+// `create-ticket` for support.requested: exactly one ticket per client request id in the support tool
+// (SUPPORT_PROVIDER: Zendesk or Intercom). Our reference is reserved at ingest and found again on every
+// retry; the provider's part lives in steps/support/.
 import { entitlementOf } from "@/db/queries/entitlements";
-import { identityOf, linkIdentity } from "@/db/queries/identities";
-import { attachZendeskTicket, reserveTicketReference, ticketByRequestId } from "@/db/queries/support-tickets";
+import { reserveTicketReference, ticketByRequestId } from "@/db/queries/support-tickets";
 import { STEP } from "@/lib/pipeline/engine/step-names";
 import type { AppPayload, Step } from "@/lib/pipeline/engine/types";
 import { customerFrom } from "./resolve-identity";
+import { createZendeskTicket } from "./support/zendesk-ticket";
+import { createIntercomConversation } from "./support/intercom-conversation";
+import type { TicketChange } from "./notify-app";
 
 type SupportRequested = Extract<AppPayload, { type: "support.requested" }>;
+
+/** What an agent needs without asking, in the order they read it. */
+export type TicketContext = Record<string, string | undefined>;
 
 export const createTicketStep: Step<SupportRequested> = {
   name: STEP.createTicket,
@@ -23,28 +28,18 @@ export const createTicketStep: Step<SupportRequested> = {
       subject: d.subject,
     });
     const ticket = await ticketByRequestId(ctx.db, d.requestId);
-    if (ticket?.zendeskTicketId)
-      return { externalRef: String(ticket.zendeskTicketId), output: { reference, duplicateOf: ticket.eventId } };
-
-    const zendesk = ctx.services.zendesk;
-    let requesterId = Number(await identityOf(ctx.db, customer.customerId, "zendesk")) || undefined;
-    let requesterOwnedBy: string | undefined;
-    if (!requesterId) {
-      const requester = await zendesk.ensureRequester({
-        email: d.email,
-        name: customer.name,
-        appUserId: d.userId,
-        correlationId: ctx.correlationId,
-      });
-      requesterId = requester.id;
-      const link = await linkIdentity(ctx.db, customer.customerId, "zendesk", String(requesterId), requester.matchedBy);
-      // The ticket still goes to the person who wrote in (a support request is never dropped), and the step
-      // says that the requester is linked to someone else here instead of claiming a link it did not make.
-      if (!link.linked) requesterOwnedBy = link.owner.appUserId;
+    const made = ticket?.zendeskTicketId ?? ticket?.intercomConversationId;
+    if (made) {
+      const output: TicketChange & { duplicateOf: string | null } = {
+        reference,
+        changed: false,
+        duplicateOf: ticket?.eventId ?? null,
+      };
+      return { externalRef: String(made), output };
     }
     const entitlement = await entitlementOf(ctx.db, customer.customerId);
     const c = d.context ?? {};
-    const context = {
+    const context: TicketContext = {
       "App user id": d.userId,
       Email: d.email,
       Plan: entitlement?.plan ?? "none",
@@ -57,14 +52,6 @@ export const createTicketStep: Step<SupportRequested> = {
       Locale: c.locale,
       Reference: reference,
     };
-    const body = [
-      d.message,
-      "",
-      "— Context (from the app) —",
-      ...Object.entries(context)
-        .filter(([, v]) => v)
-        .map(([k, v]) => `${k}: ${v}`),
-    ].join("\n");
     const tags = [
       "founder_ops",
       c.platform && `platform_${c.platform}`,
@@ -73,19 +60,11 @@ export const createTicketStep: Step<SupportRequested> = {
     ]
       .filter((t): t is string => Boolean(t))
       .map((t) => t.toLowerCase().replace(/[^a-z0-9_]+/g, "_"));
-    const zendeskTicketId =
-      (await zendesk.findTicketByReference(reference, ctx.correlationId)) ??
-      (await zendesk.createTicket({ reference, requesterId, subject: d.subject, body, tags }, ctx.correlationId));
-    await attachZendeskTicket(ctx.db, d.requestId, {
-      zendeskTicketId,
-      customerId: customer.customerId,
-      metadata: context,
-    });
-    return {
-      externalRef: String(zendeskTicketId),
-      output: requesterOwnedBy
-        ? { reference, requesterNotLinked: `Zendesk user ${requesterId} is linked to ${requesterOwnedBy} here` }
-        : { reference },
-    };
+    const input = { reference, customer, context, tags };
+    const result =
+      ctx.services.supportProvider === "intercom"
+        ? await createIntercomConversation(ctx, input)
+        : await createZendeskTicket(ctx, input);
+    return { externalRef: result.externalRef, output: { ...result.output, reference, changed: true } };
   },
 };

@@ -152,13 +152,16 @@ export function resolveAppIdentityStep<P extends AppPayload>(fieldsOf: (payload:
     run: async (ctx) => {
       const customer = await upsertAppCustomer(ctx.db, fieldsOf(ctx.payload));
       const claimed = customer.email ? await provisionalCustomersByEmail(ctx.db, customer.email) : [];
-      for (const provisional of claimed) await settleProvisional(ctx.db, provisional);
+      let claimedPayer = false;
+      for (const provisional of claimed) if (await settleProvisional(ctx.db, provisional)) claimedPayer = true;
       await ctx.setCustomer(customer.id);
-      const output: ResolvedCustomer = {
+      const output: ResolvedCustomer & { claimedPayer?: true } = {
         customerId: customer.id,
         appUserId: customer.appUserId,
         email: customer.email,
         name: customer.name,
+        // A payer merged into this app user: their entitlement is now the app user's (notify-app tells the app).
+        ...(claimedPayer ? { claimedPayer: true as const } : {}),
       };
       return { externalRef: customer.appUserId, output };
     },

@@ -25,7 +25,10 @@ export function zendeskTicketUrl(id: number | string): string {
   return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com/agent/tickets/${enc(String(id))}`;
 }
 
-export function externalUrl(system: "app" | "stripe" | "hubspot" | "zendesk", id: string): string | undefined {
+export function externalUrl(
+  system: "app" | "stripe" | "hubspot" | "zendesk" | "intercom",
+  id: string,
+): string | undefined {
   if (system === "stripe") return stripeCustomerUrl(id);
   if (system === "hubspot") return hubspotContactUrl(id);
   if (system === "zendesk") return zendeskUserUrl(id);

@@ -1,4 +1,5 @@
 // user.signed_up → exactly one customer per app user id, its app identity, and the HubSpot contact.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { resolveAppIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import type { AppPayload, Handler } from "@/lib/pipeline/engine/types";
@@ -17,5 +18,6 @@ export const userSignedUp: Handler<SignedUp> = {
       asOf: new Date(p.created),
     })),
     syncCrmStep(),
+    notifyEntitlementStep(),
   ],
 };

@@ -1,4 +1,5 @@
 // user.updated → the customer's fields (only when newer than the last change applied), then HubSpot follows.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { resolveAppIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import type { AppPayload, Handler } from "@/lib/pipeline/engine/types";
@@ -16,5 +17,6 @@ export const userUpdated: Handler<Updated> = {
       asOf: new Date(p.created),
     })),
     syncCrmStep(),
+    notifyEntitlementStep(),
   ],
 };

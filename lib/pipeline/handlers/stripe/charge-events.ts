@@ -4,6 +4,7 @@
 // a critical billing alert and the dispute flag on the customer's entitlement. charge.dispute.closed: won
 // (or an inquiry closed) clears the flag and resolves the alert; lost removes the access that payment
 // granted and keeps the flag and the alert. Each also notes the payment event in HubSpot.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
 import { customerFrom, resolveStripeCustomer, type ResolvedCustomer } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
@@ -85,6 +86,7 @@ export const chargeRefunded: Handler<StripePayload> = {
     syncCrmStep((ctx) => ({
       app_last_payment_event: `${paymentNote("refunded", ctx.payload)} ${formatAmount(object(ctx.payload).amount_refunded, object(ctx.payload).currency)}`,
     })),
+    notifyEntitlementStep(),
   ],
 };
 
@@ -173,5 +175,6 @@ export const chargeDisputeClosed: Handler<StripePayload> = {
     syncCrmStep((ctx) => ({
       app_last_payment_event: `${paymentNote(lost(ctx) ? "dispute_lost" : "dispute_won", ctx.payload)} ${formatAmount(object(ctx.payload).amount, object(ctx.payload).currency)}`,
     })),
+    notifyEntitlementStep(),
   ],
 };

@@ -3,6 +3,7 @@
 // maps to, with its PaymentIntent), and HubSpot. A session still unpaid (a delayed payment method: bank
 // debit, transfer) grants nothing until Stripe sends async_payment_succeeded; once paid, an alert of an
 // earlier failed Checkout payment of the customer resolves.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { planOfCheckout } from "@/lib/billing/purchases";
 import { resolvePaymentAlerts } from "@/db/queries/alerts";
 import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
@@ -50,5 +51,6 @@ export const checkoutSessionCompleted: Handler<StripePayload> = {
       }),
     }),
     syncCrmStep(),
+    notifyEntitlementStep(),
   ],
 };

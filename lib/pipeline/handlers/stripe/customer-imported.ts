@@ -2,6 +2,7 @@
 // before the console was installed) → the customer (by metadata.app_user_id, an email match, or a payer not in
 // the app yet), the entitlement from the customer's current subscription, and the HubSpot contact: the same
 // steps as any Stripe event, so it is retried, replayable and on the customer's timeline.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import type Stripe from "stripe";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
 import { resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
@@ -35,5 +36,6 @@ export const stripeCustomerImported: Handler<StripePayload> = {
       return current ? changeFromSubscription(current as unknown as Obj) : null;
     }),
     syncCrmStep(),
+    notifyEntitlementStep(),
   ],
 };

@@ -1,4 +1,5 @@
 // invoice.paid → entitlement active until the paid period's end; an open payment alert resolves.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { resolvePaymentAlerts } from "@/db/queries/alerts";
@@ -37,5 +38,6 @@ export const invoicePaid: Handler<StripePayload> = {
       run: async (ctx) => ({ output: { resolved: await resolvePaymentAlerts(ctx.db, customerFrom(ctx).customerId) } }),
     },
     syncCrmStep((ctx) => ({ app_last_payment_event: paymentNote("paid", ctx.payload) })),
+    notifyEntitlementStep(),
   ],
 };

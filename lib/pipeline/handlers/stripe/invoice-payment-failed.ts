@@ -2,6 +2,7 @@
 // new subscription failed: nothing was ever paid), one billing alert per invoice however many retries (its
 // text follows the latest attempt and the next retry; critical once the final attempt failed), and the
 // billing status in HubSpot.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { raiseOrUpdateDunningAlert } from "@/db/queries/alerts";
@@ -66,5 +67,6 @@ export const invoicePaymentFailed: Handler<StripePayload> = {
       },
     },
     syncCrmStep((ctx) => ({ app_last_payment_event: paymentNote("payment_failed", ctx.payload) })),
+    notifyEntitlementStep(),
   ],
 };

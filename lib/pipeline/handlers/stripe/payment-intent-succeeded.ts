@@ -3,6 +3,7 @@
 // key) or `metadata.plan`. It grants that plan, remembering the PaymentIntent (a full refund or a lost
 // dispute of it removes the access). Any other PaymentIntent (an invoice's, a Checkout session's without
 // those fields) grants nothing here and is skipped.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { isAppPurchase, planOfPaymentIntent } from "@/lib/billing/purchases";
 import { resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
@@ -40,5 +41,6 @@ export const paymentIntentSucceeded: Handler<StripePayload> = {
       }),
     ),
     onlyWhen(purchase, NOT_OURS, syncCrmStep()),
+    notifyEntitlementStep(),
   ],
 };

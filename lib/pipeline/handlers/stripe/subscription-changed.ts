@@ -1,5 +1,6 @@
 // customer.subscription.created / .updated / .deleted / .trial_will_end → plan, status, period end,
 // cancel-at-period-end; HubSpot gets the trial's end date when there is a trial.
+import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
 import { resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { changeFromSubscription, entitlementStep } from "@/lib/pipeline/steps/update-entitlement";
@@ -29,5 +30,6 @@ export const subscriptionChanged: Handler<StripePayload> = {
       const end = subscription(ctx.payload).trial_end;
       return typeof end === "number" ? { app_trial_ends_at: hubspotDate(end) } : {};
     }),
+    notifyEntitlementStep(),
   ],
 };
