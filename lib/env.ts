@@ -216,7 +216,13 @@ function check(r: z.infer<typeof raw>): string[] {
   const problems: string[] = [];
   const strict = r.NODE_ENV === "production" && !r.DEMO_MODE;
   if (strict) {
-    for (const key of REQUIRED_IN_PRODUCTION) {
+    // SUPPORT_PROVIDER=intercom: Intercom's credentials instead of Zendesk's.
+    const intercom = r.SUPPORT_PROVIDER === "intercom";
+    const required = [
+      ...REQUIRED_IN_PRODUCTION.filter((key) => !(intercom && key.startsWith("ZENDESK_"))),
+      ...(intercom ? (["INTERCOM_ACCESS_TOKEN", "INTERCOM_WEBHOOK_SECRET"] as const) : []),
+    ];
+    for (const key of required) {
       if (!r[key])
         problems.push(
           `${key} is required when NODE_ENV=production (set it in the environment; see README "Production").`,

@@ -1,4 +1,5 @@
-// Zendesk Support object shapes (users, tickets, comments) and its error bodies.
+// Zendesk Support object shapes (users, tickets, comments), its error bodies, and its event webhooks.
+import { createHmac, randomUUID } from "node:crypto";
 import type { SandboxResponse } from "./http";
 import { isEmail, isRecord, isoNow } from "./util";
 
@@ -18,7 +19,75 @@ export type ZComment = {
   plain_body: string;
   public: boolean;
   created_at: string;
+  via?: { channel: string; source: Record<string, unknown> };
 };
+
+/** A notification Zendesk sent to an end user (here: the "request received" acknowledgement). */
+export type ZNotification = {
+  id: number;
+  kind: "request_received";
+  ticket_id: number;
+  user_id: number;
+  to: string | null;
+  comment_id: number;
+  at: string;
+};
+
+/** A webhook the sandbox sent (or tried to): status null while under way, error when it could not be sent. */
+export type ZWebhookDelivery = {
+  id: string;
+  type: string;
+  ticketId: number;
+  url: string;
+  status: number | null;
+  error?: string;
+  at: string;
+};
+
+/** The webhook signing secret the sandbox uses unless configured (the console's demo ZENDESK_WEBHOOK_SECRET). */
+export const ZENDESK_SANDBOX_WEBHOOK_SECRET = "zdsec_demo_sandbox_secret_0123";
+export const ZENDESK_SANDBOX_ACCOUNT_ID = 90001;
+
+/** Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp + body)). */
+export function zendeskWebhookSignature(secret: string, timestamp: string, body: string): string {
+  return createHmac("sha256", secret).update(`${timestamp}${body}`).digest("base64");
+}
+
+/** A `zen:event-type:ticket.status_changed` event as Zendesk's event-subscribed webhooks send it. */
+export function ticketStatusChangedEvent(ticket: ZTicket, previous: string, time: string) {
+  const up = (s: unknown) => String(s).toUpperCase();
+  const id = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: randomUUID(),
+    type: "zen:event-type:ticket.status_changed",
+    account_id: ZENDESK_SANDBOX_ACCOUNT_ID,
+    time,
+    zendesk_event_version: "2022-11-06",
+    subject: `zen:ticket:${ticket.id}`,
+    detail: {
+      id: String(ticket.id),
+      actor_id: "1000",
+      assignee_id: id(ticket.assignee_id),
+      brand_id: id(ticket.brand_id),
+      created_at: ticket.created_at,
+      description: ticket.description,
+      external_id: ticket.external_id,
+      group_id: id(ticket.group_id),
+      is_public: ticket.is_public,
+      organization_id: id(ticket.organization_id),
+      priority: ticket.priority ? up(ticket.priority) : null,
+      requester_id: String(ticket.requester_id),
+      status: up(ticket.status),
+      subject: ticket.subject,
+      submitter_id: id(ticket.submitter_id),
+      tags: ticket.tags,
+      type: ticket.type ? up(ticket.type) : null,
+      updated_at: ticket.updated_at,
+      via: { channel: "web_service" },
+    },
+    event: { current: up(ticket.status), previous: up(previous) },
+  };
+}
 
 export class ZendeskError extends Error {
   constructor(public response: SandboxResponse) {

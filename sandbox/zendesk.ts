@@ -1,4 +1,8 @@
 // Zendesk Support API v2 look-alike: tickets (with Idempotency-Key), users, Basic email/token auth.
+// Comments honour `author_id` and public/private; a public first comment by the requester is acknowledged to
+// them ("request received" notification, in `notifications`). When `webhookUrl` is configured (POST
+// /__sandbox/config { webhookUrl, webhookSecret }), a status change (agent update, PUT /tickets/{id}.json, or
+// setStatus) is sent there as a signed `zen:event-type:ticket.status_changed` webhook, fire and forget.
 import { IdempotencyStore } from "./idempotency";
 import { StateError, dumpIdempotency, nextCounter, record, records, restoreIdempotency } from "./persistence";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
@@ -11,13 +15,23 @@ import {
   commentText,
   invalid,
   normalizeTags,
+  ticketStatusChangedEvent,
   updateUser,
+  ZENDESK_SANDBOX_WEBHOOK_SECRET,
   zendeskError,
+  zendeskWebhookSignature,
 } from "./zendesk-objects";
-import type { ZComment, ZTicket, ZUser } from "./zendesk-objects";
+import type { ZComment, ZNotification, ZTicket, ZUser, ZWebhookDelivery } from "./zendesk-objects";
 import { header, isEmail, isRecord, isoNow, randomToken, stableStringify } from "./util";
 
-export type ZendeskConfig = { email: string; token: string; idempotencyTtlMs: number };
+export type ZendeskConfig = {
+  email: string;
+  token: string;
+  idempotencyTtlMs: number;
+  /** Where ticket status changes are sent (a Zendesk webhook subscribed to ticket.status_changed); null: none. */
+  webhookUrl: string | null;
+  webhookSecret: string;
+};
 
 type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
 
@@ -26,14 +40,39 @@ const ME_ID = 1000;
 export function createZendeskService(options: {
   email: string;
   token: string;
-}): Service & { tickets: Map<number, ZTicket>; users: Map<number, ZUser> } {
-  const initial: ZendeskConfig = { email: options.email, token: options.token, idempotencyTtlMs: 2 * 3600 * 1000 };
+  webhookUrl?: string;
+  webhookSecret?: string;
+}): Service & {
+  tickets: Map<number, ZTicket>;
+  users: Map<number, ZUser>;
+  /** Comments of a ticket, oldest first. */
+  comments: (ticketId: number) => ZComment[];
+  /** Notifications sent to end users (request-received acknowledgements), oldest first. */
+  notifications: () => ZNotification[];
+  /** Status webhooks sent (or tried), oldest first. */
+  deliveries: () => ZWebhookDelivery[];
+  /** Waits for the webhook deliveries under way. */
+  flushWebhooks: () => Promise<void>;
+  /** Changes a ticket's status as an agent would in the agent workspace (and sends the webhook). */
+  setStatus: (ticketId: number, status: string) => ZTicket;
+} {
+  const initial: ZendeskConfig = {
+    email: options.email,
+    token: options.token,
+    idempotencyTtlMs: 2 * 3600 * 1000,
+    webhookUrl: options.webhookUrl ?? null,
+    webhookSecret: options.webhookSecret ?? ZENDESK_SANDBOX_WEBHOOK_SECRET,
+  };
   let config: ZendeskConfig = { ...initial };
   const users = new Map<number, ZUser>();
   const tickets = new Map<number, ZTicket>();
   const comments = new Map<number, ZComment[]>();
+  const notifications: ZNotification[] = [];
+  const deliveries: ZWebhookDelivery[] = [];
+  const inflight = new Set<Promise<void>>();
+  let nextNotificationId = 1;
   const idempotency = new IdempotencyStore(config.idempotencyTtlMs);
-  const counters = { ticketsCreated: 0, replayed: 0, usersCreated: 0 };
+  const counters = { ticketsCreated: 0, replayed: 0, usersCreated: 0, notificationsSent: 0, webhooksSent: 0 };
   let nextUserId = 10001;
   let nextTicketId = 1;
   let nextCommentId = 500001;
@@ -53,6 +92,16 @@ export function createZendeskService(options: {
     users.set(ME_ID, buildUser("http://127.0.0.1", ME_ID, { name: "Sandbox Agent", email: config.email }, "admin"));
   }
   seedMe();
+
+  function publicConfig() {
+    return {
+      email: config.email,
+      token: `…${config.token.slice(-4)}`,
+      idempotencyTtlMs: config.idempotencyTtlMs,
+      webhookUrl: config.webhookUrl,
+      webhookSecret: config.webhookSecret ? "set" : "unset",
+    };
+  }
 
   function createUser(req: SandboxRequest, input: Record<string, unknown>): ZUser {
     checkUserInput(input, true);
@@ -101,21 +150,38 @@ export function createZendeskService(options: {
     if (!text.trim()) throw invalid("description", "Description: cannot be blank", "BlankValue");
     checkTicketFields(t);
     const requesterId = resolveRequester(req, t);
+    // The submitter (the agent the token belongs to) writes the first comment unless author_id says who did.
+    const authorId = commentAuthor(t.comment, ME_ID);
     const ticket = buildTicket(base(req), nextTicketId++, t, requesterId, ME_ID, text);
     tickets.set(ticket.id, ticket);
     const isPublic = !(isRecord(t.comment) && t.comment.public === false);
     const comment: ZComment = {
       id: nextCommentId++,
       type: "Comment",
-      author_id: requesterId,
+      author_id: authorId,
       body: text,
       html_body: `<p>${text}</p>`,
       plain_body: text,
       public: isPublic,
       created_at: String(ticket.created_at),
+      via: { channel: "api", source: { from: {}, to: {}, rel: null } },
     };
     comments.set(ticket.id, [comment]);
     counters.ticketsCreated += 1;
+    // Zendesk's default trigger "Notify requester of received request": the request is the requester's own
+    // public comment, so they get the acknowledgement (an agent-written or private first comment is not theirs).
+    if (isPublic && authorId === requesterId) {
+      notifications.push({
+        id: nextNotificationId++,
+        kind: "request_received",
+        ticket_id: ticket.id,
+        user_id: requesterId,
+        to: users.get(requesterId)?.email ?? null,
+        comment_id: comment.id,
+        at: String(ticket.created_at),
+      });
+      counters.notificationsSent += 1;
+    }
     const audit = {
       id: nextCommentId++,
       ticket_id: ticket.id,
@@ -134,6 +200,7 @@ export function createZendeskService(options: {
     const ticket = tickets.get(id);
     if (!ticket) return zendeskError(404, "RecordNotFound", "Not found");
     const t = bodyOf(req, "ticket");
+    if (ticket.status === "closed") throw invalid("status", "Status: closed prevents ticket update");
     checkTicketFields(t);
     const next: ZTicket = { ...ticket, updated_at: isoNow() };
     for (const field of ["subject", "status", "priority", "type", "external_id"])
@@ -146,16 +213,74 @@ export function createZendeskService(options: {
       comments.get(id)?.push({
         id: nextCommentId++,
         type: "Comment",
-        author_id: ME_ID,
+        author_id: commentAuthor(t.comment, ME_ID),
         body: text,
         html_body: `<p>${text}</p>`,
         plain_body: text,
         public: isPublic,
-        created_at: isoNow(),
+        created_at: String(next.updated_at),
+        via: { channel: "api", source: { from: {}, to: {}, rel: null } },
       });
     }
     tickets.set(id, next);
+    if (next.status !== ticket.status) sendStatusChanged(next, String(ticket.status));
     return { status: 200, body: { ticket: next } };
+  }
+
+  /** `comment.author_id` when given (an existing user), else the fallback. */
+  function commentAuthor(comment: unknown, fallback: number): number {
+    if (!isRecord(comment) || comment.author_id === undefined || comment.author_id === null) return fallback;
+    const id = Number(comment.author_id);
+    if (!users.has(id)) throw invalid("author_id", "Author: is invalid");
+    return id;
+  }
+
+  // --- webhooks (an event-subscribed webhook on zen:event-type:ticket.status_changed) ---
+
+  function sendStatusChanged(ticket: ZTicket, previous: string): void {
+    const url = config.webhookUrl;
+    if (!url) return;
+    const event = ticketStatusChangedEvent(ticket, previous, String(ticket.updated_at));
+    const body = JSON.stringify(event);
+    const timestamp = `${new Date().toISOString().slice(0, 19)}Z`;
+    const delivery: ZWebhookDelivery = {
+      id: event.id,
+      type: event.type,
+      ticketId: ticket.id,
+      url,
+      status: null,
+      at: new Date().toISOString(),
+    };
+    deliveries.push(delivery);
+    counters.webhooksSent += 1;
+    const sent = fetch(url, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Zendesk Webhook (sandbox)",
+        "x-zendesk-account-id": String(event.account_id),
+        "x-zendesk-webhook-id": "01SANDBOXWEBHOOK000000000",
+        "x-zendesk-webhook-invocation-id": randomToken(16),
+        "x-zendesk-webhook-signature": zendeskWebhookSignature(config.webhookSecret, timestamp, body),
+        "x-zendesk-webhook-signature-timestamp": timestamp,
+      },
+      signal: AbortSignal.timeout(10_000),
+    })
+      .then((res) => {
+        delivery.status = res.status;
+        if (res.status >= 300) console.warn(`[sandbox zendesk] webhook ${event.id} to ${url} answered ${res.status}`);
+        return res.arrayBuffer();
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          delivery.error = err instanceof Error ? err.message : String(err);
+          console.warn(`[sandbox zendesk] webhook ${event.id} to ${url} failed: ${delivery.error}`);
+        },
+      )
+      .finally(() => inflight.delete(sent));
+    inflight.add(sent);
   }
 
   function listTickets(req: SandboxRequest, rows: ZTicket[]): SandboxResponse {
@@ -289,6 +414,21 @@ export function createZendeskService(options: {
     name: "zendesk",
     tickets,
     users,
+    comments: (ticketId) => (comments.get(ticketId) ?? []).map((c) => ({ ...c })),
+    notifications: () => notifications.map((n) => ({ ...n })),
+    deliveries: () => deliveries.map((d) => ({ ...d })),
+    async flushWebhooks() {
+      while (inflight.size) await Promise.all([...inflight]);
+    },
+    setStatus(ticketId, status) {
+      const ticket = tickets.get(ticketId);
+      if (!ticket) throw new Error(`no ticket ${ticketId}`);
+      checkTicketFields({ status });
+      const next: ZTicket = { ...ticket, status, updated_at: isoNow() };
+      tickets.set(ticketId, next);
+      if (status !== ticket.status) sendStatusChanged(next, String(ticket.status));
+      return next;
+    },
     authenticate(req) {
       const expected = `Basic ${Buffer.from(`${config.email}/token:${config.token}`).toString("base64")}`;
       return header(req.headers, "authorization") === expected
@@ -349,16 +489,26 @@ export function createZendeskService(options: {
       idempotency.ttlMs = config.idempotencyTtlMs;
       tickets.clear();
       comments.clear();
+      notifications.length = 0;
+      deliveries.length = 0;
       seedMe();
-      Object.assign(counters, { ticketsCreated: 0, replayed: 0, usersCreated: 0 });
+      Object.assign(counters, {
+        ticketsCreated: 0,
+        replayed: 0,
+        usersCreated: 0,
+        notificationsSent: 0,
+        webhooksSent: 0,
+      });
       // Ids keep counting (as in Zendesk): a database that outlives a reset still holds the old ones.
     },
     snapshot() {
       return {
-        config: { email: config.email, token: `…${config.token.slice(-4)}`, idempotencyTtlMs: config.idempotencyTtlMs },
+        config: publicConfig(),
         counters: { ...counters, tickets: tickets.size, users: users.size, idempotencyKeys: idempotency.size() },
         tickets: [...tickets.values()].map((t) => ({ ...t, comments: comments.get(t.id) ?? [] })),
         users: [...users.values()],
+        notifications: notifications.map((n) => ({ ...n })),
+        webhookDeliveries: deliveries.map((d) => ({ ...d })),
       };
     },
     dump() {
@@ -366,8 +516,9 @@ export function createZendeskService(options: {
         users: [...users.values()],
         tickets: [...tickets.values()],
         comments: [...comments.entries()],
+        notifications: [...notifications],
         counters: { ...counters },
-        next: { user: nextUserId, ticket: nextTicketId, comment: nextCommentId },
+        next: { user: nextUserId, ticket: nextTicketId, comment: nextCommentId, notification: nextNotificationId },
         idempotency: dumpIdempotency(idempotency),
       };
     },
@@ -383,6 +534,8 @@ export function createZendeskService(options: {
           throw new StateError("a zendesk comment entry is malformed");
         return [entry[0], records<ZComment>(entry[1], `zendesk comments of ticket ${entry[0]}`)] as const;
       });
+      const savedNotifications =
+        s.notifications === undefined ? [] : records<ZNotification>(s.notifications, "zendesk notifications");
       const next = record(s.next, "zendesk id counters");
       const savedCounters = record(s.counters ?? {}, "zendesk counters");
       restoreIdempotency(idempotency, s.idempotency);
@@ -392,6 +545,13 @@ export function createZendeskService(options: {
       for (const u of savedUsers) users.set(u.id, u);
       for (const t of savedTickets) tickets.set(t.id, t);
       for (const [id, list] of savedComments) comments.set(id, list);
+      notifications.length = 0;
+      notifications.push(...savedNotifications);
+      nextNotificationId = nextCounter(
+        next.notification,
+        notifications.map((n) => n.id),
+        1,
+      );
       for (const key of Object.keys(counters) as (keyof typeof counters)[])
         counters[key] = typeof savedCounters[key] === "number" ? savedCounters[key] : 0;
       nextUserId = nextCounter(next.user, users.keys(), 10001);
@@ -407,7 +567,13 @@ export function createZendeskService(options: {
       if (typeof patch.token === "string") config.token = patch.token;
       if (typeof patch.idempotencyTtlMs === "number")
         config.idempotencyTtlMs = idempotency.ttlMs = patch.idempotencyTtlMs;
-      return { email: config.email, token: `…${config.token.slice(-4)}`, idempotencyTtlMs: config.idempotencyTtlMs };
+      if (patch.webhookUrl === null || typeof patch.webhookUrl === "string") {
+        if (typeof patch.webhookUrl === "string" && patch.webhookUrl && !/^https?:\/\//.test(patch.webhookUrl))
+          throw new Error("webhookUrl must be an http(s) URL");
+        config.webhookUrl = patch.webhookUrl || null;
+      }
+      if (typeof patch.webhookSecret === "string" && patch.webhookSecret) config.webhookSecret = patch.webhookSecret;
+      return publicConfig();
     },
     seed(input) {
       const list = Array.isArray(input) ? input : [input];

@@ -44,6 +44,15 @@ async function main() {
     zendesk: { email: DEMO_DEFAULTS.ZENDESK_EMAIL, token: DEMO_DEFAULTS.ZENDESK_API_TOKEN },
     stateFile: path.join(dataDir, "sandbox-state.json"),
   });
+  // The support sandboxes send their signed status webhooks to this console, as Zendesk and Intercom would.
+  sandbox.zendesk.service.configure({
+    webhookUrl: `${localUrl}/api/webhooks/zendesk`,
+    webhookSecret: DEMO_DEFAULTS.ZENDESK_WEBHOOK_SECRET,
+  });
+  sandbox.intercom.service.configure({
+    webhookUrl: `${localUrl}/api/webhooks/intercom`,
+    webhookSecret: DEMO_DEFAULTS.INTERCOM_WEBHOOK_SECRET,
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DEMO_MODE: "1",

@@ -41,6 +41,11 @@ async function main() {
     INTERCOM_BASE_URL: sandbox.intercom.url,
     APP_CALLBACK_URL: sandbox.app.callbackUrl,
   };
+  for (const [service, route, secret] of [
+    [sandbox.zendesk.service, "zendesk", DEMO_DEFAULTS.ZENDESK_WEBHOOK_SECRET],
+    [sandbox.intercom.service, "intercom", DEMO_DEFAULTS.INTERCOM_WEBHOOK_SECRET],
+  ] as const)
+    service.configure({ webhookUrl: `http://127.0.0.1:${port}/api/webhooks/${route}`, webhookSecret: secret });
   let status = 1;
   ensureBuild(env);
   const server = startNext(port, env, true);

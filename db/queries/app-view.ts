@@ -2,14 +2,21 @@
 // the open payment problem if any, and the support requests, in one round trip on indexed lookups.
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
-import type { Entitlement } from "@/db/schema";
+import type { Entitlement, TicketStatus } from "@/db/schema";
 
 export type AppCustomerView = {
   appUserId: string;
   entitlement: Pick<Entitlement, "status" | "plan" | "currentPeriodEnd" | "cancelAtPeriodEnd"> | null;
   /** The newest open payment alert's details (dunning: attempt, next retry, amount, hosted invoice). */
   paymentProblem: { openedAt: Date; details: Record<string, unknown> } | null;
-  support: { reference: string; subject: string | null; zendeskTicketId: number | null; updatedAt: Date }[];
+  /** Our status of each request (received until the support tool has it, then as the tool reports it). */
+  support: {
+    reference: string;
+    subject: string | null;
+    status: TicketStatus;
+    zendeskTicketId: number | null;
+    updatedAt: Date;
+  }[];
 };
 
 type Row = {
@@ -19,7 +26,13 @@ type Row = {
   current_period_end: string | Date | null;
   cancel_at_period_end: boolean | null;
   problem: { opened_at: string; details: Record<string, unknown> | null } | null;
-  support: { reference: string; subject: string | null; zendesk_ticket_id: number | null; updated_at: string }[];
+  support: {
+    reference: string;
+    subject: string | null;
+    status: TicketStatus;
+    zendesk_ticket_id: number | null;
+    updated_at: string;
+  }[];
 };
 
 const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
@@ -34,7 +47,8 @@ export async function appCustomerView(db: Db, appUserId: string): Promise<AppCus
             and a.dedupe_key like 'payment\\_failed:%'
           order by a.opened_at desc limit 1) as problem,
         coalesce((select json_agg(json_build_object('reference', t.reference, 'subject', t.subject,
-            'zendesk_ticket_id', t.zendesk_ticket_id, 'updated_at', t.updated_at) order by t.created_at desc)
+            'status', t.status, 'zendesk_ticket_id', t.zendesk_ticket_id, 'updated_at', t.updated_at)
+            order by t.created_at desc)
           from (select * from support_tickets t where t.customer_id = c.id order by t.created_at desc limit 20) t),
           '[]'::json) as support
       from customers c
@@ -59,6 +73,7 @@ export async function appCustomerView(db: Db, appUserId: string): Promise<AppCus
     support: row.support.map((t) => ({
       reference: t.reference,
       subject: t.subject,
+      status: t.status,
       zendeskTicketId: t.zendesk_ticket_id,
       updatedAt: asDate(t.updated_at),
     })),

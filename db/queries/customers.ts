@@ -39,7 +39,7 @@ export type ListCustomersParams = {
   sort?: SortState<CustomerSort>;
 };
 export type LinkedSystem = {
-  system: "app" | "stripe" | "hubspot" | "zendesk";
+  system: "app" | "stripe" | "hubspot" | "zendesk" | "intercom";
   externalId: string;
   lastSyncedAt: string | null;
 };

@@ -14,7 +14,7 @@ import {
   type Identity,
 } from "@/db/schema";
 
-type System = "app" | "stripe" | "hubspot" | "zendesk";
+type System = "app" | "stripe" | "hubspot" | "zendesk" | "intercom";
 
 /**
  * What an app event says of its user. A field absent is unchanged. With `asOf` (the event's time) each field

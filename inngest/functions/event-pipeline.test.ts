@@ -44,6 +44,7 @@ describe("process-event (Inngest)", () => {
     expect(row!.status).toBe("succeeded");
     const steps = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId));
     expect(steps.map((s) => [s.step, s.status]).sort()).toEqual([
+      ["notify-app", "skipped"], // a signup changes no entitlement
       ["resolve-identity", "succeeded"],
       ["sync-crm", "succeeded"],
     ]);

@@ -67,7 +67,15 @@ export function reasonLabel(reason: string): string {
 
 /** What the refusal means and what to do about it, for one route. */
 export function reasonAdvice(route: string, reason: string): string {
-  const header = route === "stripe" ? "Stripe-Signature" : "App-Signature";
+  const header =
+    route === "stripe"
+      ? "Stripe-Signature"
+      : route === "zendesk"
+        ? "X-Zendesk-Webhook-Signature"
+        : route === "intercom"
+          ? "X-Hub-Signature"
+          : "App-Signature";
+  const sender = route === "zendesk" ? "Zendesk" : route === "intercom" ? "Intercom" : undefined;
   switch (reason as RejectionReason) {
     case "rate_limited":
       return "One address sent more than WEBHOOK_RATE_LIMIT_PER_MINUTE requests in a minute. Stripe retries on its own; raise the limit if this is your normal traffic, and behind a proxy set TRUSTED_PROXY_HOPS so each sender gets its own limit.";
@@ -76,10 +84,16 @@ export function reasonAdvice(route: string, reason: string): string {
         ? "The body was over the 256 KiB limit. Stripe events are far smaller: this was probably not Stripe."
         : "The body was over the 256 KiB limit: the app backend should send only the event's fields (no files or logs).";
     case "missing_signature":
+      if (sender)
+        return `The request had no ${header} header: it did not come from ${sender}, or a proxy removed the header.`;
       return route === "stripe"
         ? "The request had no Stripe-Signature header: it did not come from Stripe, or a proxy removed the header."
         : "The request had no App-Signature header: the app backend must sign every event (see README, app events).";
     case "malformed_signature":
+      if (route === "intercom")
+        return "The X-Hub-Signature header is not of the form sha1=<hex>: not Intercom's signature.";
+      if (route === "zendesk")
+        return "The X-Zendesk-Webhook-Signature header (base64) or its -Timestamp header is unreadable: not Zendesk's signature.";
       return `The ${header} header is not of the form t=<unix time>,v1=<hex>: the sender is not signing the way we check.`;
     case "bad_signature":
       return `The signature did not match: the webhook secret is probably wrong. ${secretHelp(route)}`;
@@ -90,6 +104,8 @@ export function reasonAdvice(route: string, reason: string): string {
     case "malformed_body":
       return "The signature was right but the body is not valid JSON (or is empty): the sender has a bug.";
     case "invalid_event":
+      if (sender)
+        return `The signature was right but the body is not a ${sender} webhook we understand: the refusal named the field.`;
       return route === "stripe"
         ? "The signature was right but the body is not a Stripe event (id evt_…, type, created, data.object)."
         : "The signature was right but the event does not have the expected fields: the refusal named the field; fix the app backend (see README, app events).";

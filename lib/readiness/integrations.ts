@@ -7,7 +7,7 @@ import { networkReason } from "./net";
 import { fail, pass, warn, type CheckDefinition, type Outcome, type ReadinessContext } from "./types";
 
 type Service = {
-  key: "stripe" | "hubspot" | "zendesk";
+  key: "stripe" | "hubspot" | "zendesk" | "intercom";
   name: string;
   /** Variables holding the credentials (all must be set). */
   credentials: string[];
@@ -17,6 +17,8 @@ type Service = {
   call: (ctx: ReadinessContext) => Promise<void>;
   /** What to do about a 401 and a 403. */
   refused: { 401: string; 403: string };
+  /** Whether the check applies to this configuration (the support tool not in use is left out). */
+  applies?: (ctx: ReadinessContext) => boolean;
 };
 
 const SERVICES: Service[] = [
@@ -63,9 +65,25 @@ const SERVICES: Service[] = [
     base: (ctx) => ctx.env.ZENDESK_BASE_URL,
     real: (ctx) => `https://${ctx.env.ZENDESK_SUBDOMAIN}.zendesk.com`,
     call: (ctx) => ctx.services().zendesk.ping(),
+    applies: (ctx) => ctx.env.SUPPORT_PROVIDER !== "intercom",
     refused: {
       401: "Zendesk refused the credentials (401): set ZENDESK_EMAIL to the agent who made the token and ZENDESK_API_TOKEN to an active API token (Admin Center → Apps and integrations → Zendesk API, token access on).",
       403: "The Zendesk agent lacks access (403): use the token of an admin or an agent who may create users and tickets.",
+    },
+  },
+  {
+    key: "intercom",
+    name: "Intercom",
+    credentials: ["INTERCOM_ACCESS_TOKEN"],
+    baseVar: "INTERCOM_BASE_URL",
+    base: (ctx) => ctx.env.INTERCOM_BASE_URL,
+    real: () => "https://api.intercom.io",
+    // GET /me: the admin the token acts as (the notes' author).
+    call: (ctx) => ctx.services().intercom.ping(),
+    applies: (ctx) => ctx.env.SUPPORT_PROVIDER === "intercom",
+    refused: {
+      401: "Intercom refused the access token (401): copy the access token of your Intercom app (Developer Hub → your app → Authentication) into INTERCOM_ACCESS_TOKEN.",
+      403: "The Intercom token lacks a permission (403): give the app read and write access to users/contacts and conversations (Developer Hub → Authentication → Edit), then copy its token again.",
     },
   },
 ];
@@ -76,6 +94,7 @@ const CREDENTIAL_VALUE: Record<string, (ctx: ReadinessContext) => string> = {
   ZENDESK_SUBDOMAIN: (ctx) => ctx.env.ZENDESK_SUBDOMAIN,
   ZENDESK_EMAIL: (ctx) => ctx.env.ZENDESK_EMAIL,
   ZENDESK_API_TOKEN: (ctx) => ctx.env.ZENDESK_API_TOKEN,
+  INTERCOM_ACCESS_TOKEN: (ctx) => ctx.env.INTERCOM_ACCESS_TOKEN,
 };
 
 /** Why a base URL cannot be reached ("connection refused (ECONNREFUSED)"), or undefined when its port answers. */
@@ -151,6 +170,7 @@ export const integrationChecks: CheckDefinition[] = SERVICES.map((service) => ({
   title: `${service.name} credentials`,
   timeoutFix: `Check that this server can reach ${service.name} (DNS, firewall, proxy) and that ${service.baseVar} is right.`,
   run: async (ctx) => {
+    if (service.applies && !service.applies(ctx)) return null;
     const missing = service.credentials.filter((k) => !CREDENTIAL_VALUE[k](ctx));
     if (missing.length)
       return fail(

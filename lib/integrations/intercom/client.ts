@@ -1,6 +1,342 @@
-// Intercom through the official intercom-client (placeholder until issue 14's Intercom slice lands).
+// Intercom through the official intercom-client (Fern-generated, API 2.11), pointed at INTERCOM_BASE_URL when
+// set. The SDK's own retries are off: the pipeline retries with backoff and honours Retry-After /
+// X-RateLimit-Reset. Every failure comes out as a TransientError or a PermanentError (service "intercom").
+import { IntercomClient, IntercomError, IntercomTimeoutError } from "intercom-client";
+import {
+  IntegrationError,
+  PermanentError,
+  TransientError,
+  isNetworkError,
+  isTransientStatus,
+  retryAfterMs,
+} from "../errors";
+
 export type IntercomConfig = { token: string; baseUrl?: string; timeoutMs?: number };
 
+/** The conversation data attribute that holds our reference (SUP-…). */
+export const REFERENCE_ATTRIBUTE = "reference";
+/** The first line of the internal note with the app's context: how a retry knows it is already there. */
+export const NOTE_MARKER = "Context from the app";
+
+type Headers = { get(name: string): string | null } | undefined;
+type ContactRow = { id: string; external_id?: string | null; email?: string | null; role?: string };
+type ConversationRow = {
+  id: string;
+  created_at?: number;
+  state?: string;
+  custom_attributes?: Record<string, unknown>;
+  source?: { body?: string | null };
+  contacts?: { contacts?: Array<{ id: string }> };
+  conversation_parts?: {
+    conversation_parts?: Array<{ part_type?: string; body?: string | null; author?: { type?: string; id?: string } }>;
+  };
+};
+
+/** The wait an Intercom 429 asks for: Retry-After, else X-RateLimit-Reset (unix seconds), capped at 60 s. */
+export function intercomRetryAfterMs(headers: Headers): number | undefined {
+  const after = retryAfterMs(headers?.get("retry-after"));
+  if (after !== undefined) return after;
+  const reset = Number(headers?.get("x-ratelimit-reset"));
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
+  const ms = reset * 1000 - Date.now();
+  return ms > 0 ? Math.min(ms, 60_000) : 1_000;
+}
+
+/** Intercom's error body `{ type: "error.list", errors: [{ code, message }] }` → its first code and the messages. */
+function errorsOf(body: unknown): { code?: string; message?: string } {
+  const list = (body as { errors?: Array<{ code?: string; message?: string }> } | undefined)?.errors;
+  if (!Array.isArray(list) || list.length === 0) return {};
+  return {
+    code: list[0]?.code,
+    message: list
+      .map((e) => e.message ?? e.code)
+      .filter(Boolean)
+      .join("; ")
+      .slice(0, 500),
+  };
+}
+
+export function classifyIntercomError(err: unknown): IntegrationError {
+  if (err instanceof IntegrationError) return err;
+  if (err instanceof IntercomTimeoutError) return new TransientError("intercom", `network: ${err.message}`);
+  if (err instanceof IntercomError) {
+    const status = err.statusCode;
+    if (status === undefined) {
+      // No answer at all: refused, reset, DNS, timeout (the SDK's message is fetch's).
+      return new TransientError("intercom", `network: ${err.message.split("\n")[0]}`);
+    }
+    const { code, message } = errorsOf(err.body);
+    const text = message || `HTTP ${status}`;
+    const headers = err.rawResponse?.headers as Headers;
+    return isTransientStatus(status)
+      ? new TransientError("intercom", text, status, intercomRetryAfterMs(headers), code)
+      : new PermanentError("intercom", text, status, code);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return isNetworkError(err)
+    ? new TransientError("intercom", `network: ${message}`)
+    : new PermanentError("intercom", message);
+}
+
 export class IntercomService {
-  constructor(readonly config: IntercomConfig) {}
+  private readonly client: IntercomClient;
+  private referenceAttributeReady: Promise<void> | undefined;
+  private adminId: Promise<string> | undefined;
+
+  constructor(readonly config: IntercomConfig) {
+    this.client = new IntercomClient({
+      token: config.token,
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      version: "2.11",
+      maxRetries: 0,
+      timeoutInSeconds: (config.timeoutMs ?? 10_000) / 1000,
+    });
+  }
+
+  /** Where the API lives (the sandbox or a compatible server when INTERCOM_BASE_URL is set). */
+  get baseUrl(): string {
+    return this.config.baseUrl ?? "https://api.intercom.io";
+  }
+
+  private async call<T>(fn: (c: IntercomClient) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.client);
+    } catch (err) {
+      throw classifyIntercomError(err);
+    }
+  }
+
+  private headers(correlationId?: string) {
+    return correlationId ? { headers: { "X-Correlation-Id": correlationId } } : undefined;
+  }
+
+  /** The admin the token belongs to (GET /me). */
+  async me(): Promise<{ id: string; name?: string; email?: string; appId?: string }> {
+    const me = (await this.call((c) => c.admins.identify())) as
+      | { id?: string | number; name?: string; email?: string; app?: { id_code?: string } }
+      | undefined;
+    if (!me?.id) throw new PermanentError("intercom", "GET /me answered without an admin id.");
+    return { id: String(me.id), name: me.name, email: me.email, appId: me.app?.id_code };
+  }
+
+  async ping(): Promise<void> {
+    await this.me();
+  }
+
+  /** The admin notes are written as (the token's own admin), asked once per process. */
+  adminIdOf(): Promise<string> {
+    this.adminId ??= this.me().then(
+      (m) => m.id,
+      (err) => {
+        this.adminId = undefined;
+        throw err;
+      },
+    );
+    return this.adminId;
+  }
+
+  private async searchContacts(field: string, value: string, correlationId?: string): Promise<ContactRow[]> {
+    const page = await this.call((c) =>
+      c.contacts.search(
+        { query: { field, operator: "=", value }, pagination: { per_page: 5 } },
+        this.headers(correlationId),
+      ),
+    );
+    return (page.data ?? []) as unknown as ContactRow[];
+  }
+
+  /**
+   * The contact for this app user, and how we know it is them. One whose external_id is our app user id was
+   * made by us (perhaps by an attempt whose answer was lost) or by the Messenger: `id`. Otherwise a contact
+   * with that email and no external id is adopted (given ours): the same address, not proven the same person
+   * (`email`). Else a new user is created with our external_id (`id`). Intercom's search lags behind its
+   * writes, so a create refused as a duplicate (409 "already exists with id=…") is that contact.
+   */
+  async ensureContact(input: {
+    appUserId: string;
+    email: string;
+    name?: string | null;
+    correlationId?: string;
+  }): Promise<{ id: string; matchedBy: "id" | "email" }> {
+    const [ours] = await this.searchContacts("external_id", input.appUserId, input.correlationId);
+    if (ours?.id) return { id: ours.id, matchedBy: "id" };
+    const byEmail = await this.searchContacts("email", input.email.toLowerCase(), input.correlationId);
+    const free = byEmail.find((c) => !c.external_id);
+    if (free) {
+      await this.call((c) =>
+        c.contacts.update(
+          { contact_id: free.id, external_id: input.appUserId, role: "user" },
+          this.headers(input.correlationId),
+        ),
+      );
+      return { id: free.id, matchedBy: "email" };
+    }
+    try {
+      const made = (await this.client.contacts.create(
+        {
+          role: "user",
+          external_id: input.appUserId,
+          email: input.email,
+          ...(input.name ? { name: input.name } : {}),
+        } as never,
+        this.headers(input.correlationId),
+      )) as unknown as ContactRow;
+      if (!made?.id) throw new TransientError("intercom", "Contact create answered without an id.");
+      return { id: made.id, matchedBy: "id" };
+    } catch (err) {
+      const e = classifyIntercomError(err);
+      const existing = e.status === 409 ? /id=([A-Za-z0-9]+)/.exec(e.message)?.[1] : undefined;
+      if (existing) return { id: existing, matchedBy: byEmail.length ? "email" : "id" };
+      // Someone else (another external id) has the email: the request still reaches support through them.
+      if (e.status === 409 && byEmail[0]) return { id: byEmail[0].id, matchedBy: "email" };
+      throw e;
+    }
+  }
+
+  /**
+   * Makes sure conversations can hold our reference: a conversation data attribute `reference` (text).
+   * Intercom refuses custom attributes it does not know, so it is created once when missing.
+   */
+  ensureReferenceAttribute(): Promise<void> {
+    this.referenceAttributeReady ??= (async () => {
+      const list = (await this.call((c) => c.dataAttributes.list({ model: "conversation" } as never))) as unknown as {
+        data?: Array<{ name?: string }>;
+      };
+      if ((list.data ?? []).some((a) => a.name === REFERENCE_ATTRIBUTE)) return;
+      try {
+        await this.client.dataAttributes.create({
+          name: REFERENCE_ATTRIBUTE,
+          model: "conversation",
+          data_type: "string",
+          description: "The founder-ops console's support reference (SUP-…)",
+        } as never);
+      } catch (err) {
+        const e = classifyIntercomError(err);
+        // Made meanwhile by another process: fine.
+        if (!(e.status === 400 && /already exists|taken/i.test(e.message))) throw e;
+      }
+    })().catch((err) => {
+      this.referenceAttributeReady = undefined;
+      throw err;
+    });
+    return this.referenceAttributeReady;
+  }
+
+  /**
+   * The conversation made for this reference, if any: first by the `reference` attribute; then, for a create
+   * whose answer was lost before the attribute was set, among the contact's conversations by the reference
+   * written in the customer's first message (and the attribute is then set).
+   */
+  async findConversationByReference(
+    reference: string,
+    opts: { contactId?: string; correlationId?: string } = {},
+  ): Promise<string | undefined> {
+    const page = await this.call((c) =>
+      c.conversations.search(
+        {
+          query: { field: `custom_attributes.${REFERENCE_ATTRIBUTE}`, operator: "=", value: reference },
+          pagination: { per_page: 5 },
+        },
+        this.headers(opts.correlationId),
+      ),
+    );
+    const found = (page.data ?? []) as unknown as ConversationRow[];
+    if (found[0]?.id) return found[0].id;
+    if (!opts.contactId) return undefined;
+    const contactId = opts.contactId;
+    const mine = await this.call((c) =>
+      c.conversations.search(
+        { query: { field: "contact_ids", operator: "=", value: contactId }, pagination: { per_page: 150 } },
+        this.headers(opts.correlationId),
+      ),
+    );
+    const lost = ((mine.data ?? []) as unknown as ConversationRow[]).find((c) =>
+      (c.source?.body ?? "").includes(reference),
+    );
+    if (!lost) return undefined;
+    await this.setReference(lost.id, reference, opts.correlationId);
+    return lost.id;
+  }
+
+  private async setReference(conversationId: string, reference: string, correlationId?: string): Promise<void> {
+    const update = () =>
+      this.call((c) =>
+        c.conversations.update(
+          { conversation_id: conversationId, custom_attributes: { [REFERENCE_ATTRIBUTE]: reference } },
+          this.headers(correlationId),
+        ),
+      );
+    await this.ensureReferenceAttribute();
+    try {
+      await update();
+    } catch (err) {
+      // The attribute went away since this process checked (archived or deleted in Intercom): check again once.
+      if (!(err instanceof IntegrationError && err.status === 400 && /attribute/i.test(err.message))) throw err;
+      this.referenceAttributeReady = undefined;
+      await this.ensureReferenceAttribute();
+      await update();
+    }
+  }
+
+  /**
+   * A conversation started by the contact (the customer authors the first message, so the workspace's own
+   * auto-acknowledgement and assignment rules apply), then our reference set as its `reference` attribute.
+   * The body carries the reference too: a create whose answer was lost is found again by it. Search first
+   * (findConversationByReference): this call is not idempotent on its own.
+   */
+  async createConversation(input: {
+    contactId: string;
+    body: string;
+    reference: string;
+    correlationId?: string;
+  }): Promise<{ id: string; createdAt: Date }> {
+    await this.ensureReferenceAttribute();
+    const message = (await this.call((c) =>
+      c.conversations.create(
+        { from: { type: "user", id: input.contactId }, body: input.body },
+        this.headers(input.correlationId),
+      ),
+    )) as unknown as { conversation_id?: string | number; id?: string; created_at?: number };
+    if (!message?.conversation_id)
+      throw new TransientError("intercom", "Conversation create answered without a conversation id.");
+    const id = String(message.conversation_id);
+    await this.setReference(id, input.reference, input.correlationId);
+    return { id, createdAt: message.created_at ? new Date(message.created_at * 1000) : new Date() };
+  }
+
+  /** A conversation with its parts (plain text). */
+  async getConversation(conversationId: string, correlationId?: string): Promise<ConversationRow> {
+    return (await this.call((c) =>
+      c.conversations.find({ conversation_id: conversationId, display_as: "plaintext" }, this.headers(correlationId)),
+    )) as unknown as ConversationRow;
+  }
+
+  /**
+   * The app's context as an internal note (seen by agents only), written once: a note that starts with
+   * NOTE_MARKER already among the conversation's parts is not written again. Answers whether it wrote one.
+   */
+  async addNote(
+    conversationId: string,
+    adminId: string,
+    body: string,
+    correlationId?: string,
+  ): Promise<{ added: boolean; conversationCreatedAt?: Date }> {
+    const conversation = await this.getConversation(conversationId, correlationId);
+    const conversationCreatedAt = conversation.created_at ? new Date(conversation.created_at * 1000) : undefined;
+    const marker = body.split("\n")[0] ?? body;
+    const parts = conversation.conversation_parts?.conversation_parts ?? [];
+    if (parts.some((p) => p.part_type === "note" && stripHtml(p.body ?? "").includes(marker)))
+      return { added: false, conversationCreatedAt };
+    await this.call((c) =>
+      c.conversations.reply(
+        { conversation_id: conversationId, body: { message_type: "note", type: "admin", admin_id: adminId, body } },
+        this.headers(correlationId),
+      ),
+    );
+    return { added: true, conversationCreatedAt };
+  }
+}
+
+function stripHtml(text: string): string {
+  return text.replace(/<[^>]*>/g, "");
 }

@@ -112,14 +112,18 @@ export class ZendeskService {
     }
   }
 
-  /** Creates the ticket once: Idempotency-Key = our reference, external_id = our reference. */
+  /**
+   * Creates the ticket once: Idempotency-Key = our reference, external_id = our reference. The first comment
+   * is the requester's own message, public and authored by them (as if they had written in), so that Zendesk's
+   * "request received" notification acknowledges it to them; our context goes in an internal note after.
+   */
   async createTicket(input: TicketInput, correlationId?: string): Promise<number> {
     const ticket = await this.call(
       () =>
         this.client({ "Idempotency-Key": input.reference }, correlationId).tickets.create({
           ticket: {
             subject: input.subject,
-            comment: { body: input.body, public: false },
+            comment: { body: input.body, public: true, author_id: input.requesterId },
             requester_id: input.requesterId,
             external_id: input.reference,
             tags: input.tags,
@@ -155,7 +159,71 @@ export class ZendeskService {
     );
   }
 
+  /** A ticket's comments, oldest first (public replies and internal notes alike). */
+  async ticketComments(
+    ticketId: number,
+    correlationId?: string,
+  ): Promise<Array<{ id: number; authorId: number | null; body: string; public: boolean; createdAt: string }>> {
+    type Raw = {
+      id: number;
+      author_id?: number;
+      body?: string;
+      plain_body?: string;
+      public?: boolean;
+      created_at?: string;
+    };
+    const comments = (await this.list(() => this.client({}, correlationId).tickets.getComments(ticketId))) as Raw[];
+    return comments.map((c) => ({
+      id: c.id,
+      authorId: c.author_id ?? null,
+      body: c.body ?? c.plain_body ?? "",
+      public: c.public !== false,
+      createdAt: c.created_at ?? "",
+    }));
+  }
+
+  /** Adds an internal note (a private comment, by the agent the token belongs to). Not idempotent: check first. */
+  async addInternalNote(ticketId: number, body: string, correlationId?: string): Promise<void> {
+    await this.call(
+      () =>
+        this.client({}, correlationId).tickets.update(ticketId, {
+          ticket: { comment: { body, public: false } },
+        } as never) as Promise<Reply<unknown>>,
+    );
+  }
+
   async ping(): Promise<void> {
     await this.call(() => this.client().users.me() as Promise<Reply<unknown>>);
+  }
+
+  /**
+   * A message to an end user: a new ticket whose first comment is public and written by us (the agent the
+   * token belongs to, not the requester), so Zendesk emails it to them. Idempotency-Key = `idempotencyKey`;
+   * `externalId` (optional) lets a lost answer be found again with findTicketByReference.
+   */
+  async sendToRequester(input: {
+    requesterId: number;
+    subject: string;
+    body: string;
+    idempotencyKey: string;
+    externalId?: string;
+    tags?: string[];
+  }): Promise<number> {
+    const me = await this.call(() => this.client().users.me() as Promise<Reply<{ id: number }>>);
+    if (!me?.id) throw new PermanentError("zendesk", "users/me answered without a user id.");
+    const ticket = await this.call(
+      () =>
+        this.client({ "Idempotency-Key": input.idempotencyKey }).tickets.create({
+          ticket: {
+            subject: input.subject,
+            comment: { body: input.body, public: true, author_id: me.id },
+            requester_id: input.requesterId,
+            ...(input.externalId ? { external_id: input.externalId } : {}),
+            tags: input.tags ?? [],
+          },
+        } as never) as Promise<Reply<{ id: number }>>,
+    );
+    if (!ticket?.id) throw new TransientError("zendesk", "Ticket create answered without a ticket id.");
+    return ticket.id;
   }
 }

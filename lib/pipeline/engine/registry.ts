@@ -11,6 +11,8 @@ import { subscriptionChanged } from "../handlers/stripe/subscription-changed";
 import { supportRequested } from "../handlers/app/support-requested";
 import { userSignedUp } from "../handlers/app/user-signed-up";
 import { userUpdated } from "../handlers/app/user-updated";
+import { intercomConversationStatus } from "../handlers/support/intercom-conversation-status";
+import { zendeskTicketStatusChanged } from "../handlers/support/zendesk-ticket-status";
 import type { EventSource } from "@/db/schema";
 import type { Handler } from "./types";
 
@@ -41,8 +43,14 @@ const HANDLERS: Record<EventSource, Record<string, AnyHandler>> = {
     "support.requested": supportRequested as AnyHandler,
   },
   // The support tools' webhooks: a ticket's status coming back (issue 14).
-  zendesk: {},
-  intercom: {},
+  zendesk: {
+    "ticket.status_changed": zendeskTicketStatusChanged as AnyHandler,
+  },
+  intercom: {
+    "conversation.admin.closed": intercomConversationStatus as AnyHandler,
+    "conversation.admin.opened": intercomConversationStatus as AnyHandler,
+    "conversation.admin.snoozed": intercomConversationStatus as AnyHandler,
+  },
 };
 
 export function getHandler(source: EventSource, type: string): Handler<unknown> | undefined {

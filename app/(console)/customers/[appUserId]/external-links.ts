@@ -25,6 +25,20 @@ export function zendeskTicketUrl(id: number | string): string {
   return `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com/agent/tickets/${enc(String(id))}`;
 }
 
+/** In the demo (INTERCOM_BASE_URL: the sandbox) the sandbox's own view of the contact; else Intercom's, where
+ *  `_` stands for the workspace the founder is signed in to. */
+export function intercomContactUrl(id: string): string {
+  return env.INTERCOM_BASE_URL
+    ? `${env.INTERCOM_BASE_URL}/contacts/${enc(id)}`
+    : `https://app.intercom.com/a/apps/_/users/${enc(id)}/all-conversations`;
+}
+
+export function intercomConversationUrl(id: string): string {
+  return env.INTERCOM_BASE_URL
+    ? `${env.INTERCOM_BASE_URL}/conversations/${enc(id)}`
+    : `https://app.intercom.com/a/inbox/_/inbox/conversation/${enc(id)}`;
+}
+
 export function externalUrl(
   system: "app" | "stripe" | "hubspot" | "zendesk" | "intercom",
   id: string,
@@ -32,5 +46,6 @@ export function externalUrl(
   if (system === "stripe") return stripeCustomerUrl(id);
   if (system === "hubspot") return hubspotContactUrl(id);
   if (system === "zendesk") return zendeskUserUrl(id);
+  if (system === "intercom") return intercomContactUrl(id);
   return undefined;
 }

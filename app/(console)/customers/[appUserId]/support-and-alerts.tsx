@@ -1,9 +1,30 @@
-// The customer's support tickets (our SUP-… reference and the Zendesk ticket) and their alerts.
+// The customer's support tickets (our SUP-… reference, the Zendesk ticket or Intercom conversation, the status
+// the support tool reported and whether the requester was told we have it) and their alerts.
 import Link from "next/link";
-import { StatusBadge } from "@/components/ui/badge";
+import { Badge, type BadgeVariant, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { CustomerAlert } from "@/db/queries/alerts";
 import type { CustomerTicket } from "@/db/queries/support-tickets";
+import type { TicketStatus } from "@/db/schema";
+
+/** Our ticket statuses in plain words (pending is Zendesk's "waiting on the customer"). */
+const TICKET_STATUS: Record<TicketStatus, { label: string; variant: BadgeVariant; title: string }> = {
+  received: { label: "Received", variant: "neutral", title: "Received from the app, not in the support tool yet" },
+  open: { label: "Open", variant: "info", title: "In the support tool, waiting on an agent" },
+  pending: { label: "Waiting on customer", variant: "warning", title: "An agent asked the customer something" },
+  on_hold: { label: "On hold", variant: "warning", title: "Waiting on someone other than the customer" },
+  solved: { label: "Solved", variant: "success", title: "An agent marked it solved" },
+  closed: { label: "Closed", variant: "muted", title: "Closed: a new message starts a follow-up" },
+};
+
+export function TicketStatusBadge({ status }: { status: TicketStatus }) {
+  const s = TICKET_STATUS[status] ?? { label: status, variant: "neutral" as const, title: status };
+  return (
+    <Badge variant={s.variant} title={s.title}>
+      {s.label}
+    </Badge>
+  );
+}
 
 export function SupportTickets({
   tickets,
@@ -30,6 +51,23 @@ export function SupportTickets({
                 <span className="block truncate text-slate-700" title={t.subject ?? undefined}>
                   {t.subject ?? "No subject"}
                 </span>
+                <span className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">
+                  <TicketStatusBadge status={t.status} />
+                  {t.statusChangedAt ? (
+                    <span>
+                      changed <RelativeTime date={t.statusChangedAt} />
+                    </span>
+                  ) : null}
+                </span>
+                <span className="mt-0.5 block text-xs">
+                  {t.acknowledgedAt ? (
+                    <span className="text-slate-600">
+                      Acknowledged to the requester <RelativeTime date={t.acknowledgedAt} />
+                    </span>
+                  ) : (
+                    <span className="text-amber-800">Not acknowledged yet</span>
+                  )}
+                </span>
               </span>
               <span className="flex shrink-0 flex-col items-end gap-0.5 text-xs">
                 {t.zendeskTicketId ? (
@@ -43,12 +81,16 @@ export function SupportTickets({
                     <span aria-hidden> ↗</span>
                     <span className="sr-only"> (opens in Zendesk)</span>
                   </a>
+                ) : t.intercomConversationId ? (
+                  <span className="text-slate-700">Intercom conversation {t.intercomConversationId}</span>
                 ) : t.eventId ? (
                   <Link href={`/events/${t.eventId}`} className="font-medium text-amber-800 hover:underline">
-                    Not in Zendesk yet: see the event
+                    Not in {t.provider === "intercom" ? "Intercom" : "Zendesk"} yet: see the event
                   </Link>
                 ) : (
-                  <span className="text-amber-800">Not in Zendesk yet</span>
+                  <span className="text-amber-800">
+                    Not in {t.provider === "intercom" ? "Intercom" : "Zendesk"} yet
+                  </span>
                 )}
                 <RelativeTime date={t.createdAt} className="text-slate-500" />
               </span>

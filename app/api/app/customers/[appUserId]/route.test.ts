@@ -5,7 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetRateLimits, APP_API_PER_MINUTE } from "@/lib/auth/rate-limit";
 import { env } from "@/lib/env";
 import * as control from "@/sandbox/client";
+import { eq } from "drizzle-orm";
+import { supportTickets } from "@/db/schema";
 import { appEvent, startHarness, stripeEvent, uid, type Harness } from "@/test/harness";
+import { postZendesk, zendeskStatusEvent } from "@/test/zendesk-webhook";
 import { GET } from "./route";
 
 let h: Harness;
@@ -119,6 +122,28 @@ describe("GET /api/app/customers/:appUserId", () => {
       },
       support: [{ subject: "Card declined", status: "open", reference: expect.stringMatching(/^SUP-/) }],
     });
+  });
+
+  it("support[].status is ours, as Zendesk's status webhooks report it", async () => {
+    const userId = uid("u");
+    const email = `${userId}@example.com`;
+    await h.postApp(appEvent("user.signed_up", { userId, email }));
+    await h.settle();
+    const requestId = uid("req");
+    await h.postApp(
+      appEvent("support.requested", { requestId, userId, email, subject: "Where is my receipt", message: "?" }),
+    );
+    await h.settle();
+    const [ticket] = await h.db.select().from(supportTickets).where(eq(supportTickets.requestId, requestId));
+    expect((await read(userId)).body).toMatchObject({ support: [{ reference: ticket!.reference, status: "open" }] });
+    await postZendesk(zendeskStatusEvent(ticket!.zendeskTicketId!, "PENDING"));
+    await h.settle();
+    expect((await read(userId)).body).toMatchObject({
+      support: [{ reference: ticket!.reference, subject: "Where is my receipt", status: "pending" }],
+    });
+    await postZendesk(zendeskStatusEvent(ticket!.zendeskTicketId!, "HOLD"));
+    await h.settle();
+    expect((await read(userId)).body).toMatchObject({ support: [{ status: "on_hold" }] });
   });
 
   it("is rate-limited per token: 429 with Retry-After past the limit", async () => {
