@@ -19,6 +19,7 @@ import {
   lineItemsOf,
 } from "./stripe-objects";
 import type { StripeObject } from "./stripe-objects";
+import { PORTAL_PAGE, recoveryRoutes } from "./stripe-recovery";
 import { header, isRecord, nowSeconds, parseForm, randomToken, stableStringify } from "./util";
 
 export type StripeConfig = { apiKey: string; idempotencyTtlMs: number };
@@ -353,6 +354,7 @@ export function createStripeService(options: {
         return found ? { status: 200, body: expand(found, p) } : missing(kind, id);
       },
     })),
+    ...recoveryRoutes({ get, save, list }),
   ];
 
   /** A price with its product expanded. */
@@ -402,6 +404,7 @@ export function createStripeService(options: {
     name: "stripe",
     objects,
     authenticate(req) {
+      if (req.method === "GET" && PORTAL_PAGE.test(req.path)) return undefined; // a browser, not the API
       const auth = header(req.headers, "authorization") ?? "";
       const [scheme, credential = ""] = auth.split(" ");
       const key = /^basic$/i.test(scheme) ? Buffer.from(credential, "base64").toString().split(":")[0] : credential;

@@ -21,6 +21,7 @@ import { CustomerTimeline } from "./customer-timeline";
 import { CustomerAlerts, SupportTickets } from "./support-and-alerts";
 import { ResyncButton } from "./resync-button";
 import { PayerCard, PendingClaims } from "./claim-card";
+import { RecoveryPanel } from "./recovery-panel";
 
 type Params = { params: Promise<{ appUserId: string }> };
 
@@ -100,6 +101,7 @@ export default async function CustomerPage({ params }: Params) {
           <EntitlementCard entitlement={entitlement} />
           <CustomerAlerts alerts={alerts} />
         </div>
+        <RecoveryPanel customer={customer} identities={identities} canEdit={canEdit} />
         <SupportTickets tickets={tickets} ticketUrl={zendeskTicketUrl} />
         <CustomerTimeline rows={timeline.rows} total={timeline.total} appUserId={customer.appUserId} />
       </div>

@@ -8,6 +8,7 @@ import { appCustomerView } from "@/db/queries/app-view";
 import { secretsEqual } from "@/lib/auth/access";
 import { adminAuthBlocked, recordAdminAuthFailure, throttle } from "@/lib/auth/rate-limit";
 import { hasAccess } from "@/lib/billing/access";
+import { appRecoveryUrl } from "@/lib/billing/recovery-link";
 import { env } from "@/lib/env";
 
 type Params = { params: Promise<{ appUserId: string }> };
@@ -50,13 +51,17 @@ export async function GET(req: Request, { params }: Params) {
         nextRetryAt: str(d.nextAttempt),
         amountDue: typeof d.amountDue === "number" ? d.amountDue : null,
         currency: str(d.currency),
-        recoveryUrl: str(d.hostedInvoiceUrl),
+        // BILLING_PORTAL_RETURN_URL set: our link that opens a Stripe billing-portal session; else the hosted invoice.
+        recoveryUrl: view.paymentProblem
+          ? await appRecoveryUrl(await getDb(), view.appUserId, str(d.hostedInvoiceUrl), new URL(req.url).origin)
+          : null,
       },
       support: view.support.map((t) => ({
         reference: t.reference,
         subject: t.subject,
-        // Ticket statuses come back from Zendesk's webhooks (not yet): received, or open once in Zendesk.
-        status: t.zendeskTicketId ? "open" : "received",
+        // Ours: received (not in the support tool yet), open, pending (waiting on the customer), on_hold,
+        // solved or closed, as the support tool's webhooks report it.
+        status: t.status,
         updatedAt: t.updatedAt,
       })),
     },
