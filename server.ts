@@ -1,5 +1,6 @@
 // `npm start`: one node:http server in front of Next. The two webhook routes (POST /api/webhooks/stripe
-// and /app) go straight to their handlers, the very functions of app/api/webhooks/*/route.ts, without
+// and /app) and the app's read API (GET /api/app/customers/:appUserId) go straight to their handlers, the
+// very functions of their route.ts files, without
 // Next's router and render pipeline, which cost ~1 ms of CPU per request, more than the whole verify-and-
 // store. Everything else, including the same routes under `next dev`, is Next. See README, "Performance".
 // Every response carries the security headers of lib/http/security-headers.ts; Strict-Transport-Security
@@ -47,6 +48,8 @@ async function main() {
     ["/api/webhooks/stripe", (await import("./app/api/webhooks/stripe/route")).POST],
     ["/api/webhooks/app", (await import("./app/api/webhooks/app/route")).POST],
   ]);
+  const appRead = (await import("./app/api/app/customers/[appUserId]/route")).GET;
+  const APP_READ_PREFIX = "/api/app/customers/";
 
   const server = http.createServer((req, res) => {
     // On the response before anyone writes it: Next's own headers and a handler's are merged over these.
@@ -54,25 +57,35 @@ async function main() {
     // The client's address, from the socket (and TRUSTED_PROXY_HOPS): any value a client sent is replaced.
     req.headers[CLIENT_ADDRESS_HEADER] = stampClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     const path = (req.url ?? "/").split("?")[0]!;
-    const webhook = req.method === "POST" ? webhooks.get(path) : undefined;
-    if (!webhook) return void nextHandler(req, res);
+    // The app's read API: one path segment after the prefix (still URL-encoded: the route decodes it).
+    const appUserId =
+      req.method === "GET" && path.startsWith(APP_READ_PREFIX) ? path.slice(APP_READ_PREFIX.length) : undefined;
+    const fast: Handler | undefined =
+      req.method === "POST"
+        ? webhooks.get(path)
+        : appUserId && !appUserId.includes("/")
+          ? (request) => appRead(request, { params: Promise.resolve({ appUserId }) })
+          : undefined;
+    if (!fast) return void nextHandler(req, res);
     void (async () => {
       const { request } = await toWebRequest(req, MAX_WEBHOOK_BYTES);
-      await sendWebResponse(res, await webhook(request));
+      await sendWebResponse(res, await fast(request));
     })().catch((err) => {
       console.error(
         JSON.stringify({
           time: new Date().toISOString(),
           level: "error",
-          msg: "webhook.unhandled",
+          msg: "fast_route.unhandled",
           path,
           error: err instanceof Error ? err.message : String(err),
         }),
       );
       if (!res.headersSent)
-        res
-          .writeHead(500, { "content-type": "application/json" })
-          .end(JSON.stringify({ error: "Internal error: the event was not stored; retry." }));
+        res.writeHead(500, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: req.method === "POST" ? "Internal error: the event was not stored; retry." : "Internal error.",
+          }),
+        );
       else res.destroy();
     });
   });

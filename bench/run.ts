@@ -7,6 +7,7 @@ import net from "node:net";
 import { DEMO_DEFAULTS } from "../lib/env";
 import { startSandbox } from "../sandbox";
 import { ensureBuild, startNext, waitForHttp } from "../scripts/lib/next-server";
+import { appReadAtScale } from "./app-read";
 import { burstAndReplay } from "./burst";
 import { consoleAtScale } from "./console-scale";
 import { endToEnd } from "./end-to-end";
@@ -114,6 +115,16 @@ async function main() {
         events: quick ? 10_000 : 1_000_000,
         customers: quick ? 1_000 : 100_000,
         runs: quick ? 5 : 30,
+      }),
+    );
+    await section("app-read", () =>
+      appReadAtScale({
+        dbUrl: pg.url,
+        baseUrl,
+        token: DEMO_DEFAULTS.APP_API_TOKEN,
+        customers: quick ? 10_000 : 100_000,
+        requests: 500,
+        concurrency: 4,
       }),
     );
     memory.sample();

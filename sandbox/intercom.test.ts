@@ -201,6 +201,92 @@ describe("intercom sandbox", () => {
     expect((err as IntercomError).statusCode).toBe(404);
   });
 
+  it("sends admin-initiated messages (POST /messages) and finds them again by the reference in the body", async () => {
+    const ic = service();
+    const { id: contactId } = await ic.ensureContact({ appUserId: "u_1", email: "ada@example.com" });
+    expect(await ic.findAdminMessage(contactId, "RCV-0123456789")).toBeUndefined();
+    const sent = await ic.sendAdminEmail({
+      contactId,
+      subject: "Update your payment method",
+      body: "Hello,\n\nPay here:\nhttps://example.com/pay?a=1&b=2\n\nReference: RCV-0123456789",
+    });
+    expect(sent.conversationId).toBeTruthy();
+    const conv = sandbox.intercom.service.conversations.get(sent.conversationId!);
+    expect(conv).toMatchObject({
+      state: "open",
+      source: {
+        id: sent.messageId,
+        delivered_as: "admin_initiated",
+        subject: "Update your payment method",
+        author: { type: "admin", id: "991" },
+      },
+      contacts: { contacts: [{ id: contactId }] },
+      parts: [],
+    });
+    expect(conv!.source.body).toContain('<a href="https://example.com/pay?a=1&amp;b=2">');
+    expect(await ic.findAdminMessage(contactId, "RCV-0123456789")).toEqual({
+      messageId: sent.messageId,
+      conversationId: sent.conversationId,
+    });
+    expect(await ic.findAdminMessage(contactId, "RCV-9999999999")).toBeUndefined();
+
+    // The SDK's own call answers Intercom's message object; without create_conversation_without_contact_reply
+    // no conversation is opened until the contact replies.
+    const plain = await raw().messages.create({
+      message_type: "email",
+      subject: "Hi",
+      body: "Hello there",
+      template: "plain",
+      from: { type: "admin", id: 991 },
+      to: { type: "user", id: contactId },
+    });
+    expect(plain).toMatchObject({
+      type: "admin_message",
+      subject: "Hi",
+      body: "Hello there",
+      message_type: "email",
+      conversation_id: null,
+      owner: { type: "admin", id: "991" },
+    });
+    expect(sandbox.intercom.service.messages.size).toBe(2);
+    expect(sandbox.intercom.service.conversations.size).toBe(1);
+
+    // Refusals as error.list: another admin, an unknown contact, an email without subject or to a contact
+    // without an email address.
+    const refused = async (body: Record<string, unknown>) =>
+      (
+        (await raw()
+          .messages.create({
+            message_type: "email",
+            subject: "Hi",
+            body: "x",
+            template: "plain",
+            from: { type: "admin", id: 991 },
+            to: { type: "user", id: contactId },
+            ...body,
+          } as never)
+          .catch((e: unknown) => e)) as IntercomError
+      ).statusCode;
+    expect(await refused({ from: { type: "admin", id: 1 } })).toBe(404);
+    expect(await refused({ to: { type: "user", id: "nope" } })).toBe(404);
+    expect(await refused({ subject: undefined })).toBe(400);
+    const lead = (await raw().contacts.create({ role: "lead" } as never)) as { id: string };
+    expect(await refused({ to: { type: "lead", id: lead.id } })).toBe(400);
+    expect(sandbox.intercom.service.messages.size).toBe(2);
+
+    // Faults apply to /messages as to any route.
+    sandbox.intercom.faults.add({ method: "POST", path: "/messages", status: 429 });
+    const limited = await ic.sendAdminEmail({ contactId, subject: "S", body: "B" }).catch((e: unknown) => e);
+    expect(limited).toMatchObject({ transient: true, status: 429 });
+    sandbox.intercom.faults.add({ method: "POST", path: "/messages", kind: "reset", process: true });
+    const lost = await ic
+      .sendAdminEmail({ contactId, subject: "S", body: "Reference: RCV-LOST000000" })
+      .catch((e: unknown) => e);
+    expect(lost).toMatchObject({ transient: true, status: undefined });
+    expect(sandbox.intercom.service.messages.size).toBe(3);
+    expect(await ic.findAdminMessage(contactId, "RCV-LOST000000")).toBeTruthy();
+  });
+
   it("dumps and restores its objects and counters", async () => {
     const ic = service();
     const { id: contactId } = await ic.ensureContact({ appUserId: "u_1", email: "ada@example.com" });
@@ -212,6 +298,16 @@ describe("intercom sandbox", () => {
     expect(await ic.findConversationByReference("SUP-CCCC5555")).toBe(conv.id);
     const next = await ic.createConversation({ contactId, body: "Again", reference: "SUP-DDDD6666" });
     expect(Number(next.id)).toBeGreaterThan(Number(conv.id));
+    // Messages come back too, and new ones get new ids.
+    const sent = await ic.sendAdminEmail({ contactId, subject: "S", body: "Reference: RCV-DUMP000000" });
+    const withMessage = JSON.parse(JSON.stringify(sandbox.intercom.service.dump()));
+    sandbox.reset();
+    sandbox.intercom.service.restore(withMessage);
+    expect(sandbox.intercom.service.messages.get(sent.messageId)).toMatchObject({
+      conversation_id: sent.conversationId,
+    });
+    const later = await ic.sendAdminEmail({ contactId, subject: "S", body: "B" });
+    expect(Number(later.messageId)).toBeGreaterThan(Number(sent.messageId));
     expect(() => sandbox.intercom.service.restore({ contacts: "nope" })).toThrow();
     // A file saved by the placeholder of earlier versions (`{}`) restores as empty.
     sandbox.intercom.service.restore({});

@@ -1,5 +1,6 @@
 // Intercom REST API (2.11) look-alike: contacts (create, search, get, update), conversation data attributes,
-// conversations (started by a contact, search, get with parts, notes and replies, close/open/snooze), GET /me,
+// conversations (started by a contact, search, get with parts, notes and replies, close/open/snooze), admin-initiated
+// messages (POST /messages: email or in-app, opening a conversation when create_conversation_without_contact_reply), GET /me,
 // Bearer auth, `error.list` error bodies, and signed webhooks (X-Hub-Signature: sha1=HMAC-SHA1(secret, body))
 // sent to `webhookUrl` when a conversation is closed, opened or snoozed (POST /__sandbox/config).
 import { createHmac, randomBytes } from "node:crypto";
@@ -57,10 +58,10 @@ export type IConversation = {
   source: {
     type: "conversation";
     id: string;
-    delivered_as: "customer_initiated";
+    delivered_as: "customer_initiated" | "admin_initiated";
     subject: string;
     body: string;
-    author: { id: string; type: "user" | "lead"; name: string | null; email: string | null };
+    author: { id: string; type: "user" | "lead" | "admin"; name: string | null; email: string | null };
     attachments: unknown[];
     url: null;
     redacted: boolean;
@@ -83,6 +84,22 @@ export type IDataAttribute = {
   archived: boolean;
   created_at: number;
   updated_at: number;
+};
+
+/** A message sent by an admin (POST /messages), as Intercom answers it. */
+export type IMessage = {
+  type: "admin_message";
+  id: string;
+  created_at: number;
+  subject: string;
+  body: string;
+  message_type: "email" | "inapp";
+  /** Intercom opens a conversation only when asked (create_conversation_without_contact_reply) or on a reply. */
+  conversation_id: string | null;
+  owner: { type: "admin"; id: string; name: string; email: string; away_mode_enabled: boolean };
+  /** Sandbox-only bookkeeping: the contact it went to (not in Intercom's answer). */
+  to: { type: "user" | "lead"; id: string };
+  template: string;
 };
 
 export type WebhookDelivery = {
@@ -127,6 +144,8 @@ export function createIntercomService(options: {
 }): Service & {
   contacts: Map<string, IContact>;
   conversations: Map<string, IConversation>;
+  /** Admin-initiated messages (POST /messages), by id. */
+  messages: Map<string, IMessage>;
   /** Webhook notifications sent (or tried), oldest first. */
   deliveries: () => WebhookDelivery[];
   /** Waits for the webhook deliveries under way. */
@@ -144,12 +163,14 @@ export function createIntercomService(options: {
   const contacts = new Map<string, IContact>();
   const conversations = new Map<string, IConversation>();
   const attributes = new Map<string, IDataAttribute>();
+  const messages = new Map<string, IMessage>();
   const deliveries: WebhookDelivery[] = [];
   const inflight = new Set<Promise<void>>();
-  const counters = { contactsCreated: 0, conversationsCreated: 0, notes: 0, webhooksSent: 0 };
+  const counters = { contactsCreated: 0, conversationsCreated: 0, notes: 0, messagesSent: 0, webhooksSent: 0 };
   let nextConversation = 1;
   let nextPart = 1;
   let nextAttribute = 1;
+  let nextMessage = 1;
 
   const contactId = () => randomBytes(12).toString("hex");
   const byExternalId = (id: string) => [...contacts.values()].find((c) => c.external_id === id);
@@ -356,6 +377,93 @@ export function createIntercomService(options: {
         conversation_id: id,
       },
     };
+  }
+
+  /**
+   * POST /messages: a message initiated by an admin to a contact (email or in-app). As in Intercom, the inbox
+   * conversation is opened at once only with create_conversation_without_contact_reply (its source is the
+   * message, delivered_as "admin_initiated"); otherwise `conversation_id` is null until the contact replies.
+   */
+  function createMessage(req: SandboxRequest): SandboxResponse {
+    const body = bodyOf(req);
+    const type = body.message_type;
+    if (type !== "email" && type !== "inapp")
+      throw fail(400, "parameter_invalid", "message_type must be email or inapp");
+    const text = str(body.body);
+    if (!text) throw fail(400, "parameter_not_found", "Body is required");
+    const subject = str(body.subject);
+    if (type === "email" && !subject) throw fail(400, "parameter_not_found", "Subject is required for an email");
+    const template = body.template === undefined && type === "inapp" ? "plain" : body.template;
+    if (template !== "plain" && template !== "personal")
+      throw fail(400, "parameter_invalid", "template must be plain or personal");
+    const from = body.from;
+    if (!isRecord(from) || from.type !== "admin")
+      throw fail(400, "parameter_invalid", "from must be an object with type admin and id");
+    if (String(from.id ?? "") !== config.adminId) throw fail(404, "admin_not_found", "Admin not found");
+    const to = body.to;
+    if (!isRecord(to) || (to.type !== "user" && to.type !== "lead") || typeof to.id !== "string")
+      throw fail(400, "parameter_invalid", "to must be an object with type user or lead and id");
+    const contact = contacts.get(to.id);
+    if (!contact) throw fail(404, "not_found", "User Not Found");
+    if (type === "email" && !contact.email)
+      throw fail(400, "parameter_invalid", "The contact has no email address to send to");
+    const now = nowSeconds();
+    const owner = { type: "admin" as const, id: config.adminId, ...ADMIN, away_mode_enabled: false };
+    const id = String(500_000_000 + nextMessage++);
+    let conversationId: string | null = null;
+    if (body.create_conversation_without_contact_reply === true) {
+      conversationId = String(nextConversation++);
+      conversations.set(conversationId, {
+        type: "conversation",
+        id: conversationId,
+        title: null,
+        created_at: now,
+        updated_at: now,
+        waiting_since: null,
+        snoozed_until: null,
+        open: true,
+        state: "open",
+        read: true,
+        priority: "not_priority",
+        admin_assignee_id: Number(config.adminId) || null,
+        team_assignee_id: null,
+        source: {
+          type: "conversation",
+          id,
+          delivered_as: "admin_initiated",
+          subject: subject ?? "",
+          // HTML is kept as sent (Intercom takes HTML or plain text); plain text is wrapped as a paragraph.
+          body: /<[a-z][^>]*>/i.test(text) ? text : `<p>${escapeHtml(text).replace(/\n/g, "<br>")}</p>`,
+          author: { id: config.adminId, type: "admin", name: ADMIN.name, email: ADMIN.email },
+          attachments: [],
+          url: null,
+          redacted: false,
+        },
+        contacts: {
+          type: "contact.list",
+          contacts: [{ type: "contact", id: contact.id, external_id: contact.external_id }],
+        },
+        custom_attributes: {},
+        parts: [],
+      });
+      counters.conversationsCreated += 1;
+    }
+    const message: IMessage = {
+      type: "admin_message",
+      id,
+      created_at: now,
+      subject: subject ?? "",
+      body: text,
+      message_type: type,
+      conversation_id: conversationId,
+      owner,
+      to: { type: to.type, id: contact.id },
+      template,
+    };
+    messages.set(id, message);
+    counters.messagesSent += 1;
+    const { to: _to, template: _template, ...answer } = message;
+    return { status: 200, body: answer };
   }
 
   function conversationOf(id: string): IConversation {
@@ -617,6 +725,7 @@ export function createIntercomService(options: {
     },
     { method: "POST", pattern: /^\/data_attributes$/, run: (_m, req) => createAttribute(req) },
     { method: "POST", pattern: /^\/conversations$/, run: (_m, req) => createConversation(req) },
+    { method: "POST", pattern: /^\/messages$/, run: (_m, req) => createMessage(req) },
     {
       method: "POST",
       pattern: /^\/conversations\/search$/,
@@ -674,14 +783,22 @@ export function createIntercomService(options: {
     contacts.clear();
     conversations.clear();
     attributes.clear();
+    messages.clear();
     deliveries.length = 0;
-    Object.assign(counters, { contactsCreated: 0, conversationsCreated: 0, notes: 0, webhooksSent: 0 });
+    Object.assign(counters, {
+      contactsCreated: 0,
+      conversationsCreated: 0,
+      notes: 0,
+      messagesSent: 0,
+      webhooksSent: 0,
+    });
   }
 
   return {
     name: "intercom",
     contacts,
     conversations,
+    messages,
     deliveries: () => deliveries.map((d) => ({ ...d })),
     flushWebhooks: async () => {
       while (inflight.size) await Promise.all([...inflight]);
@@ -740,6 +857,7 @@ export function createIntercomService(options: {
         contacts: [...contacts.values()],
         conversations: [...conversations.values()].map(view),
         dataAttributes: [...attributes.values()],
+        messages: [...messages.values()],
         deliveries: deliveries.map((d) => ({ ...d })),
       };
     },
@@ -748,8 +866,9 @@ export function createIntercomService(options: {
         contacts: [...contacts.values()],
         conversations: [...conversations.values()],
         attributes: [...attributes.values()],
+        messages: [...messages.values()],
         counters: { ...counters },
-        next: { conversation: nextConversation, part: nextPart, attribute: nextAttribute },
+        next: { conversation: nextConversation, part: nextPart, attribute: nextAttribute, message: nextMessage },
       };
     },
     restore(state) {
@@ -758,15 +877,18 @@ export function createIntercomService(options: {
       const savedContacts = records<IContact>(s.contacts ?? [], "intercom contacts");
       const savedConversations = records<IConversation>(s.conversations ?? [], "intercom conversations");
       const savedAttributes = records<IDataAttribute>(s.attributes ?? [], "intercom data attributes");
+      const savedMessages = records<IMessage>(s.messages ?? [], "intercom messages");
       if (!savedContacts.every((c) => typeof c.id === "string")) throw new StateError("an intercom contact has no id");
       if (!savedConversations.every((c) => typeof c.id === "string" && Array.isArray(c.parts)))
         throw new StateError("an intercom conversation has no id or parts");
+      if (!savedMessages.every((m) => typeof m.id === "string")) throw new StateError("an intercom message has no id");
       const next = record(s.next ?? {}, "intercom id counters");
       const savedCounters = record(s.counters ?? {}, "intercom counters");
       clear();
       for (const c of savedContacts) contacts.set(c.id, c);
       for (const c of savedConversations) conversations.set(c.id, c);
       for (const a of savedAttributes) attributes.set(`${a.model}:${a.name}`, a);
+      for (const m of savedMessages) messages.set(m.id, m);
       for (const key of Object.keys(counters) as (keyof typeof counters)[])
         counters[key] = typeof savedCounters[key] === "number" ? savedCounters[key] : 0;
       nextConversation = nextCounter(next.conversation, [...conversations.keys()].map(Number), 1);
@@ -778,6 +900,11 @@ export function createIntercomService(options: {
       nextAttribute = nextCounter(
         next.attribute,
         savedAttributes.map((a) => a.id),
+        1,
+      );
+      nextMessage = nextCounter(
+        next.message,
+        savedMessages.map((m) => Number(m.id) - 500_000_000),
         1,
       );
     },

@@ -15,4 +15,7 @@ export const PRODUCTION_ENV: EnvSource = {
   ZENDESK_EMAIL: "agent@example.com",
   ZENDESK_API_TOKEN: "zd-token",
   APP_WEBHOOK_SECRET: "s".repeat(32),
+  ZENDESK_WEBHOOK_SECRET: "z".repeat(32),
+  INTERCOM_ACCESS_TOKEN: "ic-token",
+  INTERCOM_WEBHOOK_SECRET: "i".repeat(32),
 };

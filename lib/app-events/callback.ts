@@ -56,8 +56,17 @@ export function verifyAppCallback(header: string | null, rawBody: string, secret
     return { ok: false, status: 400, code: "malformed_body", reason: "Body is not valid JSON." };
   }
   const c = json as Partial<AppCallback> | null;
-  const known = c?.type === "entitlement.changed" || c?.type === "support.updated";
-  if (!c || typeof c.id !== "string" || !known || typeof c.created !== "string" || typeof c.data !== "object")
+  const data = (c && typeof c.data === "object" && c.data !== null ? c.data : null) as Record<string, unknown> | null;
+  const body =
+    c?.type === "entitlement.changed" ? data?.entitlement : c?.type === "support.updated" ? data?.ticket : null;
+  if (
+    !c ||
+    typeof c.id !== "string" ||
+    typeof c.created !== "string" ||
+    typeof data?.appUserId !== "string" ||
+    typeof body !== "object" ||
+    body === null
+  )
     return {
       ok: false,
       status: 400,

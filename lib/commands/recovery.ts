@@ -1,8 +1,10 @@
 // Payment recovery on one customer, shared by the console's buttons and the admin API (admin role): send the
-// card-update link through the support tool, retry the open invoice now, resend the last receipt. Each is one
-// row in recovery_actions, claimed by an idempotency key (kind + Stripe object + 10-minute window) before any
-// call, so a double click or a retried request answers the first action instead of sending twice. A Stripe or
-// Zendesk failure is recorded on the row (and frees the key for another try), never thrown to the page.
+// card-update link through the support tool (a public Zendesk ticket, or an Intercom email from the admin),
+// retry the open invoice now, resend the last receipt. Each is one row in recovery_actions, claimed by an
+// idempotency key (kind + Stripe object + 10-minute window) before any call, so a double click or a retried
+// request answers the first action instead of sending twice. A Stripe, Zendesk or Intercom failure is recorded
+// on the row (and frees the key for another try), never thrown to the page.
+import { createHash } from "node:crypto";
 import type Stripe from "stripe";
 import { type Db, inTransaction } from "@/db";
 import type { Customer, RecoveryAction } from "@/db/schema";
@@ -28,7 +30,6 @@ import { fail, type OperationError, type OperationResult, refuseRole } from "./r
 
 export const RECOVERY_KINDS = ["card_update_link", "retry_payment", "resend_receipt"] as const;
 export const RECOVERY_WINDOW_MS = 10 * 60_000;
-export const INTERCOM_NOT_SUPPORTED = "Intercom is not supported for this action yet.";
 export const CARD_UPDATE_SUBJECT = "Update your payment method";
 
 export type RecoveryActionView = {
@@ -47,7 +48,7 @@ export type RecoveryActionView = {
   finishedAt: string | null;
 };
 
-type Services_ = Pick<Services, "stripe" | "zendesk" | "supportProvider">;
+type Services_ = Pick<Services, "stripe" | "zendesk" | "intercom" | "supportProvider">;
 type Plan = { stripeObjectId: string; run: (action: RecoveryAction) => Promise<RecoveryOutcome> };
 type Availability = { available: true } | { available: false; reason: string };
 export type RecoveryOptions = Record<RecoveryKind, Availability>;
@@ -55,7 +56,7 @@ export type RecoveryOptions = Record<RecoveryKind, Availability>;
 const SERVICE_LABEL: Record<string, string> = { stripe: "Stripe", zendesk: "Zendesk", intercom: "Intercom" };
 
 /** A service failure as one plain sentence: "Stripe (402): Your card was declined." */
-function plainError(err: unknown, service: "stripe" | "zendesk"): string {
+function plainError(err: unknown, service: "stripe" | "zendesk" | "intercom"): string {
   const e = err instanceof IntegrationError ? err : service === "stripe" ? classifyStripeError(err) : undefined;
   if (!e) return `${SERVICE_LABEL[service]}: ${err instanceof Error ? err.message : String(err)}`;
   return `${SERVICE_LABEL[e.service] ?? e.service}${e.status ? ` (${e.status})` : ""}: ${e.message}`;
@@ -70,8 +71,10 @@ export function describeRecovery(row: RecoveryAction): string {
   if (row.kind === "card_update_link") {
     if (row.status === "pending") return "Sending the card-update link…";
     if (row.status === "failed") return `Card-update link not sent: ${row.error ?? "unknown error"}`;
-    const to = str(r.email) ?? `Zendesk user ${String(r.requesterId ?? "?")}`;
     const what = r.linkKind === "hosted_invoice" ? " (the open invoice's payment page)" : "";
+    if (r.provider === "intercom")
+      return `Card-update link${what} sent to ${str(r.email) ?? `Intercom contact ${String(r.contactId ?? "?")}`} through Intercom`;
+    const to = str(r.email) ?? `Zendesk user ${String(r.requesterId ?? "?")}`;
     return `Card-update link${what} sent to ${to} through Zendesk, ticket #${row.externalRef ?? "?"}`;
   }
   if (row.kind === "retry_payment") {
@@ -119,6 +122,7 @@ const receiptEmail = (charge: Stripe.Charge, customer: Customer) =>
 const NO_OPEN_INVOICE = "No open invoice: no failed payment is waiting to be paid.";
 const NO_PAID_CHARGE = "No paid charge in Stripe for this customer.";
 const NO_REQUESTER = "No support requester email: the customer has no email and no linked Zendesk user.";
+const NO_CONTACT = "No support requester email: the customer has no email and no linked Intercom contact.";
 const NO_LINK = "No open invoice to pay, and the billing portal is off (set BILLING_PORTAL_RETURN_URL).";
 
 /** What the panel may offer, and why not when it may not. Never throws: a Stripe outage disables only receipts. */
@@ -127,9 +131,10 @@ export async function recoveryOptions(
   customer: Customer,
   services: Services_ = getServices(),
 ): Promise<{ options: RecoveryOptions; problem: OpenPaymentProblem | null }> {
-  const [stripeCustomerId, zendeskId, problem] = await Promise.all([
+  const intercom = services.supportProvider === "intercom";
+  const [stripeCustomerId, supportId, problem] = await Promise.all([
     identityOf(db, customer.id, "stripe"),
-    identityOf(db, customer.id, "zendesk"),
+    identityOf(db, customer.id, intercom ? "intercom" : "zendesk"),
     openPaymentProblem(db, customer.id),
   ]);
   const no = (reason: string): Availability => ({ available: false, reason });
@@ -155,7 +160,8 @@ export async function recoveryOptions(
   const link = recoveryUrlFor(customer.id, problem?.hostedInvoiceUrl ?? null);
   return {
     options: {
-      card_update_link: !customer.email && !zendeskId ? no(NO_REQUESTER) : !link ? no(NO_LINK) : yes,
+      card_update_link:
+        !customer.email && !supportId ? no(intercom ? NO_CONTACT : NO_REQUESTER) : !link ? no(NO_LINK) : yes,
       retry_payment: problem?.invoiceId ? yes : no(NO_OPEN_INVOICE),
       resend_receipt: receipt,
     },
@@ -170,15 +176,21 @@ async function planCardUpdateLink(
   services: Services_,
   origin: string | undefined,
 ): Promise<Plan | OperationError> {
-  const zendeskId = await identityOf(db, customer.id, "zendesk");
-  if (!customer.email && !zendeskId) return fail(409, NO_REQUESTER);
+  const intercom = services.supportProvider === "intercom";
+  const supportId = await identityOf(db, customer.id, intercom ? "intercom" : "zendesk");
+  if (!customer.email && !supportId) return fail(409, intercom ? NO_CONTACT : NO_REQUESTER);
   const problem = await openPaymentProblem(db, customer.id);
   const link = recoveryUrlFor(customer.id, problem?.hostedInvoiceUrl ?? null, origin);
   if (!link) return fail(409, NO_LINK);
+  if (intercom)
+    return {
+      stripeObjectId: problem?.invoiceId ?? stripeCustomerId,
+      run: (action) => sendCardUpdateThroughIntercom(db, customer, supportId, link, action, services),
+    };
+  const zendeskId = supportId;
   return {
     stripeObjectId: problem?.invoiceId ?? stripeCustomerId,
     run: async (action) => {
-      if (services.supportProvider === "intercom") return { status: "failed", error: INTERCOM_NOT_SUPPORTED };
       const base = { provider: "zendesk", email: customer.email, linkKind: link.kind };
       try {
         let requesterId = Number(zendeskId) || undefined;
@@ -216,6 +228,75 @@ async function planCardUpdateLink(
       }
     },
   };
+}
+
+/**
+ * The card-update link as an email from the Intercom admin to the customer's contact: the linked one (if
+ * Intercom still has it), else ensureContact by app user id / email (and linked). Intercom has no idempotency
+ * key, so the body ends with a reference derived from the action's idempotency key (the same for every try in
+ * the window, opaque to the customer) and the contact's conversations are searched for it before sending: a
+ * retry after a lost answer finds the email instead of sending a second one (IntercomService.findAdminMessage).
+ */
+async function sendCardUpdateThroughIntercom(
+  db: Db,
+  customer: Customer,
+  linkedContactId: string | undefined,
+  link: { url: string; kind: "portal" | "hosted_invoice" },
+  action: RecoveryAction,
+  services: Services_,
+): Promise<RecoveryOutcome> {
+  const base = { provider: "intercom", email: customer.email, linkKind: link.kind };
+  const intercom = services.intercom;
+  try {
+    let contact = linkedContactId ? await intercom.getContact(linkedContactId) : undefined;
+    if (!contact) {
+      if (!customer.email) return { status: "failed", error: NO_CONTACT, result: base };
+      const made = await intercom.ensureContact({
+        appUserId: customer.appUserId,
+        email: customer.email,
+        name: customer.name,
+      });
+      await linkIdentity(db, customer.id, "intercom", made.id, made.matchedBy);
+      contact = (await intercom.getContact(made.id)) ?? { id: made.id, email: customer.email };
+    }
+    const email = contact.email ?? null;
+    if (!email)
+      return {
+        status: "failed",
+        error: `The Intercom contact ${contact.id} has no email address.`,
+        result: { ...base, email: null, contactId: contact.id },
+      };
+    const reference = intercomReference(action.idempotencyKey);
+    const found = await intercom.findAdminMessage(contact.id, reference);
+    const sent =
+      found ??
+      (await intercom.sendAdminEmail({
+        contactId: contact.id,
+        contactRole: contact.role === "lead" ? "lead" : "user",
+        subject: CARD_UPDATE_SUBJECT,
+        body: `${cardUpdateMessage(customer, link)}\n\nReference: ${reference}`,
+      }));
+    // As for Zendesk: a portal link is a credential, the row keeps only its kind.
+    const result = {
+      ...base,
+      email,
+      contactId: contact.id,
+      messageId: sent.messageId ?? null,
+      conversationId: sent.conversationId ?? null,
+      reference,
+      ...(link.kind === "hosted_invoice" ? { link: link.url } : {}),
+    };
+    const externalRef = sent.conversationId ?? sent.messageId ?? null;
+    return { status: "succeeded", sent: true, externalRef, result };
+  } catch (err) {
+    return { status: "failed", error: plainError(err, "intercom"), result: base };
+  }
+}
+
+/** "RCV-" and 10 hex characters of a hash of the idempotency key: the same for each try within the window. */
+function intercomReference(idempotencyKey: string): string {
+  const hash = createHash("sha256").update(`recovery:${idempotencyKey}`).digest("hex");
+  return `RCV-${hash.slice(0, 10).toUpperCase()}`;
 }
 
 function cardUpdateMessage(customer: Customer, link: { url: string; kind: "portal" | "hosted_invoice" }): string {

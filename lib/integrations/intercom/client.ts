@@ -25,7 +25,12 @@ type ConversationRow = {
   created_at?: number;
   state?: string;
   custom_attributes?: Record<string, unknown>;
-  source?: { body?: string | null };
+  source?: {
+    id?: string | number;
+    delivered_as?: string;
+    body?: string | null;
+    author?: { type?: string; id?: string | number };
+  };
   contacts?: { contacts?: Array<{ id: string }> };
   conversation_parts?: {
     conversation_parts?: Array<{ part_type?: string; body?: string | null; author?: { type?: string; id?: string } }>;
@@ -304,6 +309,86 @@ export class IntercomService {
     return { id, createdAt: message.created_at ? new Date(message.created_at * 1000) : new Date() };
   }
 
+  /** A contact by its Intercom id, or undefined when Intercom no longer has it (404). */
+  async getContact(contactId: string, correlationId?: string): Promise<ContactRow | undefined> {
+    try {
+      return (await this.call((c) =>
+        c.contacts.find({ contact_id: contactId }, this.headers(correlationId)),
+      )) as unknown as ContactRow;
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * The admin-initiated message to this contact whose body carries `reference`, if one was sent. Intercom has
+   * no idempotency key for POST /messages, so this is how a repeat (or a retry after an answer lost to a
+   * timeout) knows the email already went out: the message is sent with create_conversation_without_contact_reply,
+   * so it opens a conversation whose source is the message itself (delivered_as "admin_initiated", source.id =
+   * the message id); the contact's conversations (the 150 most recent) are searched for one whose source body
+   * holds the reference. Simpler than a conversation attribute (no second write that could fail after the send).
+   * Limit: Intercom's search index lags a few seconds behind writes, so a retry within those seconds may not see
+   * it; the caller's own record of the action covers repeats of an answered send.
+   */
+  async findAdminMessage(
+    contactId: string,
+    reference: string,
+    correlationId?: string,
+  ): Promise<{ messageId: string | undefined; conversationId: string } | undefined> {
+    const page = await this.call((c) =>
+      c.conversations.search(
+        { query: { field: "contact_ids", operator: "=", value: contactId }, pagination: { per_page: 150 } },
+        this.headers(correlationId),
+      ),
+    );
+    const sent = ((page.data ?? []) as unknown as ConversationRow[]).find(
+      (c) =>
+        c.source?.delivered_as === "admin_initiated" &&
+        c.source.author?.type === "admin" &&
+        (c.source.body ?? "").includes(reference),
+    );
+    if (!sent) return undefined;
+    return { messageId: sent.source?.id !== undefined ? String(sent.source.id) : undefined, conversationId: sent.id };
+  }
+
+  /**
+   * An email from the token's admin to the contact (POST /messages, template "plain"); the plain-text body is
+   * sent as simple HTML. Not idempotent on its own: call findAdminMessage first, with a reference written in
+   * the body. create_conversation_without_contact_reply opens the conversation at once (else Intercom makes
+   * none until the contact replies), so the team sees the email in the inbox and a retry can find it.
+   */
+  async sendAdminEmail(input: {
+    contactId: string;
+    contactRole?: "user" | "lead";
+    subject: string;
+    body: string;
+    correlationId?: string;
+  }): Promise<{ messageId: string; conversationId: string | undefined; createdAt: Date }> {
+    const adminId = await this.adminIdOf();
+    const message = (await this.call((c) =>
+      c.messages.create(
+        {
+          message_type: "email",
+          subject: input.subject,
+          body: textToEmailHtml(input.body),
+          template: "plain",
+          // Intercom's admin ids are numbers (the SDK types them so); /me answers them as strings.
+          from: { type: "admin", id: Number(adminId) },
+          to: { type: input.contactRole ?? "user", id: input.contactId },
+          create_conversation_without_contact_reply: true,
+        },
+        this.headers(input.correlationId),
+      ),
+    )) as unknown as { id?: string | number; conversation_id?: string | number | null; created_at?: number };
+    if (!message?.id) throw new TransientError("intercom", "Message create answered without an id.");
+    return {
+      messageId: String(message.id),
+      conversationId: message.conversation_id ? String(message.conversation_id) : undefined,
+      createdAt: message.created_at ? new Date(message.created_at * 1000) : new Date(),
+    };
+  }
+
   /** A conversation with its parts (plain text). */
   async getConversation(conversationId: string, correlationId?: string): Promise<ConversationRow> {
     return (await this.call((c) =>
@@ -335,6 +420,22 @@ export class IntercomService {
     );
     return { added: true, conversationCreatedAt };
   }
+}
+
+/** Plain text as the HTML of an email: paragraphs on blank lines, <br> on single ones, links clickable. */
+export function textToEmailHtml(text: string): string {
+  const escapeText = (t: string) =>
+    t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map(
+      (para) =>
+        `<p>${escapeText(para)
+          .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+          .replace(/\n/g, "<br>")}</p>`,
+    )
+    .join("");
 }
 
 function stripHtml(text: string): string {
