@@ -1,6 +1,9 @@
 // Picks the database: PostgreSQL (postgres-js) when DATABASE_URL is set, else embedded PGlite.
-import path from "node:path";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import * as schema from "./schema";
@@ -29,10 +32,16 @@ export async function openDb(opts: { url?: string; dataDir?: string } = {}): Pro
   const { PGlite } = await import("@electric-sql/pglite");
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const release = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
+  const release = opts.dataDir ? await lockDataDir(opts.dataDir) : () => {};
   // pg_trgm: trigram indexes serve the console's substring search (customers by email, name, external id).
-  const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
-  await client.waitReady;
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
+    await client.waitReady;
+  } catch (err) {
+    release();
+    throw err;
+  }
   const dataDir = opts.dataDir;
   if (dataDir) restrictModes(dataDir);
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
@@ -91,43 +100,97 @@ function chmodIfNeeded(p: string, mode: number): void {
 
 /**
  * PGlite has no lock between processes: a second process opening the same folder sees stale data and can
- * corrupt it. A pid file next to it refuses the second opener with a clear message.
+ * corrupt it. The lock is a listening Unix socket whose name is derived from the folder: the kernel releases
+ * it when its process ends, however it ends (kill -9, a crash, a reboot), so a stale lock cannot keep the
+ * console down, and a live holder cannot be mistaken for a dead one (no pid file, no pid reuse). On Linux
+ * the socket is in the abstract namespace (no file; bind is atomic); elsewhere it is a socket file in the
+ * temporary folder, removed and taken over when nobody answers on it. A second opener is refused with the
+ * holder's pid, which the holder answers on the socket. One process may open the same folder more than once.
  */
-function lockDataDir(dataDir: string): () => void {
+const heldLocks = new Map<string, { count: number; server: net.Server }>();
+
+/** Where the lock of `dataDir` lives (exported for tests). */
+export function lockAddress(dataDir: string): string {
+  const id = createHash("sha256").update(fs.realpathSync(dataDir)).digest("hex").slice(0, 32);
+  return process.platform === "linux"
+    ? `\0ops-console-pglite-${id}`
+    : path.join(os.tmpdir(), `ops-console-pglite-${id}.sock`);
+}
+
+async function lockDataDir(dataDir: string): Promise<() => void> {
   // New directories (DATA_DIR and its pglite folder) are owner-only from the start; an existing pglite folder
   // is made so before PGlite opens it. An existing DATA_DIR is left as it is: it may be a folder of the operator's.
   fs.mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE });
   chmodIfNeeded(dataDir, DATA_DIR_MODE);
-  const lockFile = path.join(dataDir, "..", `${path.basename(dataDir)}.pid`);
-  try {
-    const holder = Number(fs.readFileSync(lockFile, "utf8"));
-    if (holder && holder !== process.pid && isAlive(holder)) {
+  // The pid file of earlier versions: never trusted, removed so that it misleads nobody.
+  fs.rmSync(path.join(dataDir, "..", `${path.basename(dataDir)}.pid`), { force: true });
+  const address = lockAddress(dataDir);
+  let held = heldLocks.get(address);
+  if (!held) {
+    const server = await listenOnce(address).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EADDRINUSE") throw err;
+      const holder = await askHolder(address);
+      // A socket file nobody listens on (non-Linux, after a crash): take it over once.
+      if (holder === "nobody" && !address.startsWith("\0")) {
+        fs.rmSync(address, { force: true });
+        return listenOnce(address);
+      }
       throw new Error(
-        `The embedded database in ${dataDir} is in use by process ${holder} (is the console or npm run demo already running?). Stop it, or set DATABASE_URL.`,
+        `The embedded database in ${dataDir} is in use by ${typeof holder === "number" ? `process ${holder}` : "another process"} (is the console or npm run demo already running?). Stop it, or set DATABASE_URL.`,
       );
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    });
+    held = { count: 0, server };
+    heldLocks.set(address, held);
   }
-  fs.writeFileSync(lockFile, String(process.pid));
-  const release = () => {
-    try {
-      if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
-    } catch {
-      // already gone
-    }
+  held.count++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const h = heldLocks.get(address);
+    if (!h || --h.count > 0) return;
+    heldLocks.delete(address);
+    h.server.close();
   };
-  process.once("exit", release);
-  return release;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** Listens on `address`, answering every connection with this process's pid; does not keep the process alive. */
+function listenOnce(address: string): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => {
+      socket.on("error", () => {});
+      socket.end(String(process.pid));
+    });
+    server.once("error", reject);
+    server.listen(address, () => {
+      server.off("error", reject);
+      server.on("error", () => {});
+      server.unref();
+      resolve(server);
+    });
+  });
+}
+
+/** Who holds the lock: its pid, "unknown" (it did not answer in time), or "nobody" (no one listens). */
+function askHolder(address: string): Promise<number | "unknown" | "nobody"> {
+  return new Promise((resolve) => {
+    let answer = "";
+    const socket = net.connect(address);
+    const done = (v: number | "unknown" | "nobody") => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done("unknown"), 2_000);
+    socket.setEncoding("utf8");
+    socket.on("data", (d) => {
+      answer += d;
+    });
+    socket.on("end", () => done(Number(answer) > 0 ? Number(answer) : "unknown"));
+    socket.on("error", (err: NodeJS.ErrnoException) =>
+      done(err.code === "ECONNREFUSED" || err.code === "ENOENT" ? "nobody" : "unknown"),
+    );
+  });
 }
 
 /** Applies pending migrations; safe to run again, and serialised across processes on PostgreSQL. */

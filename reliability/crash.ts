@@ -1,8 +1,9 @@
 // Crash: kill -9 the server in the middle of a load of signed app signups, restart it on the same database,
 // and redeliver what was not answered (as a provider retries). Every event ends `succeeded` exactly once:
-// one row, one contact per user, none lost. The sweeper re-drives rows the crash left `received` (older
-// than 5 s) and `processing` (past the lease, JOBS_STALE_AFTER_SECONDS); recovery is measured from the
-// restart until the last of them succeeded.
+// one row, one contact per user, none lost. The suite runs on PostgreSQL (several instances may share it), so
+// the sweeper re-drives rows the crash left `received` (older than 5 s) and `processing` once their lease ran
+// out (no heartbeat for JOBS_STALE_AFTER_SECONDS; it sweeps every quarter of the lease). Recovery is measured
+// from the restart until the last of them succeeded; the target is ≤ 30 s (RECOVERY_TARGET_MS).
 import type { Context } from "./lib/context";
 import { settle, statusCounts } from "./lib/db";
 import { Checks, pool, seconds, sleep, type ScenarioResult } from "./lib/report";
@@ -11,6 +12,10 @@ import { deliver, signup, type Delivery } from "./lib/webhooks";
 import { LEASE_SECONDS, SECRETS } from "./lib/config";
 
 const CONCURRENCY = 16;
+/** Everything acknowledged before the kill is in HubSpot within this long after the restart. */
+const RECOVERY_TARGET_MS = 30_000;
+/** The inline runner's sweep interval for the suite's lease (lib/jobs/inline.ts: a quarter, 1 to 15 s). */
+const SWEEP_MS = Math.min(15_000, Math.max(1_000, Math.floor((LEASE_SECONDS * 1000) / 4)));
 
 export async function crash(ctx: Context): Promise<ScenarioResult> {
   const c = new Checks("Crash (kill -9)");
@@ -75,9 +80,13 @@ export async function crash(ctx: Context): Promise<ScenarioResult> {
   const recoveryMs = await recovery;
   const drainedMs = Date.now() - restartStarted;
   c.note(
-    `restart ready in ${seconds(readyMs)}; ${orphanIds.length} orphaned rows re-driven by the sweeper in ${recoveryMs === undefined ? "(not all)" : seconds(recoveryMs)} after the restart (lease ${LEASE_SECONDS} s, sweep every 15 s); all ${n} done ${seconds(drainedMs)} after the restart`,
+    `restart ready in ${seconds(readyMs)}; ${orphanIds.length} orphaned rows re-driven by the sweeper in ${recoveryMs === undefined ? "(not all)" : seconds(recoveryMs)} after the restart (lease ${LEASE_SECONDS} s, heartbeat every ${seconds((LEASE_SECONDS * 1000) / 3)}, sweep every ${seconds(SWEEP_MS)}); all ${n} done ${seconds(drainedMs)} after the restart`,
   );
   c.check(recoveryMs !== undefined, "every orphaned row recovered");
+  c.check(
+    recoveryMs !== undefined && recoveryMs <= RECOVERY_TARGET_MS,
+    `orphaned rows recovered ${recoveryMs === undefined ? "(not all)" : seconds(recoveryMs)} after the restart ≤ ${seconds(RECOVERY_TARGET_MS)}`,
+  );
 
   const [timing] = await ctx.sql<{ p50: number; p95: number }[]>`
     select percentile_cont(0.5) within group (order by ms)::int as p50, percentile_cont(0.95) within group (order by ms)::int as p95

@@ -193,6 +193,7 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
     object: "invoice",
     number: "DEMO-0042",
     customer: "cus_katherine",
+    hosted_invoice_url: "https://invoice.stripe.com/i/sandbox/in_demo_katherine",
     amount_due: 1900,
     currency: "usd",
     billing_reason: "subscription_cycle",
@@ -200,6 +201,8 @@ export async function playScenario(ctx: Ctx): Promise<"played" | "already-played
     next_payment_attempt: minutesAgo(-3 * 24 * 60),
     parent: { type: "subscription_details", subscription_details: { subscription: "sub_katherine" } },
   };
+  // The open invoice exists in the Stripe sandbox too, so "Retry payment now" on her page has something to pay.
+  await control.seed(ctx.sandbox.stripe, [{ ...invoice, status: "open", attempt_count: 2 }]);
   await settled(
     ctx,
     (await stripe(ctx, "evt_demo_payment_failed_katherine", "invoice.payment_failed", invoice, minutesAgo(30))).id,

@@ -154,6 +154,24 @@ export async function claimEvent(
   return row;
 }
 
+/**
+ * The heartbeat of the events this process holds: one statement renews the lease (`updated_at`) of every
+ * event still `processing` under the claim it made (`attempts`, raised by each claim, is the fencing token).
+ * Answers the ids renewed; one missing has finished, or was reclaimed by another worker after its lease ran out.
+ */
+export async function renewLeases(db: Db, held: { id: string; attempts: number }[], now: Date): Promise<string[]> {
+  if (!held.length) return [];
+  const pairs = held.map((h) => sql`(${h.id}::uuid, ${h.attempts}::int)`);
+  const rows = await db
+    .update(events)
+    .set({ updatedAt: now })
+    .where(
+      and(eq(events.status, "processing"), sql`(${events.id}, ${events.attempts}) in (${sql.join(pairs, sql`, `)})`),
+    )
+    .returning({ id: events.id });
+  return rows.map((r) => r.id);
+}
+
 /** Records the outcome; a failure names the step it stopped at when there is one (its row holds the error's fields). */
 export async function finishEvent(
   db: Db,

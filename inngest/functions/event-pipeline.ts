@@ -1,5 +1,7 @@
 // Inngest engine for one stored event: each pipeline step is a step.run (memoised, retried by Inngest),
-// one customer's events run one at a time (concurrency key), and the failure handler records the outcome.
+// one customer's events run one at a time (concurrency key), runs start within the HubSpot budget (throttle,
+// inngest/throttle.ts), and the failure handler records the outcome.
+import { inngestLeaseMs } from "@/inngest/lease";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { getDb } from "@/db";
 import { getServices } from "@/lib/integrations";
@@ -11,6 +13,7 @@ import { eventErrorText } from "@/lib/pipeline/engine/step-error";
 import { isRetryable } from "@/lib/pipeline/engine/retry";
 import { inngest } from "../client";
 import { eventReceived } from "../events";
+import { type ThrottleConfig, throttleFromRateLimit } from "../throttle";
 
 /** Permanent errors stop the run at once; a service's Retry-After becomes Inngest's retry delay. */
 export function toInngestError(stepName: string, err: unknown): never {
@@ -38,12 +41,23 @@ export async function markEventFailed({
   await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId));
 }
 
+/**
+ * HUBSPOT_RATE_LIMIT (`100/10s` by default). Read from process.env when the function is defined (at import,
+ * possibly during a build), so it never throws: a malformed value falls back to the default.
+ */
+export function processEventThrottle(): ThrottleConfig {
+  return throttleFromRateLimit(process.env.HUBSPOT_RATE_LIMIT);
+}
+
 export const processEventFunction = inngest.createFunction(
   {
     id: "process-event",
     triggers: [eventReceived],
     retries: 4,
+    // One customer's events run one at a time, in order (one key per customer, whichever source).
     concurrency: [{ key: "event.data.customerKey", limit: 1 }],
+    // The provider budget for the whole deployment, not per customer (inngest/throttle.ts).
+    throttle: processEventThrottle(),
     onFailure: markEventFailed as never,
   },
   async ({ event, step }) => {
@@ -51,7 +65,8 @@ export const processEventFunction = inngest.createFunction(
     const db = await getDb();
     // The step's answer is kept in the run's state: only the step names, not the event and its payload.
     const started = await step.run("claim", async () => {
-      const s = await startEvent(db, eventId, mode ?? "deliver");
+      // The same lease as the sweeper's: a run re-sent for an orphaned `processing` event can take it over.
+      const s = await startEvent(db, eventId, mode ?? "deliver", inngestLeaseMs());
       return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId };
     });
     if ("outcome" in started) return started.outcome;

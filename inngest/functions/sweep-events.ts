@@ -1,26 +1,55 @@
-// Every minute: re-send events still `received` a minute after they arrived (a lost send, a crash before
-// it). The send uses the event row id, so Inngest drops it if the first one did get through.
+// Every minute: re-send events that were stored but never finished.
+// - `received` a minute after they arrived (a lost send, a crash before it, a send after the response that
+//   never ran): re-sent with the event row id, so Inngest drops it if the first one did get through.
+// - `processing` with no heartbeat (events.updated_at, beaten at the claim and at each step's start) for
+//   the Inngest lease (inngest/lease.ts: JOBS_STALE_AFTER_SECONDS, at least 10 minutes): the run died or was lost. Re-sent with an id of its own (the row id is already
+//   taken by the first delivery); the new run's claim takes over the expired lease and re-runs only the steps
+//   that did not succeed. The id names the claim count and the lease period, so one stuck state is re-sent
+//   at most once per lease.
+// Each re-send carries the customer's serialisation key, so it queues behind that customer's other events.
+import { inngestLeaseMs } from "@/inngest/lease";
 import { cron } from "inngest";
-import { findUnfinished } from "@/lib/jobs";
+import { getDb } from "@/db";
+import { type SweepCandidate, sweepCandidates } from "@/db/queries/inngest-sweep";
+import { serialisationKeys } from "@/lib/jobs/keys";
 import { inngest } from "../client";
+import { chunks, type ReceivedPayload } from "../send";
+
+/** A `received` event is re-sent once it has waited this long for its first send's run. */
+export const RECEIVED_GRACE_MS = 60_000;
+export const SWEEP_LIMIT = 1000;
+
+/** The Inngest event id of a re-send: the row id for a waiting event, a reclaim id for an orphaned run. */
+export function resendId(row: Pick<SweepCandidate, "id" | "status" | "attempts">, now: number, leaseMs: number) {
+  return row.status === "processing" ? `${row.id}:reclaim:${row.attempts}:${Math.floor(now / leaseMs)}` : row.id;
+}
 
 export const sweepEventsFunction = inngest.createFunction(
-  { id: "sweep-events", triggers: [cron("* * * * *")], retries: 1 },
+  { id: "sweep-events", triggers: [cron("* * * * *")], retries: 1, concurrency: [{ limit: 1 }] },
   async ({ step }) => {
-    const waiting = await step.run("find-waiting", async () => {
-      const rows = await findUnfinished({ receivedBefore: new Date(Date.now() - 60_000), limit: 1000 });
-      return rows.map((r) => ({ id: r.id, customerKey: r.customerKey ?? r.id }));
-    });
-    if (waiting.length) {
-      await step.sendEvent(
-        "resend",
-        waiting.map((w) => ({
-          id: w.id,
-          name: "ops/event.received" as const,
-          data: { eventId: w.id, customerKey: w.customerKey, mode: "deliver" as const },
-        })),
+    const resend = await step.run("find-waiting", async () => {
+      const db = await getDb();
+      const now = Date.now();
+      const leaseMs = inngestLeaseMs();
+      const rows = await sweepCandidates(db, {
+        receivedBefore: new Date(now - RECEIVED_GRACE_MS),
+        staleBefore: new Date(now - leaseMs),
+        limit: SWEEP_LIMIT,
+      });
+      const keys = await serialisationKeys(db, rows);
+      return rows.map(
+        (r): ReceivedPayload => ({
+          id: resendId(r, now, leaseMs),
+          name: "ops/event.received",
+          data: { eventId: r.id, customerKey: keys.get(r.id) ?? r.id, mode: "deliver" },
+        }),
       );
-    }
-    return { resent: waiting.length };
+    });
+    const batches = chunks(resend);
+    for (const [i, batch] of batches.entries()) await step.sendEvent(`resend-${i}`, batch);
+    return {
+      resent: resend.length,
+      reclaimed: resend.filter((p) => p.id !== p.data.eventId).length,
+    };
   },
 );

@@ -1,6 +1,5 @@
 // The one gate for console pages, server actions and the admin API: session (or API token) + role.
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { getToken } from "next-auth/jwt";
@@ -10,6 +9,7 @@ import { auth, secureCookies } from "./next-auth";
 import { env } from "../env";
 import { BodyTooLargeError, readBodyCapped } from "../ingest/read-body";
 import { hasRole, type Actor } from "./roles";
+import { secretsEqual } from "./secrets";
 import { findUserById } from "@/db/queries/users";
 import { findActiveSession, LAST_SEEN_INTERVAL_MS, touchSession } from "@/db/queries/user-sessions";
 import { adminAuthBlocked, recordAdminAuthFailure } from "./rate-limit";
@@ -25,12 +25,7 @@ export class AccessError extends Error {
   }
 }
 
-/** Constant-time comparison of two secrets of any length. */
-export function secretsEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
-}
+export { secretsEqual } from "./secrets";
 
 /**
  * Resolves a session (user id + session id from the JWT) to the current user row: a removed user, a changed

@@ -123,7 +123,11 @@ const NO_OPEN_INVOICE = "No open invoice: no failed payment is waiting to be pai
 const NO_PAID_CHARGE = "No paid charge in Stripe for this customer.";
 const NO_REQUESTER = "No support requester email: the customer has no email and no linked Zendesk user.";
 const NO_CONTACT = "No support requester email: the customer has no email and no linked Intercom contact.";
-const NO_LINK = "No open invoice to pay, and the billing portal is off (set BILLING_PORTAL_RETURN_URL).";
+/** Why there is no link to send: the failed invoice has no payment page, or nothing failed; the portal is off either way. */
+const noLink = (problem: OpenPaymentProblem | null) =>
+  problem
+    ? "Stripe gave the failed invoice no payment page, and the billing portal is off (set BILLING_PORTAL_RETURN_URL)."
+    : "No failed payment to fix. Set BILLING_PORTAL_RETURN_URL to send a card-update link at any time.";
 
 /** What the panel may offer, and why not when it may not. Never throws: a Stripe outage disables only receipts. */
 export async function recoveryOptions(
@@ -161,7 +165,7 @@ export async function recoveryOptions(
   return {
     options: {
       card_update_link:
-        !customer.email && !supportId ? no(intercom ? NO_CONTACT : NO_REQUESTER) : !link ? no(NO_LINK) : yes,
+        !customer.email && !supportId ? no(intercom ? NO_CONTACT : NO_REQUESTER) : !link ? no(noLink(problem)) : yes,
       retry_payment: problem?.invoiceId ? yes : no(NO_OPEN_INVOICE),
       resend_receipt: receipt,
     },
@@ -181,7 +185,7 @@ async function planCardUpdateLink(
   if (!customer.email && !supportId) return fail(409, intercom ? NO_CONTACT : NO_REQUESTER);
   const problem = await openPaymentProblem(db, customer.id);
   const link = recoveryUrlFor(customer.id, problem?.hostedInvoiceUrl ?? null, origin);
-  if (!link) return fail(409, NO_LINK);
+  if (!link) return fail(409, noLink(problem));
   if (intercom)
     return {
       stripeObjectId: problem?.invoiceId ?? stripeCustomerId,

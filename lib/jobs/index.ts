@@ -1,10 +1,11 @@
 // The job engine, chosen once (./driver.ts). `inline` runs the pipeline in this process after the response
 // (with a sweeper, a once-a-minute operations timer and the Stripe backfill timer); `inngest` sends
-// `ops/event.received` (id = the event row id, so a retried send is deduplicated by Inngest) and leaves
-// retries, sweeps and the operations cron to the Inngest functions. Callers enqueue, replay and start;
+// `ops/event.received` (id = the event row id, so a retried send is deduplicated by Inngest; a webhook's send
+// after the response, many events 500 per call: inngest/send.ts) and leaves retries, sweeps and the
+// operations cron to the Inngest functions. Callers enqueue, replay and start;
 // they never ask which engine runs.
 import { after } from "next/server";
-import { getDb } from "@/db";
+import { getDb, getDbHandle } from "@/db";
 import { type SchedulableEvent, unfinishedEvents } from "@/db/queries/event-processing";
 import { env } from "@/lib/env";
 import { getServices } from "@/lib/integrations";
@@ -23,6 +24,8 @@ function getInlineRunner(): InlineRunner {
     db: getDb,
     services: getServices,
     staleAfterMs: env.JOBS_STALE_AFTER_SECONDS * 1000,
+    // The embedded database is locked to one process (db/index.ts): what it left unfinished is orphaned.
+    exclusive: async () => (await getDbHandle()).driver === "pglite",
   });
   return globalForJobs.__opsInlineRunner;
 }
@@ -43,32 +46,26 @@ function afterResponse(work: () => Promise<unknown>) {
 
 const keyOf = async (e: SchedulableEvent) => serialisationKey(await getDb(), e);
 
+/**
+ * Sends to Inngest in batches of 500 events per call (inngest/send.ts). A delivery is deduplicated by the row
+ * id; a replay must run again, so it has none. Never throws: a failed send is logged, and the sweeper function
+ * re-sends deliveries that stay `received`.
+ */
 async function sendToInngest(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
   if (!events.length) return;
-  const { inngest } = await import("@/inngest/client");
-  try {
-    const keys = await serialisationKeys(await getDb(), events);
-    await inngest.send(
-      events.map((e) => ({
-        // A delivery is deduplicated by the row id; a replay must run again, so it has none.
-        id: mode === "deliver" ? e.id : undefined,
-        name: "ops/event.received" as const,
-        data: { eventId: e.id, customerKey: keys.get(e.id) ?? e.id, mode },
-      })),
-    );
-  } catch (err) {
-    // The rows are stored: the sweeper function re-sends events that stay `received`.
-    log.error("jobs.enqueue_failed", {
-      eventIds: events.slice(0, 10).map((e) => e.id),
-      count: events.length,
-      error: err,
-    });
-  }
+  const { sendToInngest: send } = await import("@/inngest/send");
+  await send(await getDb(), events, mode);
 }
 
-/** Hands a stored event to the engine. Never throws for the engine: the row is the outbox. */
+/**
+ * Hands a stored event to the engine. Never throws for the engine: the row is the outbox. Both drivers start
+ * the work after the response (Inngest: the send itself), so a slow engine never delays the webhook's answer.
+ */
 export async function enqueueEvent(event: SchedulableEvent, mode: ProcessMode = "deliver"): Promise<void> {
-  if (jobsDriver() === "inngest") return sendToInngest([event], mode);
+  if (jobsDriver() === "inngest") {
+    const { sendAfterResponse } = await import("@/inngest/send");
+    return sendAfterResponse(getDb, event, mode);
+  }
   const runner = getInlineRunner();
   afterResponse(() => runner.run(event.id, keyOf(event), mode));
 }

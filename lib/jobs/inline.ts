@@ -5,18 +5,34 @@ import type { Db } from "@/db";
 import { unfinishedEvents } from "@/db/queries/event-processing";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
-import { processEvent, type ProcessMode, type ProcessOutcome } from "@/lib/pipeline/engine/process-event";
+import {
+  processEvent,
+  type ProcessMode,
+  type ProcessOutcome,
+  staleBefore as staleBeforeOf,
+} from "@/lib/pipeline/engine/process-event";
 import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
 import { serialisationKeys } from "./keys";
+import { Heartbeat } from "./lease";
 
 export type InlineRunnerOptions = {
   db: () => Promise<Db>;
   services: () => Services;
   concurrency?: number;
   retry?: RetryPolicy;
-  /** An event still `processing` after this long is presumed orphaned by a crash. */
+  /**
+   * The lease: an event `processing` with no heartbeat for this long is presumed orphaned by a crash. While
+   * this runner holds an event it renews the lease every third of it (./lease.ts).
+   */
   staleAfterMs?: number;
+  /**
+   * Whether this process is the database's only user (embedded PGlite, locked to one process): then every
+   * event `processing` or `received` before it opened the database is orphaned, and resumed at once.
+   */
+  exclusive?: () => Promise<boolean>;
 };
+
+export const DEFAULT_LEASE_MS = 20_000;
 
 export class InlineRunner {
   private readonly limit;
@@ -25,9 +41,29 @@ export class InlineRunner {
   /** Resolves when the last run's key is known (keys are admitted in call order). */
   private admission: Promise<unknown> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly leaseMs: number;
+  readonly heartbeat: Heartbeat;
+  private floor: Promise<Date | undefined> | undefined;
 
   constructor(private readonly opts: InlineRunnerOptions) {
     this.limit = pLimit(opts.concurrency ?? 8);
+    this.leaseMs = opts.staleAfterMs ?? DEFAULT_LEASE_MS;
+    this.heartbeat = new Heartbeat({ db: opts.db, leaseMs: this.leaseMs });
+  }
+
+  /**
+   * With an exclusive database, the time this runner first had it: rows left `processing`/`received` before
+   * then belong to a process that is gone. Undefined when other processes may share the database.
+   */
+  orphanedBefore(): Promise<Date | undefined> {
+    this.floor ??= this.opts
+      .db()
+      .then(async () => ((await this.opts.exclusive?.()) ? new Date() : undefined))
+      .catch((err) => {
+        this.floor = undefined;
+        throw err;
+      });
+    return this.floor;
   }
 
   /**
@@ -62,7 +98,9 @@ export class InlineRunner {
           services: this.opts.services(),
           mode,
           retry: this.opts.retry,
-          staleAfterMs: this.opts.staleAfterMs,
+          staleAfterMs: this.leaseMs,
+          orphanedBefore: await this.orphanedBefore(),
+          lease: this.heartbeat,
         }),
       );
     const previous = customerKey ? (this.customerChains.get(customerKey) ?? Promise.resolve()) : Promise.resolve();
@@ -77,11 +115,17 @@ export class InlineRunner {
     return result;
   }
 
-  /** Finds events that were stored but never finished, and runs them. Returns how many it re-drove. */
+  /**
+   * Finds events that were stored but never finished, and runs them: `received` for over `olderThanMs` (a lost
+   * enqueue), `processing` with no heartbeat for the lease (a crashed holder); with an exclusive database, every
+   * one left from before this process opened it. Returns how many it re-drove.
+   */
   async sweep(olderThanMs = 5_000): Promise<number> {
     const db = await this.opts.db();
-    const receivedBefore = new Date(Date.now() - olderThanMs);
-    const staleBefore = new Date(Date.now() - (this.opts.staleAfterMs ?? 120_000));
+    const floor = await this.orphanedBefore();
+    const now = Date.now();
+    const receivedBefore = new Date(Math.max(now - olderThanMs, floor?.getTime() ?? 0));
+    const staleBefore = staleBeforeOf(this.leaseMs, floor, now);
     const rows = await unfinishedEvents(db, { receivedBefore, staleBefore, limit: 500 });
     const fresh = rows.filter((r) => !this.inFlight.has(r.id));
     if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
@@ -97,7 +141,8 @@ export class InlineRunner {
     return fresh.length;
   }
 
-  startSweeper(everyMs = 15_000): void {
+  /** Sweeps now, then every `everyMs` (by default a quarter of the lease, between 1 and 15 s). */
+  startSweeper(everyMs = Math.min(15_000, Math.max(1_000, Math.floor(this.leaseMs / 4)))): void {
     if (this.sweepTimer) return;
     const tick = () => void this.sweep().catch((err) => log.error("sweeper.failed", { error: err }));
     tick();

@@ -1,6 +1,7 @@
 "use client";
 // Bulk replay above the events list (admins): the selected failed rows, or every failed event matching
 // the filters. A confirmation states the exact number; then "x of N done, y failed" until all finish.
+import { sourceLabel } from "@/components/events/source-label";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
@@ -27,7 +28,7 @@ const plural = (n: number) => `${n.toLocaleString("en-US")} failed event${n === 
 export function describeFilter(filter: BulkReplayFilter): string {
   const parts = [
     filter.type && `type ${filter.type}`,
-    filter.source && `source ${filter.source === "stripe" ? "Stripe" : "App"}`,
+    filter.source && `source ${sourceLabel(filter.source)}`,
     filter.customer && `customer ${filter.customer}`,
     filter.from && `received from ${filter.from.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC")}`,
     filter.to && `until ${filter.to.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC")}`,

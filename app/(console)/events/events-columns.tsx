@@ -1,4 +1,5 @@
 // Columns of the events list: what arrived, from where, what happened to it, for whom, when.
+import { sourceLabel } from "@/components/events/source-label";
 import Link from "next/link";
 import type { EventListRow } from "@/db/queries/events";
 import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
@@ -24,7 +25,7 @@ export function getEventsColumns(): DataTableColumn<EventListRow>[] {
     }),
     helper.accessor("source", {
       header: "Source",
-      cell: ({ getValue }) => <Badge variant="neutral">{getValue() === "stripe" ? "Stripe" : "App"}</Badge>,
+      cell: ({ getValue }) => <Badge variant="neutral">{sourceLabel(String(getValue()))}</Badge>,
     }),
     helper.accessor("status", {
       header: "Status",

@@ -1,6 +1,7 @@
 "use client";
 // The events list: the shared data table with the events columns and filters; for admins, checkboxes on
 // failed rows and the bulk replay bar.
+import { SOURCE_OPTIONS } from "@/components/events/source-label";
 import { useCallback, useMemo, useState } from "react";
 import type { RowSelectionState } from "@tanstack/react-table";
 import type { EventListRow } from "@/db/queries/events";
@@ -54,10 +55,7 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
         kind: "select",
         param: "source",
         label: "Source",
-        options: [
-          { value: "stripe", label: "Stripe" },
-          { value: "app", label: "App" },
-        ],
+        options: SOURCE_OPTIONS,
       },
       { kind: "select", param: "type", label: "Type", options: types.map((t) => ({ value: t, label: t })) },
       { kind: "select", param: "status", label: "Status", options: STATUS_OPTIONS },

@@ -15,7 +15,22 @@ import { DEFAULT_RETRY, withRetries, type RetryPolicy } from "./retry";
 import type { StepContext, StepResult } from "./types";
 
 export type ProcessMode = "deliver" | "replay-failed" | "replay-all";
-export type ProcessOptions = { services: Services; mode?: ProcessMode; retry?: RetryPolicy; staleAfterMs?: number };
+/** Keeps a claimed event's lease alive while it runs (lib/jobs/lease.ts); `hold` answers the release. */
+export type LeaseKeeper = { hold(eventId: string, attempts: number): () => void };
+export type ProcessOptions = {
+  services: Services;
+  mode?: ProcessMode;
+  retry?: RetryPolicy;
+  /** The lease: an event `processing` with no heartbeat for this long is presumed orphaned by a crash. */
+  staleAfterMs?: number;
+  /**
+   * An event `processing` last touched before this time is orphaned whatever the lease: set when this process
+   * is the database's only user (embedded PGlite), to the time it started, so a restart resumes at once.
+   */
+  orphanedBefore?: Date;
+  /** Renews the lease while the event runs; without one, a run longer than the lease may be reclaimed. */
+  lease?: LeaseKeeper;
+};
 export type ProcessOutcome = {
   status: "succeeded" | "failed" | "ignored" | "not-claimed";
   error?: string;
@@ -28,14 +43,23 @@ const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
   "replay-all": ["failed", "succeeded", "ignored"],
 };
 
-/** Moves the event to `processing` if `mode` may claim it, or it is stuck in `processing` past the lease. */
+/**
+ * Moves the event to `processing` if `mode` may claim it, or it is stuck in `processing` past the lease (or
+ * was last touched before `orphanedBefore`).
+ */
 export function claimEvent(
   db: Db,
   eventId: string,
   mode: ProcessMode,
   staleAfterMs = 120_000,
+  orphanedBefore?: Date,
 ): Promise<Event | undefined> {
-  return claimEventRow(db, eventId, CLAIMABLE[mode], new Date(Date.now() - staleAfterMs));
+  return claimEventRow(db, eventId, CLAIMABLE[mode], staleBefore(staleAfterMs, orphanedBefore));
+}
+
+/** The time before which a `processing` event's last heartbeat makes it reclaimable. */
+export function staleBefore(staleAfterMs: number, orphanedBefore?: Date, now = Date.now()): Date {
+  return new Date(Math.max(now - staleAfterMs, orphanedBefore?.getTime() ?? 0));
 }
 
 /** Claims the event and answers which steps still have to run (or the outcome when none will). */
@@ -44,12 +68,26 @@ export async function startEvent(
   eventId: string,
   mode: ProcessMode,
   staleAfterMs?: number,
+  orphanedBefore?: Date,
 ): Promise<
   | { outcome: ProcessOutcome }
   | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }
 > {
-  const event = await claimEvent(db, eventId, mode, staleAfterMs);
+  const event = await claimEvent(db, eventId, mode, staleAfterMs, orphanedBefore);
   if (!event) return { outcome: { status: "not-claimed" } };
+  return prepareClaimed(db, event, mode);
+}
+
+/** For a claimed event: the steps still to run (or the outcome when none will). */
+async function prepareClaimed(
+  db: Db,
+  event: Event,
+  mode: ProcessMode,
+): Promise<
+  | { outcome: ProcessOutcome }
+  | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }
+> {
+  const eventId = event.id;
   const handler = getHandler(event.source, event.type);
   if (!handler) {
     await finishEvent(db, eventId, "ignored", null);
@@ -105,9 +143,25 @@ export async function runNamedStep(
   return result;
 }
 
-/** The inline engine: every remaining step with in-process retries, then the outcome. */
+/**
+ * The inline engine: every remaining step with in-process retries, then the outcome. The lease is renewed
+ * from the claim until the outcome is recorded (opts.lease), so a step may take longer than the lease.
+ */
 export async function processEvent(db: Db, eventId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
-  const started = await startEvent(db, eventId, opts.mode ?? "deliver", opts.staleAfterMs);
+  const mode = opts.mode ?? "deliver";
+  const event = await claimEvent(db, eventId, mode, opts.staleAfterMs, opts.orphanedBefore);
+  if (!event) return { status: "not-claimed" };
+  const release = opts.lease?.hold(eventId, event.attempts);
+  try {
+    return await runClaimed(db, event, opts);
+  } finally {
+    release?.();
+  }
+}
+
+async function runClaimed(db: Db, event: Event, opts: ProcessOptions): Promise<ProcessOutcome> {
+  const eventId = event.id;
+  const started = await prepareClaimed(db, event, opts.mode ?? "deliver");
   if ("outcome" in started) return started.outcome;
   for (const name of started.steps) {
     try {

@@ -1,4 +1,5 @@
 // Every event of the customer, newest first, with its outcome; each opens the event's step timeline.
+import { sourceLabel } from "@/components/events/source-label";
 import Link from "next/link";
 import type { EventListRow } from "@/db/queries/events";
 import { Badge, StatusBadge } from "@/components/ui/badge";
@@ -42,7 +43,7 @@ export function CustomerTimeline({ rows, total, appUserId }: Props) {
                 <span className="min-w-0 flex-1">
                   <span className="flex flex-wrap items-center gap-2">
                     <span className="font-mono text-[13px] font-medium text-slate-900">{e.type}</span>
-                    <Badge variant="muted">{e.source === "stripe" ? "Stripe" : "App"}</Badge>
+                    <Badge variant="muted">{sourceLabel(e.source)}</Badge>
                   </span>
                   {e.lastError && e.status === "failed" ? (
                     <span className="mt-1 line-clamp-2 block text-xs text-red-700">{e.lastError}</span>

@@ -23,6 +23,8 @@ export async function RecoveryPanel({ customer, identities, canEdit }: Props) {
   ]);
   const actions = rows.map(toRecoveryView);
   const { problem } = state;
+  // A customer in good standing with nothing done and no receipt to resend: nothing to recover, no card.
+  if (!problem && actions.length === 0 && !state.options?.resend_receipt.available) return null;
   return (
     <section aria-labelledby="recovery-title" className="rounded-lg border border-slate-200 bg-white p-5">
       <h2 id="recovery-title" className="text-base font-semibold">

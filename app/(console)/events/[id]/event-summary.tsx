@@ -1,4 +1,5 @@
 // The facts of one event: where it came from, for whom, when it arrived and finished, how to trace it.
+import { sourceLabel } from "@/components/events/source-label";
 import Link from "next/link";
 import type { EventDetail } from "@/db/queries/events";
 import { Badge } from "@/components/ui/badge";
@@ -50,7 +51,7 @@ export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "c
         {event.occurredAt ? <Time date={event.occurredAt} /> : <span className="text-slate-600">—</span>}
       </Field>
       <Field label="Source">
-        <Badge>{event.source === "stripe" ? "Stripe" : "App"}</Badge>
+        <Badge>{sourceLabel(event.source)}</Badge>
         <span className="mt-1 block font-mono text-xs break-all text-slate-600">{event.externalId}</span>
       </Field>
       <Field label="Correlation id">

@@ -1,5 +1,6 @@
 // One event: what arrived, for whom, the pipeline steps it went through (where it stopped, and why),
 // the payload, and, for admins, the replays.
+import { sourceLabel } from "@/components/events/source-label";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -70,7 +71,7 @@ export default async function EventPage({ params }: Params) {
             <StatusBadge status={event.status} />
           </div>
           <p className="mt-1 text-sm text-slate-600">
-            {event.source === "stripe" ? "Stripe" : "App"} event, received <RelativeTime date={event.receivedAt} />
+            {sourceLabel(event.source)} event, received <RelativeTime date={event.receivedAt} />
             {event.processedAt ? (
               <>
                 , last processed <RelativeTime date={event.processedAt} />

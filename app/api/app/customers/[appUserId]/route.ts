@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { getDb } from "@/db";
 import { appCustomerView } from "@/db/queries/app-view";
-import { secretsEqual } from "@/lib/auth/access";
+import { secretsEqual } from "@/lib/auth/secrets";
 import { adminAuthBlocked, recordAdminAuthFailure, throttle } from "@/lib/auth/rate-limit";
 import { hasAccess } from "@/lib/billing/access";
 import { appRecoveryUrl } from "@/lib/billing/recovery-link";
