@@ -110,8 +110,8 @@ describe("parseEnv", () => {
     expect(parseEnv({ NODE_ENV: "development", INNGEST_DEV: "1" }).JOBS_DRIVER).toBe("inngest");
   });
 
-  it("reads the inline driver's processing lease (JOBS_STALE_AFTER_SECONDS, default 120)", () => {
-    expect(parseEnv({ NODE_ENV: "development" }).JOBS_STALE_AFTER_SECONDS).toBe(120);
+  it("reads the inline driver's processing lease (JOBS_STALE_AFTER_SECONDS, default 20)", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).JOBS_STALE_AFTER_SECONDS).toBe(20);
     expect(parseEnv({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "10" }).JOBS_STALE_AFTER_SECONDS).toBe(10);
     expect(problemsOf({ NODE_ENV: "development", JOBS_STALE_AFTER_SECONDS: "0" }).join("\n")).toContain(
       "JOBS_STALE_AFTER_SECONDS must be a whole number ≥ 1",

@@ -1,5 +1,6 @@
 // The only reader of process.env: validates every setting once and explains what to fix.
 import { z } from "zod";
+import { parseRateLimit } from "./integrations/budget/rate-limit";
 
 /** Values used when a variable is unset outside production (or with DEMO_MODE=1). */
 export const DEMO_DEFAULTS = {
@@ -74,6 +75,24 @@ const num = (name: string, fallback: number, o: { min?: number; max?: number; in
         },
       )
       .default(fallback),
+  );
+
+/** A provider rate limit such as 100/10s (calls per rolling window), with its default. */
+const rateLimit = (name: string, fallback: string, example: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx) => {
+        const limit = parseRateLimit(v);
+        if (!limit)
+          ctx.addIssue({
+            code: "custom",
+            message: `${name} must be calls per window such as ${example} (a whole number of calls, then / and a window in ms, s, m or h); got "${v}"`,
+          });
+        return limit ?? { max: 1, windowMs: 1000 };
+      }),
   );
 
 const raw = z.object({
@@ -179,11 +198,17 @@ const raw = z.object({
   ALERT_DIGEST_HOUR_UTC: num("ALERT_DIGEST_HOUR_UTC", 8, { min: 0, max: 23, int: true }),
   PAYLOAD_RETENTION_DAYS: num("PAYLOAD_RETENTION_DAYS", 30, { min: 1, int: true }),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: num("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, { min: 1, int: true }),
+  /** HubSpot calls per rolling window for this account's plan (Starter 100/10s, Pro and Enterprise 190/10s). */
+  HUBSPOT_RATE_LIMIT: rateLimit("HUBSPOT_RATE_LIMIT", "100/10s", "100/10s (Starter) or 190/10s (Pro)"),
+  /** Zendesk Support calls per minute for the plan (200 to 700 a minute). */
+  ZENDESK_RATE_LIMIT: rateLimit("ZENDESK_RATE_LIMIT", "200/60s", "200/60s (Team) or 700/60s (Enterprise)"),
   /** How many reverse proxies in front of the server append to X-Forwarded-For (0: the socket peer is the client). */
   TRUSTED_PROXY_HOPS: num("TRUSTED_PROXY_HOPS", 0, { min: 0, max: 10, int: true }),
-  /** Inline driver: an event left `processing` this long is presumed orphaned by a crash and re-driven by the
-   *  sweeper. Keep it above the longest step retry chain (~30 s) when several processes share the database. */
-  JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 120, { min: 1, int: true }),
+  /** Inline driver: the processing lease. The process running an event renews it every third of this (a
+   *  heartbeat), so a slow step keeps it; an event with no heartbeat for this long was orphaned by a crash and
+   *  is re-driven by the sweeper. The embedded database resumes orphaned events at start-up without waiting. */
+  JOBS_CONCURRENCY: num("JOBS_CONCURRENCY", 64, { min: 1, max: 1000, int: true }),
+  JOBS_STALE_AFTER_SECONDS: num("JOBS_STALE_AFTER_SECONDS", 20, { min: 1, int: true }),
   /** How often (minutes) Stripe's events API is read for deliveries that never reached us; 0 turns it off. */
   STRIPE_BACKFILL_MINUTES: num("STRIPE_BACKFILL_MINUTES", 10, { min: 0, max: 1440, int: true }),
   RECONCILE_MINUTES: num("RECONCILE_MINUTES", 60, { min: 0, max: 10080, int: true }),
@@ -346,7 +371,11 @@ function build(r: z.infer<typeof raw>) {
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    HUBSPOT_RATE_LIMIT: r.HUBSPOT_RATE_LIMIT,
+    ZENDESK_RATE_LIMIT: r.ZENDESK_RATE_LIMIT,
     TRUSTED_PROXY_HOPS: r.TRUSTED_PROXY_HOPS,
+    /** How many events the inline driver runs at once in this process (their HubSpot writes share batches). */
+    JOBS_CONCURRENCY: r.JOBS_CONCURRENCY,
     JOBS_STALE_AFTER_SECONDS: r.JOBS_STALE_AFTER_SECONDS,
     STRIPE_BACKFILL_MINUTES: r.STRIPE_BACKFILL_MINUTES,
     RECONCILE_MINUTES: r.RECONCILE_MINUTES,

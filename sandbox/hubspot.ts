@@ -4,7 +4,39 @@ import { HubspotError, newProperty, toProperty } from "./hubspot-properties";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import { header, isRecord, isoNow, uuid } from "./util";
 
-export type HubspotConfig = { accessToken: string; searchLagMs: number };
+/** `rateLimit`: when set, at most `max` API calls per rolling `windowMs` (HubSpot Starter: 100 per 10 s),
+ * answering HubSpot's own 429 past that; null (the default) enforces nothing. */
+export type RateLimitConfig = { max: number; windowMs: number };
+export type HubspotConfig = { accessToken: string; searchLagMs: number; rateLimit: RateLimitConfig | null };
+
+/** Validates a rateLimit patch: `{ max, windowMs }` with positive whole numbers, or null to switch it off. */
+export function parseRateLimitConfig(value: unknown): RateLimitConfig | null {
+  if (value === null || value === false) return null;
+  if (
+    isRecord(value) &&
+    Number.isInteger(value.max) &&
+    Number(value.max) > 0 &&
+    Number.isInteger(value.windowMs) &&
+    Number(value.windowMs) > 0
+  )
+    return { max: Number(value.max), windowMs: Number(value.windowMs) };
+  throw new Error("rateLimit must be { max, windowMs } (positive whole numbers), or null to switch it off");
+}
+
+/** HubSpot's answer past the rolling ten-second limit: no Retry-After, only the X-HubSpot-RateLimit-* headers. */
+export function rateLimited(limit: RateLimitConfig): SandboxResponse {
+  return {
+    ...hubspotError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.", {
+      errorType: "RATE_LIMIT",
+      policyName: "TEN_SECONDLY_ROLLING",
+    }),
+    headers: {
+      "x-hubspot-ratelimit-max": String(limit.max),
+      "x-hubspot-ratelimit-remaining": "0",
+      "x-hubspot-ratelimit-interval-milliseconds": String(limit.windowMs),
+    },
+  };
+}
 
 type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
 
@@ -31,10 +63,26 @@ const notFound = () => hubspotError(404, "OBJECT_NOT_FOUND", "resource not found
 export function createHubspotService(options: {
   accessToken: string;
   searchLagMs?: number;
+  rateLimit?: RateLimitConfig | null;
 }): Service & { store: ContactStore } {
-  const initial: HubspotConfig = { accessToken: options.accessToken, searchLagMs: options.searchLagMs ?? 0 };
+  const initial: HubspotConfig = {
+    accessToken: options.accessToken,
+    searchLagMs: options.searchLagMs ?? 0,
+    rateLimit: options.rateLimit ?? null,
+  };
   let config: HubspotConfig = { ...initial };
   const store = new ContactStore(config.searchLagMs);
+  /** Arrival times of the API calls in the current rolling window (only when a rateLimit is set). */
+  let callTimes: number[] = [];
+  const counters = { calls: 0, rateLimited: 0 };
+  const inWindow = (now: number) => {
+    const limit = config.rateLimit;
+    if (!limit) return 0;
+    let drop = 0;
+    while (drop < callTimes.length && callTimes[drop]! <= now - limit.windowMs) drop++;
+    if (drop) callTimes = callTimes.slice(drop);
+    return callTimes.length;
+  };
 
   const requested = (req: SandboxRequest) =>
     req.query
@@ -227,6 +275,15 @@ export function createHubspotService(options: {
   ];
 
   function route(req: SandboxRequest): SandboxResponse {
+    counters.calls += 1;
+    if (config.rateLimit) {
+      const now = Date.now();
+      if (inWindow(now) >= config.rateLimit.max) {
+        counters.rateLimited += 1;
+        return rateLimited(config.rateLimit);
+      }
+      callTimes.push(now);
+    }
     if (req.jsonError) return hubspotError(400, "VALIDATION_ERROR", `Invalid input JSON: ${req.jsonError}`);
     for (const r of routes) {
       const match = r.method === req.method ? r.pattern.exec(req.path) : null;
@@ -297,15 +354,19 @@ export function createHubspotService(options: {
       return hubspotError(status, category, message);
     },
     commonHeaders() {
+      const limit = config.rateLimit;
       return {
         "x-hubspot-correlation-id": uuid(),
-        "x-hubspot-ratelimit-max": "190",
-        "x-hubspot-ratelimit-remaining": "189",
-        "x-hubspot-ratelimit-interval-milliseconds": "10000",
+        "x-hubspot-ratelimit-max": String(limit?.max ?? 190),
+        "x-hubspot-ratelimit-remaining": String(limit ? Math.max(0, limit.max - inWindow(Date.now()) - 1) : 189),
+        "x-hubspot-ratelimit-interval-milliseconds": String(limit?.windowMs ?? 10000),
       };
     },
     reset() {
       store.clear();
+      callTimes = [];
+      counters.calls = 0;
+      counters.rateLimited = 0;
       config = { ...initial };
       store.searchLagMs = config.searchLagMs;
     },
@@ -314,7 +375,13 @@ export function createHubspotService(options: {
       const custom = [...store.properties.values()].filter((p) => !p.hubspotDefined).map(toProperty);
       return {
         config: { ...config, accessToken: `…${config.accessToken.slice(-4)}` },
-        counters: { contacts: contacts.length, writes: contacts.reduce((n, c) => n + c.writes, 0) },
+        counters: {
+          contacts: contacts.length,
+          writes: contacts.reduce((n, c) => n + c.writes, 0),
+          /** Authenticated API calls received, and how many of them were refused by the rateLimit. */
+          calls: counters.calls,
+          rateLimited: counters.rateLimited,
+        },
         writesByEmail: { ...store.writesByEmail },
         contacts,
         properties: custom,
@@ -326,6 +393,10 @@ export function createHubspotService(options: {
     configure(patch) {
       if (typeof patch.accessToken === "string") config.accessToken = patch.accessToken;
       if (typeof patch.searchLagMs === "number") config.searchLagMs = store.searchLagMs = patch.searchLagMs;
+      if ("rateLimit" in patch) {
+        config.rateLimit = parseRateLimitConfig(patch.rateLimit);
+        callTimes = [];
+      }
       return { ...config, accessToken: `…${config.accessToken.slice(-4)}` };
     },
     seed(input) {

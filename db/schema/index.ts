@@ -6,3 +6,4 @@ export * from "./alerts";
 export * from "./audit";
 export * from "./users";
 export * from "./deliveries";
+export * from "./budgets";

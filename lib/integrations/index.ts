@@ -6,6 +6,8 @@ import { HubspotService } from "./hubspot/client";
 import { ZendeskService } from "./zendesk/client";
 import { IntercomService } from "./intercom/client";
 import { AppCallbackClient } from "./app-callback/client";
+import { getDb } from "@/db";
+import { RateBudget, budgetKey, type RateLimit } from "./budget";
 
 export type Services = {
   stripe: Stripe;
@@ -26,13 +28,26 @@ export type ServicesConfig = {
   app?: { callbackUrl?: string; secret: string };
   supportProvider?: "zendesk" | "intercom";
   timeoutMs?: number;
+  /** Provider budgets shared through the database (HUBSPOT_RATE_LIMIT, ZENDESK_RATE_LIMIT); unset: unlimited. */
+  rateLimits?: { hubspot?: RateLimit; zendesk?: RateLimit };
 };
 
 export function createServices(config: ServicesConfig): Services {
+  const limits = config.rateLimits;
+  const hubspotBudget = limits?.hubspot
+    ? new RateBudget({ key: budgetKey("hubspot", config.hubspot.accessToken), limit: limits.hubspot, db: getDb })
+    : undefined;
+  const zendeskBudget = limits?.zendesk
+    ? new RateBudget({
+        key: budgetKey("zendesk", `${config.zendesk.subdomain}:${config.zendesk.email}:${config.zendesk.token}`),
+        limit: limits.zendesk,
+        db: getDb,
+      })
+    : undefined;
   return {
     stripe: createStripeClient({ ...config.stripe, timeoutMs: config.timeoutMs }),
-    hubspot: new HubspotService({ ...config.hubspot, timeoutMs: config.timeoutMs }),
-    zendesk: new ZendeskService({ ...config.zendesk, timeoutMs: config.timeoutMs }),
+    hubspot: new HubspotService({ ...config.hubspot, timeoutMs: config.timeoutMs, budget: hubspotBudget }),
+    zendesk: new ZendeskService({ ...config.zendesk, timeoutMs: config.timeoutMs, budget: zendeskBudget }),
     intercom: new IntercomService({ token: "", ...config.intercom, timeoutMs: config.timeoutMs }),
     app: new AppCallbackClient({
       url: config.app?.callbackUrl,
@@ -58,6 +73,7 @@ export function servicesConfigOf(e: Env, timeoutMs?: number): ServicesConfig {
     app: { callbackUrl: e.APP_CALLBACK_URL, secret: e.APP_WEBHOOK_SECRET },
     supportProvider: e.SUPPORT_PROVIDER,
     timeoutMs,
+    rateLimits: { hubspot: e.HUBSPOT_RATE_LIMIT, zendesk: e.ZENDESK_RATE_LIMIT },
   };
 }
 

@@ -24,6 +24,7 @@ function getInlineRunner(): InlineRunner {
     db: getDb,
     services: getServices,
     staleAfterMs: env.JOBS_STALE_AFTER_SECONDS * 1000,
+    concurrency: env.JOBS_CONCURRENCY,
     // The embedded database is locked to one process (db/index.ts): what it left unfinished is orphaned.
     exclusive: async () => (await getDbHandle()).driver === "pglite",
   });

@@ -1,12 +1,24 @@
 // The real HubSpot SDK, pointed at HUBSPOT_BASE_URL when set. Contact writes are upserts keyed by
 // `app_user_id` (by email for a payer the app has not announced), never search-then-create: HubSpot search
-// lags behind writes.
+// lags behind writes. Concurrent writes are coalesced into batch upserts (ContactBatcher), each caller still
+// getting its own contact id or its own error; every call first spends the account's rate budget.
 import { Client } from "@hubspot/api-client";
+import type { RateBudget } from "@/lib/integrations/budget";
+import { log } from "@/lib/log";
 import { PermanentError } from "../errors";
+import { type BatchMember, ContactBatcher, type BatcherOptions } from "./batcher";
 import { classifyHubspotError, existingContactId, isMissingProperty } from "./errors";
 import { ensureContactProperties, type ContactProperty } from "./properties";
 
-export type HubspotConfig = { accessToken: string; baseUrl?: string; timeoutMs?: number };
+export type HubspotConfig = {
+  accessToken: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** The account's shared rate budget (HUBSPOT_RATE_LIMIT), spent before every call; none: unlimited. */
+  budget?: RateBudget;
+  /** Contact-write coalescing: linger (default 25 ms) and batch size (default 100). */
+  batch?: BatcherOptions;
+};
 export type ContactWrite = {
   /** The upsert key; null for a payer the app has not announced, whose contact is keyed by email. */
   appUserId: string | null;
@@ -14,31 +26,119 @@ export type ContactWrite = {
   properties: Partial<Record<ContactProperty, string | null>>;
 };
 
+type UpsertResult = { id: string; properties?: Record<string, string | null> };
+
 export class HubspotService {
   private readonly client: Client;
   private propertiesReady: Promise<void> | undefined;
+  readonly batcher: ContactBatcher;
 
   constructor(private readonly config: HubspotConfig) {
     this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
+    this.batcher = new ContactBatcher((idProperty, members) => this.writeBatch(idProperty, members), config.batch);
   }
 
-  /** Creates or updates the contact of an app user; returns the HubSpot contact id. */
+  /**
+   * Creates or updates the contact of an app user; returns the HubSpot contact id. Writes from concurrent
+   * events leave together as one batch upsert; the error, if any, is this write's own.
+   */
   async upsertContact(write: ContactWrite, opts: { correlationId?: string } = {}): Promise<string> {
-    const call = callOptions(opts.correlationId);
+    const properties = clean({
+      ...write.properties,
+      ...(write.email ? { email: write.email } : {}),
+      ...(write.appUserId ? { app_user_id: write.appUserId } : {}),
+    });
+    const key = write.appUserId
+      ? { id: write.appUserId, idProperty: "app_user_id" }
+      : write.email
+        ? { id: write.email, idProperty: "email" }
+        : undefined;
+    if (!key) throw new PermanentError("hubspot", "A contact needs an app user id or an email to be keyed on.");
+    return this.batcher.add({ ...key, properties, correlationId: opts.correlationId });
+  }
+
+  /**
+   * Writes one batch and settles each member. A missing property is created and the batch sent once more; a
+   * 400 or 409 for a batch of several is split in halves (down to single inputs) so only the bad input fails;
+   * a single input whose email belongs to a contact made elsewhere adopts that contact. Any other error
+   * (429, 5xx, timeout) is every member's, classified: the steps retry it.
+   */
+  private async writeBatch(idProperty: string, members: BatchMember[], propertiesRetried = false): Promise<void> {
+    const fail = (err: unknown) => {
+      const error = classifyHubspotError(err);
+      for (const m of members) m.reject(error);
+    };
     try {
       await this.ensureProperties();
-      return await this.upsertOnce(write, call);
     } catch (err) {
-      if (!isMissingProperty(err)) throw classifyHubspotError(err);
-      // Someone deleted a property since we checked: create it again, then write once more.
-      this.propertiesReady = undefined;
-      try {
-        await this.ensureProperties();
-        return await this.upsertOnce(write, call);
-      } catch (again) {
-        throw classifyHubspotError(again);
-      }
+      return fail(err);
     }
+    let results: UpsertResult[];
+    try {
+      results = await this.sendBatch(idProperty, members);
+    } catch (err) {
+      if (isMissingProperty(err) && !propertiesRetried) {
+        // Someone deleted a property since we checked: create it again, then write once more.
+        this.propertiesReady = undefined;
+        return this.writeBatch(idProperty, members, true);
+      }
+      const status = (err as { code?: number })?.code;
+      if (members.length > 1 && (status === 400 || status === 409) && !isMissingProperty(err)) {
+        const half = Math.ceil(members.length / 2);
+        log.info("hubspot.batch_split", {
+          status,
+          size: members.length,
+          correlationIds: members.flatMap((m) => m.correlationIds),
+        });
+        await Promise.all([
+          this.writeBatch(idProperty, members.slice(0, half), propertiesRetried),
+          this.writeBatch(idProperty, members.slice(half), propertiesRetried),
+        ]);
+        return;
+      }
+      const existing = members.length === 1 ? existingContactId(err) : undefined;
+      if (!existing) return fail(err);
+      // The email already belongs to a contact made elsewhere (a form, an import): adopt that contact.
+      try {
+        await this.spend();
+        const call = callOptions(members[0]!.correlationIds[0]);
+        await this.withTimeout(
+          this.client.crm.contacts.basicApi.update(existing, { properties: members[0]!.properties }, undefined, call),
+        );
+        members[0]!.resolve(existing);
+      } catch (again) {
+        fail(again);
+      }
+      return;
+    }
+    // HubSpot does not promise the answer's order: match each result to its input by the key's value.
+    const norm = (v: string | null | undefined) => (idProperty === "email" ? (v ?? "").toLowerCase() : (v ?? ""));
+    const byKey = new Map(results.map((r) => [norm(r.properties?.[idProperty]), r.id]));
+    members.forEach((m, i) => {
+      const id = byKey.get(norm(m.id)) ?? (results.length === members.length ? results[i]?.id : undefined);
+      if (id) m.resolve(id);
+      else m.reject(new PermanentError("hubspot", "Upsert answered without a contact id."));
+    });
+  }
+
+  private async sendBatch(idProperty: string, members: BatchMember[]): Promise<UpsertResult[]> {
+    const correlationIds = members.flatMap((m) => m.correlationIds);
+    // One header per call: the first member's correlation id; the log line names them all.
+    const call = callOptions(correlationIds[0]);
+    if (members.length > 1)
+      log.info("hubspot.batch_upsert", { correlationId: correlationIds[0], size: members.length, correlationIds });
+    await this.spend();
+    const res = await this.withTimeout(
+      this.client.crm.contacts.batchApi.upsert(
+        { inputs: members.map((m) => ({ id: m.id, idProperty, properties: m.properties })) },
+        call,
+      ),
+    );
+    return res.results as UpsertResult[];
+  }
+
+  private spend(): Promise<void> {
+    return this.config.budget?.spend() ?? Promise.resolve();
   }
 
   /**
@@ -50,6 +150,7 @@ export class HubspotService {
     for (let i = 0; i < ids.length; i += 100) {
       const inputs = ids.slice(i, i + 100).map((id) => ({ id }));
       try {
+        await this.spend();
         const res = await this.withTimeout(
           this.client.crm.contacts.batchApi.read({ inputs, properties, propertiesWithHistory: [] }, false),
         );
@@ -64,6 +165,7 @@ export class HubspotService {
   /** A cheap authenticated call for the readiness checks. */
   async ping(): Promise<void> {
     try {
+      await this.spend();
       await this.withTimeout(this.client.crm.properties.coreApi.getByName("contacts", "email"));
     } catch (err) {
       throw classifyHubspotError(err);
@@ -71,40 +173,11 @@ export class HubspotService {
   }
 
   private ensureProperties(): Promise<void> {
-    this.propertiesReady ??= this.withTimeout(ensureContactProperties(this.client)).catch((err) => {
+    this.propertiesReady ??= this.withTimeout(ensureContactProperties(this.client, () => this.spend())).catch((err) => {
       this.propertiesReady = undefined;
       throw err;
     });
     return this.propertiesReady;
-  }
-
-  private async upsertOnce(write: ContactWrite, call: CallOptions): Promise<string> {
-    const client = this.client;
-    const properties = clean({
-      ...write.properties,
-      ...(write.email ? { email: write.email } : {}),
-      ...(write.appUserId ? { app_user_id: write.appUserId } : {}),
-    });
-    const key = write.appUserId
-      ? { id: write.appUserId, idProperty: "app_user_id" }
-      : write.email
-        ? { id: write.email, idProperty: "email" }
-        : undefined;
-    if (!key) throw new PermanentError("hubspot", "A contact needs an app user id or an email to be keyed on.");
-    try {
-      const res = await this.withTimeout(
-        client.crm.contacts.batchApi.upsert({ inputs: [{ ...key, properties }] }, call),
-      );
-      const id = res.results[0]?.id;
-      if (!id) throw new PermanentError("hubspot", "Upsert answered without a contact id.");
-      return id;
-    } catch (err) {
-      // The email already belongs to a contact made elsewhere (a form, an import): adopt that contact.
-      const existing = existingContactId(err);
-      if (!existing) throw err;
-      await this.withTimeout(client.crm.contacts.basicApi.update(existing, { properties }, undefined, call));
-      return existing;
-    }
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {

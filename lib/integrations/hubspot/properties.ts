@@ -25,13 +25,22 @@ export type ContactProperty =
   | "lastname"
   | "lifecyclestage";
 
-/** Creates the group and any missing property; safe to run concurrently and repeatedly (409 = exists). */
-export async function ensureContactProperties(client: Client): Promise<void> {
+/**
+ * Creates the group and any missing property; safe to run concurrently and repeatedly (409 = exists).
+ * `spend` runs before each call (the account's rate budget).
+ */
+export async function ensureContactProperties(
+  client: Client,
+  spend: () => Promise<void> = async () => {},
+): Promise<void> {
+  await spend();
   await client.crm.properties.groupsApi.create("contacts", PROPERTY_GROUP).catch(ignoreConflict);
+  await spend();
   const existing = await client.crm.properties.coreApi.getAll("contacts");
   const names = new Set(existing.results.map((p) => p.name));
   for (const prop of CUSTOM_PROPERTIES) {
     if (names.has(prop.name)) continue;
+    await spend();
     await client.crm.properties.coreApi
       .create("contacts", { ...prop, groupName: PROPERTY_GROUP.name })
       .catch(ignoreConflict);

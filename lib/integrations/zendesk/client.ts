@@ -5,8 +5,17 @@
 import zendesk from "node-zendesk";
 import { PermanentError, TransientError } from "../errors";
 import { classifyZendeskError, zendeskStatusError } from "./errors";
+import type { RateBudget } from "../budget";
 
-export type ZendeskConfig = { subdomain: string; email: string; token: string; baseUrl?: string; timeoutMs?: number };
+export type ZendeskConfig = {
+  subdomain: string;
+  email: string;
+  token: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** The account's shared rate budget (ZENDESK_RATE_LIMIT), spent before every call; none: unlimited. */
+  budget?: RateBudget;
+};
 export type TicketInput = {
   reference: string;
   requesterId: number;
@@ -52,6 +61,7 @@ export class ZendeskService {
 
   private async callWithStatus<T>(fn: () => Promise<Reply<T>>): Promise<{ status: number; result: T }> {
     let reply: Reply<T>;
+    await this.config.budget?.spend();
     try {
       reply = await fn();
     } catch (err) {
@@ -105,6 +115,7 @@ export class ZendeskService {
 
   /** A list call: node-zendesk answers the records themselves (not `{ response, result }`) and throws on failure. */
   private async list(fn: () => Promise<unknown>): Promise<Array<{ id: number }>> {
+    await this.config.budget?.spend();
     try {
       return (await fn()) as Array<{ id: number }>;
     } catch (err) {
