@@ -40,6 +40,16 @@ const PUBLIC: Record<string, { method: string; path?: string; expect: (status: n
   "/api/ping": [{ method: "GET", expect: (s) => s === 200, why: "liveness without the database" }],
   "/api/webhooks/app": [{ method: "POST", expect: (s) => s === 400, why: "signature required" }],
   "/api/webhooks/stripe": [{ method: "POST", expect: (s) => s === 400, why: "signature required" }],
+  "/api/webhooks/zendesk": [{ method: "POST", expect: (s) => s === 400, why: "Zendesk's signature required" }],
+  "/api/webhooks/intercom": [{ method: "POST", expect: (s) => s === 400, why: "Intercom's signature required" }],
+  "/api/billing/recover/[token]": [
+    {
+      method: "GET",
+      path: "/api/billing/recover/forged",
+      expect: (s) => s === 400,
+      why: "the customer's recovery link: only a signed token opens a billing-portal session",
+    },
+  ],
   "/api/inngest": [
     { method: "GET", expect: (s) => s >= 400, why: "Inngest: signing key required (inline driver here)" },
     { method: "PUT", expect: (s) => s >= 400, why: "Inngest: signing key required" },
