@@ -63,7 +63,15 @@ describe("Intercom readiness", () => {
 });
 
 describe("production variables with SUPPORT_PROVIDER=intercom", () => {
-  const { ZENDESK_SUBDOMAIN: _s, ZENDESK_EMAIL: _e, ZENDESK_API_TOKEN: _t, ...withoutZendesk } = PRODUCTION_ENV;
+  const {
+    ZENDESK_SUBDOMAIN: _s,
+    ZENDESK_EMAIL: _e,
+    ZENDESK_API_TOKEN: _t,
+    ZENDESK_WEBHOOK_SECRET: _w,
+    INTERCOM_ACCESS_TOKEN: _a,
+    INTERCOM_WEBHOOK_SECRET: _i,
+    ...withoutZendesk
+  } = PRODUCTION_ENV;
 
   it("asks for INTERCOM_ACCESS_TOKEN and INTERCOM_WEBHOOK_SECRET, not the ZENDESK_* variables", () => {
     const problems = problemsOf({ ...withoutZendesk, SUPPORT_PROVIDER: "intercom" });
