@@ -15,14 +15,22 @@ export type BatchMember = {
   reject(error: unknown): void;
 };
 
-/** Sends one batch; must settle every member (resolve or reject). A throw rejects the members still waiting. */
-export type BatchWriter = (idProperty: string, members: BatchMember[]) => Promise<void>;
+/**
+ * Sends one batch; must settle every member (resolve or reject). A throw rejects the members still waiting.
+ * `prepaid`: the gate already spent the rate budget for this batch's first call.
+ */
+export type BatchWriter = (idProperty: string, members: BatchMember[], prepaid: boolean) => Promise<void>;
 
 export type BatcherOptions = {
   /** How long the first write of a batch waits for company (default 25 ms). */
   lingerMs?: number;
   /** Flush at once with this many distinct contacts (HubSpot's limit: 100). */
   maxBatch?: number;
+  /**
+   * Awaited before a batch leaves (the provider's rate budget): the batch keeps taking writes, up to
+   * `maxBatch`, while it waits, so that when calls are scarce each one carries as many contacts as it can.
+   */
+  gate?: () => Promise<void>;
 };
 
 type Waiter = { resolve(id: string): void; reject(error: unknown): void };
@@ -32,7 +40,7 @@ type Entry = {
   correlationIds: string[];
   waiters: Waiter[];
 };
-type Pending = { entries: Map<string, Entry>; timer: NodeJS.Timeout };
+type Pending = { entries: Map<string, Entry>; timer: NodeJS.Timeout; gated?: boolean };
 
 export class ContactBatcher {
   private readonly lingerMs: number;
@@ -47,7 +55,10 @@ export class ContactBatcher {
   ) {
     this.lingerMs = opts.lingerMs ?? 25;
     this.maxBatch = Math.max(1, Math.min(opts.maxBatch ?? 100, 100));
+    this.gate = opts.gate;
   }
+
+  private readonly gate?: () => Promise<void>;
 
   /** Queues a write; resolves with its contact id, or rejects with its own error. */
   add(input: {
@@ -79,7 +90,11 @@ export class ContactBatcher {
           waiters: [{ resolve, reject }],
         });
       }
-      if (batch.entries.size >= this.maxBatch) this.flush(input.idProperty);
+      if (batch.entries.size >= this.maxBatch) {
+        // Full: a batch waiting at the gate takes no more (the next write starts a new one); others leave now.
+        if (batch.gated) this.pending.delete(input.idProperty);
+        else this.flush(input.idProperty);
+      }
     });
   }
 
@@ -90,9 +105,26 @@ export class ContactBatcher {
 
   private flush(idProperty: string): void {
     const batch = this.pending.get(idProperty);
-    if (!batch) return;
+    if (!batch || batch.gated) return;
     clearTimeout(batch.timer);
-    this.pending.delete(idProperty);
+    if (!this.gate) {
+      this.pending.delete(idProperty);
+      this.send(idProperty, batch, false);
+      return;
+    }
+    batch.gated = true;
+    this.gate()
+      .then(
+        () => true,
+        () => false,
+      )
+      .then((paid) => {
+        if (this.pending.get(idProperty) === batch) this.pending.delete(idProperty);
+        this.send(idProperty, batch, paid);
+      });
+  }
+
+  private send(idProperty: string, batch: Pending, prepaid: boolean): void {
     const members = [...batch.entries.values()].map((entry): BatchMember => {
       let settled = false;
       return {
@@ -114,7 +146,7 @@ export class ContactBatcher {
     });
     this.stats.batches += 1;
     this.stats.contacts += members.length;
-    this.write(idProperty, members).then(
+    this.write(idProperty, members, prepaid).then(
       () => {
         for (const m of members) m.reject(new Error("the batch writer left this contact without an answer"));
       },

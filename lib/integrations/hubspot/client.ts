@@ -35,7 +35,16 @@ export class HubspotService {
 
   constructor(private readonly config: HubspotConfig) {
     this.client = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
-    this.batcher = new ContactBatcher((idProperty, members) => this.writeBatch(idProperty, members), config.batch);
+    const budget = config.budget;
+    this.batcher = new ContactBatcher(
+      (idProperty, members, prepaid) => this.writeBatch(idProperty, members, false, prepaid),
+      {
+        ...config.batch,
+        // The properties first (their calls spend the budget themselves), so that the batch's own call leaves
+        // right after its unit is granted; a failure there is the batch's, reported by writeBatch.
+        gate: budget ? () => this.ensureProperties().then(() => budget.spend()) : undefined,
+      },
+    );
   }
 
   /**
@@ -63,7 +72,12 @@ export class HubspotService {
    * a single input whose email belongs to a contact made elsewhere adopts that contact. Any other error
    * (429, 5xx, timeout) is every member's, classified: the steps retry it.
    */
-  private async writeBatch(idProperty: string, members: BatchMember[], propertiesRetried = false): Promise<void> {
+  private async writeBatch(
+    idProperty: string,
+    members: BatchMember[],
+    propertiesRetried = false,
+    prepaid = false,
+  ): Promise<void> {
     const fail = (err: unknown) => {
       const error = classifyHubspotError(err);
       for (const m of members) m.reject(error);
@@ -75,7 +89,7 @@ export class HubspotService {
     }
     let results: UpsertResult[];
     try {
-      results = await this.sendBatch(idProperty, members);
+      results = await this.sendBatch(idProperty, members, prepaid);
     } catch (err) {
       if (isMissingProperty(err) && !propertiesRetried) {
         // Someone deleted a property since we checked: create it again, then write once more.
@@ -121,13 +135,13 @@ export class HubspotService {
     });
   }
 
-  private async sendBatch(idProperty: string, members: BatchMember[]): Promise<UpsertResult[]> {
+  private async sendBatch(idProperty: string, members: BatchMember[], prepaid = false): Promise<UpsertResult[]> {
     const correlationIds = members.flatMap((m) => m.correlationIds);
     // One header per call: the first member's correlation id; the log line names them all.
     const call = callOptions(correlationIds[0]);
     if (members.length > 1)
       log.info("hubspot.batch_upsert", { correlationId: correlationIds[0], size: members.length, correlationIds });
-    await this.spend();
+    if (!prepaid) await this.spend();
     const res = await this.withTimeout(
       this.client.crm.contacts.batchApi.upsert(
         { inputs: members.map((m) => ({ id: m.id, idProperty, properties: m.properties })) },
