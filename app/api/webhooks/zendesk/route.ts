@@ -3,13 +3,9 @@
 // (source zendesk, the event's own id) → enqueue → 200. `zen:event-type:ticket.status_changed` brings a
 // ticket's status back to our ticket and to the app; other Zendesk event types are stored, marked ignored.
 // Every refusal is recorded (lib/ingest/rejections.ts) and answered `{ error, code }`.
-import { getDb } from "@/db";
 import { env } from "@/lib/env";
-import { log } from "@/lib/log";
-import { findNul } from "@/lib/ingest/nul";
+import { acceptVerified } from "@/lib/ingest/accept-verified";
 import { webhookPrelude } from "@/lib/ingest/prelude";
-import { storeEvent } from "@/lib/ingest/store";
-import { jsonOk } from "@/lib/ingest/respond";
 import { refuse } from "@/lib/ingest/rejections";
 import { parseZendeskEvent } from "@/lib/ingest/zendesk-schemas";
 import {
@@ -17,7 +13,6 @@ import {
   ZENDESK_TIMESTAMP_HEADER,
   verifyZendeskSignature,
 } from "@/lib/ingest/zendesk-signature";
-import { enqueueEvent } from "@/lib/jobs";
 
 export async function POST(req: Request) {
   const prelude = await webhookPrelude(req, "zendesk");
@@ -38,40 +33,10 @@ export async function POST(req: Request) {
   );
   if (!signature.ok)
     return refuse(req, { route: "zendesk", reason: signature.code, status: 400, body }, signature.reason);
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return refuse(req, { route: "zendesk", reason: "malformed_body", status: 400, body }, "Body is not valid JSON.");
-  }
-  const nul = findNul(json);
-  if (nul)
-    return refuse(req, { route: "zendesk", reason: "invalid_event", status: 400, body }, `Invalid event: ${nul}.`);
-  const parsed = parseZendeskEvent(json);
-  if (!parsed.ok)
-    return refuse(
-      req,
-      { route: "zendesk", reason: "invalid_event", status: 400, body },
-      `Invalid event: ${parsed.error}`,
-    );
-  const { known, event, type } = parsed.value;
-  const db = await getDb();
-  const stored = await storeEvent(db, {
-    source: "zendesk",
-    externalId: event.id,
-    type,
-    rawBody: body,
-    occurredAt: new Date(event.time),
-    status: known ? "received" : "ignored",
+  return acceptVerified(req, "zendesk", body, (json) => {
+    const parsed = parseZendeskEvent(json);
+    if (!parsed.ok) return parsed;
+    const { known, event, type } = parsed.value;
+    return { ok: true, value: { known, externalId: event.id, type, occurredAt: new Date(event.time) } };
   });
-  log.info("webhook.zendesk", {
-    eventId: stored.id,
-    type,
-    duplicate: stored.duplicate,
-    correlationId: stored.correlationId,
-  });
-  const answer = { received: true, id: stored.id };
-  if (stored.duplicate) return jsonOk({ ...answer, duplicate: true });
-  if (known) await enqueueEvent({ id: stored.id, source: "zendesk", type, rawBody: body });
-  return jsonOk(known ? answer : { ...answer, ignored: true });
 }
