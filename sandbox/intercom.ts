@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import { StateError, nextCounter, record, records } from "./persistence";
-import { header, isEmail, isRecord, nowSeconds, randomToken } from "./util";
+import { type SandboxRoute, dispatchRoutes, header, isEmail, isRecord, nowSeconds, randomToken } from "./util";
 
 export const INTERCOM_SANDBOX_WEBHOOK_SECRET = "icsec_demo_sandbox_secret_0123";
 
@@ -112,7 +112,7 @@ export type WebhookDelivery = {
 };
 
 type Config = { token: string; webhookUrl: string | null; webhookSecret: string; adminId: string };
-type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
+type Route = SandboxRoute;
 
 class IntercomFailure extends Error {
   constructor(readonly response: SandboxResponse) {
@@ -766,17 +766,9 @@ export function createIntercomService(options: {
 
   function route(req: SandboxRequest): SandboxResponse {
     if (req.jsonError) return intercomError(400, "parameter_invalid", `Invalid JSON: ${req.jsonError}`);
-    for (const r of routes) {
-      const match = r.method === req.method ? r.pattern.exec(req.path) : null;
-      if (!match) continue;
-      try {
-        return r.run([...match], req);
-      } catch (error) {
-        if (error instanceof IntercomFailure) return error.response;
-        throw error;
-      }
-    }
-    return intercomError(404, "not_found", `Resource Not Found: ${req.method} ${req.path}`);
+    return (
+      dispatchRoutes(routes, req) ?? intercomError(404, "not_found", `Resource Not Found: ${req.method} ${req.path}`)
+    );
   }
 
   function clear() {

@@ -1,5 +1,6 @@
 // Small helpers shared by the sandbox servers.
 import { randomBytes, randomUUID } from "node:crypto";
+import type { SandboxRequest, SandboxResponse } from "./http";
 
 type Bag = Record<string | number, unknown>;
 
@@ -82,3 +83,29 @@ export function header(headers: Record<string, string | string[] | undefined>, n
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const isEmail = (value: string): boolean => EMAIL_RE.test(value);
+
+/** One route of a look-alike: a method, a path pattern, and what answers it (given the pattern's match). */
+export type SandboxRoute = {
+  method: string;
+  pattern: RegExp;
+  run: (match: string[], req: SandboxRequest) => SandboxResponse;
+};
+
+/**
+ * Answers `req` from the first route whose method and pattern match; a thrown error that carries a ready
+ * `response` (the service's own error shape) is that answer. Undefined when no route matches.
+ */
+export function dispatchRoutes(routes: SandboxRoute[], req: SandboxRequest): SandboxResponse | undefined {
+  for (const r of routes) {
+    const match = r.method === req.method ? r.pattern.exec(req.path) : null;
+    if (!match) continue;
+    try {
+      return r.run([...match], req);
+    } catch (error) {
+      const response = (error as { response?: SandboxResponse } | null)?.response;
+      if (error instanceof Error && response && typeof response.status === "number") return response;
+      throw error;
+    }
+  }
+  return undefined;
+}

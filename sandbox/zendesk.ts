@@ -22,7 +22,16 @@ import {
   zendeskWebhookSignature,
 } from "./zendesk-objects";
 import type { ZComment, ZNotification, ZTicket, ZUser, ZWebhookDelivery } from "./zendesk-objects";
-import { header, isEmail, isRecord, isoNow, randomToken, stableStringify } from "./util";
+import {
+  type SandboxRoute,
+  dispatchRoutes,
+  header,
+  isEmail,
+  isRecord,
+  isoNow,
+  randomToken,
+  stableStringify,
+} from "./util";
 
 export type ZendeskConfig = {
   email: string;
@@ -33,7 +42,7 @@ export type ZendeskConfig = {
   webhookSecret: string;
 };
 
-type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
+type Route = SandboxRoute;
 
 const ME_ID = 1000;
 
@@ -397,17 +406,7 @@ export function createZendeskService(options: {
 
   function route(req: SandboxRequest): SandboxResponse {
     if (req.jsonError) return zendeskError(400, "InvalidJSON", `Invalid JSON: ${req.jsonError}`);
-    for (const r of routes) {
-      const match = r.method === req.method ? r.pattern.exec(req.path) : null;
-      if (!match) continue;
-      try {
-        return r.run([...match], req);
-      } catch (error) {
-        if (error instanceof ZendeskError) return error.response;
-        throw error;
-      }
-    }
-    return zendeskError(404, "InvalidEndpoint", "Not found");
+    return dispatchRoutes(routes, req) ?? zendeskError(404, "InvalidEndpoint", "Not found");
   }
 
   return {
