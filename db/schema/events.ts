@@ -76,6 +76,8 @@ export const eventSteps = pgTable(
     errorMessage: text("error_message"),
     externalRef: text("external_ref"),
     output: jsonb("output"),
+    /** Every attempt of this step, oldest first (kept across replays): when, how long, outcome, error, who replayed. */
+    attemptLog: jsonb("attempt_log").$type<StepAttempt[]>().notNull().default(sql`'[]'::jsonb`),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -83,8 +85,22 @@ export const eventSteps = pgTable(
   (t) => [
     uniqueIndex("event_steps_event_id_step_idx").on(t.eventId, t.step),
     index("event_steps_status_idx").on(t.status),
+    index("event_steps_finished_at_idx").on(t.finishedAt),
   ],
 );
+
+/** One attempt of a step, as kept in `event_steps.attempt_log`. */
+export type StepAttempt = {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  status: "succeeded" | "failed" | "skipped";
+  /** The readable one-line error of a failed attempt. */
+  error?: string | null;
+  /** Who replayed the event this attempt ran under (a console user's email), when it was a replay. */
+  replayedBy?: string | null;
+};
 
 export type Event = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;

@@ -7,3 +7,4 @@ export * from "./audit";
 export * from "./users";
 export * from "./deliveries";
 export * from "./budgets";
+export * from "./operations";
