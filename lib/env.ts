@@ -214,6 +214,17 @@ const raw = z.object({
   RECONCILE_MINUTES: num("RECONCILE_MINUTES", 60, { min: 0, max: 10080, int: true }),
   /** Ops alert when no Stripe webhook arrived for this many hours though some did before; 0 turns it off. */
   STRIPE_SILENCE_HOURS: num("STRIPE_SILENCE_HOURS", 24, { min: 0, max: 720 }),
+  /** Traces go to this OpenTelemetry collector over OTLP/HTTP when set (e.g. http://localhost:4318); off otherwise. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: opt(
+    z.url({
+      protocol: /^https?$/,
+      message:
+        "OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's OTLP/HTTP base URL, e.g. http://localhost:4318 (spans are posted to <it>/v1/traces)",
+    }),
+  ),
+  OTEL_SERVICE_NAME: opt(z.string().trim().min(1)),
+  /** The build's version for /api/health and traces, e.g. 1.4.0+3f2a9c1; default package.json's version. */
+  APP_VERSION: opt(z.string().trim().max(100, "APP_VERSION must be at most 100 characters")),
   /** Whether a customer whose renewal failed (past_due, Stripe retrying) keeps access meanwhile. */
   PAST_DUE_ACCESS: opt(
     z.enum(
@@ -381,6 +392,9 @@ function build(r: z.infer<typeof raw>) {
     RECONCILE_MINUTES: r.RECONCILE_MINUTES,
     STRIPE_SILENCE_HOURS: r.STRIPE_SILENCE_HOURS,
     PAST_DUE_ACCESS: (r.PAST_DUE_ACCESS ?? "keep") as "keep" | "pause",
+    OTEL_EXPORTER_OTLP_ENDPOINT: r.OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_SERVICE_NAME: r.OTEL_SERVICE_NAME ?? "founder-ops-console",
+    APP_VERSION: r.APP_VERSION,
   };
 }
 
@@ -443,7 +457,7 @@ export function resetEnvCache() {
 }
 
 /** Log switches, read without full validation so that logging never throws. */
-export function logSettings(): { level: "debug" | "info" | "warn" | "silent" } {
+export function logSettings(): { level: "debug" | "info" | "warn" | "error" | "silent" } {
   const level = process.env.LOG_LEVEL;
-  return { level: level === "debug" || level === "warn" || level === "silent" ? level : "info" };
+  return { level: level === "debug" || level === "warn" || level === "error" || level === "silent" ? level : "info" };
 }

@@ -1,20 +1,27 @@
-// Log lines never carry a secret-looking key's value, however deep it sits.
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { log, MAX_DEPTH, scrub } from "./log";
+// Log lines never carry a secret-looking key's value, however deep it sits; they are pino JSON lines.
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPinoLogger, type Log, logTo, MAX_DEPTH, scrub } from "./log";
+import { startTracing, stopTracing } from "./telemetry/start";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
+import { traced } from "./telemetry/trace";
 
-afterEach(() => {
-  vi.restoreAllMocks();
+afterEach(async () => {
+  await stopTracing();
 });
 
-/** The JSON line log.error writes (errors are written even with LOG_LEVEL=silent, as in the tests). */
-function errorLine(fields: Record<string, unknown>): Record<string, unknown> {
+/** A `log` writing to memory at `level`, and the lines it wrote (pino calls write() once per line). */
+function memoryLog(level = "debug"): { log: Log; lines: string[] } {
   const lines: string[] = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
+  return { log: logTo(createPinoLogger(level, { write: (line: string) => lines.push(line) })), lines };
+}
+
+/** The JSON line log.error writes. */
+function errorLine(fields: Record<string, unknown>): Record<string, unknown> {
+  const { log, lines } = memoryLog();
   log.error("test.line", fields);
   expect(lines).toHaveLength(1);
+  expect(lines[0]!.endsWith("\n")).toBe(true);
   return JSON.parse(lines[0]!);
 }
 
@@ -76,5 +83,105 @@ describe("log redaction", () => {
     let nested: unknown = "leaf";
     for (let i = 0; i < MAX_DEPTH + 2; i++) nested = [nested];
     expect(JSON.stringify(scrub(nested))).toContain("[truncated]");
+  });
+});
+
+describe("log on pino", () => {
+  it("writes one JSON line per entry with time, level name, msg and the caller's ids", () => {
+    const { log, lines } = memoryLog("info");
+    log.info("event.stored", { eventId: "evt_1", correlationId: "c-1" });
+    log.warn("event.failed", { eventId: "evt_1", step: "hubspot" });
+    expect(lines).toHaveLength(2);
+    const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toEqual({
+      level: "info",
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      msg: "event.stored",
+      eventId: "evt_1",
+      correlationId: "c-1",
+    });
+    expect(second).toMatchObject({ level: "warn", step: "hubspot" });
+  });
+
+  it("respects the level: below it nothing is written, silent writes nothing at all", () => {
+    const warn = memoryLog("warn");
+    warn.log.debug("a");
+    warn.log.info("b");
+    warn.log.warn("c");
+    warn.log.error("d");
+    expect(warn.lines.map((l) => JSON.parse(l).msg)).toEqual(["c", "d"]);
+    const silent = memoryLog("silent");
+    silent.log.error("e", { error: new Error("boom") });
+    expect(silent.lines).toEqual([]);
+  });
+
+  it("keeps a cause chain several errors deep, each with its stack", () => {
+    const root = new Error("ECONNRESET");
+    const mid = new Error("fetch failed", { cause: root });
+    const top = new TypeError("HubSpot upsert failed", { cause: mid });
+    type Logged = { name: string; message: string; stack: string; cause: Logged };
+    const logged = errorLine({ error: top }).error as Logged;
+    expect(logged).toMatchObject({ name: "TypeError", message: "HubSpot upsert failed" });
+    expect(logged.cause.message).toBe("fetch failed");
+    expect(logged.cause.cause.message).toBe("ECONNRESET");
+    expect(logged.cause.cause.stack).toContain("ECONNRESET");
+  });
+
+  it("redacts a webhook body by path, whatever its shape", () => {
+    const line = errorLine({
+      eventId: "e1",
+      rawBody: '{"email":"jane@example.com"}',
+      payload: { customer: { email: "jane@example.com" } },
+      request: { url: "/api/webhooks/app", body: "name=Jane" },
+    });
+    expect(line).toMatchObject({ eventId: "e1", rawBody: "[redacted]", payload: "[redacted]" });
+    expect(line.request).toEqual({ url: "/api/webhooks/app", body: "[redacted]" });
+    expect(JSON.stringify(line)).not.toMatch(/jane|Jane/);
+  });
+
+  it("redacts cookies at any depth and credentials quoted inside strings", () => {
+    const line = errorLine({
+      headers: { cookie: "authjs.session-token=abc", accept: "json" },
+      request: { headers: { "set-cookie": "sid=1" } },
+      response: { config: { headers: { Cookie: "authjs.session-token=def" } } },
+      error: new Error("401 for Bearer pat-na1-0123456789abcdef with sk_live_51Habcdef0123 and whsec_abcdef0123"),
+    });
+    expect(line.headers).toEqual({ cookie: "[redacted]", accept: "json" });
+    expect(line.request).toEqual({ headers: { "set-cookie": "[redacted]" } });
+    expect(line.response).toEqual({ config: { headers: { Cookie: "[redacted]" } } });
+    const text = JSON.stringify(line);
+    for (const secret of ["abc", "sid=1", "pat-na1-0123456789abcdef", "sk_live_51Habcdef0123", "whsec_abcdef0123"])
+      expect(text).not.toContain(secret);
+    expect((line.error as { message: string }).message).toBe("401 for [redacted] with [redacted] and [redacted]");
+  });
+
+  it("adds the trace and span ids inside a span when tracing is on, and nothing when it is off", async () => {
+    expect(errorLine({ a: 1 })).not.toHaveProperty("traceId");
+    startTracing({ endpoint: "http://127.0.0.1:1", exporter: new InMemorySpanExporter() });
+    const line = traced("step", {}, (span) => {
+      const l = errorLine({ a: 1 });
+      expect(l).toMatchObject({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId });
+      return l;
+    });
+    expect(line.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("the real `log` writes to stdout and reads LOG_LEVEL (a child process, as the server runs)", () => {
+    const script = `import { log } from "./lib/log.ts"; log.debug("dbg"); log.info("hello", { eventId: "e1", token: "t0k" }); log.error("bad");`;
+    const run = (level: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        env: { ...process.env, LOG_LEVEL: level },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+    const info = run("info");
+    expect(info.stderr).toBe("");
+    const lines = info.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.msg)).toEqual(["hello", "bad"]);
+    expect(lines[0]).toMatchObject({ eventId: "e1", token: "[redacted]" });
+    expect(run("silent").stdout).toBe("");
   });
 });

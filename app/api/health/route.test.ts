@@ -1,4 +1,5 @@
-// GET /api/health: anyone sees { status, time }; the admin API token or an admin session sees the details.
+// GET /api/health: anyone sees { status, time, version, startedAt }; the admin API token or an admin
+// session sees the details.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
 import { setDbHandle, type DbHandle } from "@/db";
@@ -6,8 +7,12 @@ import { createTestDb } from "@/db/test-db";
 import { createUserSession } from "@/db/queries/user-sessions";
 import { createUser } from "@/db/queries/users";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
+import { readFileSync } from "node:fs";
 import { env } from "@/lib/env";
 import { GET } from "./route";
+
+const PUBLIC_KEYS = ["startedAt", "status", "time", "version"];
+const packageVersion = (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version;
 
 let handle: DbHandle;
 const ids: Record<string, string> = {};
@@ -39,11 +44,17 @@ async function health(headers: Record<string, string> = {}) {
 }
 
 describe("GET /api/health", () => {
-  it("answers anyone with the status and time only", async () => {
+  it("answers anyone with the status, time, build version and process start only", async () => {
     const { status, body } = await health();
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(["status", "time"]);
-    expect(body.status).toBe("ok");
+    expect(Object.keys(body).sort()).toEqual(PUBLIC_KEYS);
+    expect(body).toMatchObject({ status: "ok", version: packageVersion });
+    // The process's start: before this request, and not before the process could have started.
+    const startedAt = Date.parse(body.startedAt as string);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
+    expect(startedAt).toBeGreaterThanOrEqual(Date.now() - process.uptime() * 1000 - 1000);
+    // Stable across requests: a monitor reads a changed value as a restart.
+    expect((await health()).body.startedAt).toBe(body.startedAt);
   });
 
   it("shows the details for the admin API token or an admin session, not a viewer or a wrong token", async () => {
@@ -54,7 +65,10 @@ describe("GET /api/health", () => {
       migrations: { current: true },
       jobs: { driver: expect.any(String) },
       backlog: { received: 0, processing: 0, failed: 0 },
+      version: packageVersion,
+      startedAt: expect.any(String),
     });
+    expect(full.body).toHaveProperty("commit");
     expect((await health({ cookie: await sessionCookie(ids.admin) })).body).toHaveProperty("backlog");
     const refused: Record<string, string>[] = [
       { cookie: await sessionCookie(ids.viewer) },
@@ -64,7 +78,7 @@ describe("GET /api/health", () => {
     for (const headers of refused) {
       const { status, body } = await health(headers);
       expect(status).toBe(200);
-      expect(Object.keys(body).sort()).toEqual(["status", "time"]);
+      expect(Object.keys(body).sort()).toEqual(PUBLIC_KEYS);
     }
   });
 
@@ -75,7 +89,12 @@ describe("GET /api/health", () => {
     try {
       const open = await health({ cookie: await sessionCookie(ids.admin) });
       expect(open.status).toBe(503);
-      expect(open.body).toEqual({ status: "down", time: expect.any(String) });
+      expect(open.body).toEqual({
+        status: "down",
+        time: expect.any(String),
+        version: packageVersion,
+        startedAt: expect.any(String),
+      });
       const full = await health({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` });
       expect(full.status).toBe(503);
       expect(full.body).toMatchObject({ status: "down", database: { ok: false, error: expect.any(String) } });
