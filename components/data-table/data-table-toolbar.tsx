@@ -1,6 +1,8 @@
 "use client";
-// Filters above a table, each bound to one URL param: selects, a text search and date bounds.
+// Filters above a table, each bound to one URL param: selects, a text search and date bounds; and, on
+// the lists that have one, "Export CSV" of every row the filters select (not just this page).
 import { useEffect, useId, useRef, useState } from "react";
+import { usePathname } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import type { TableUrl } from "./use-table-url";
 
@@ -35,13 +37,73 @@ export function DataTableToolbar({
           Reset filters
         </Button>
       ) : null}
-      <div className="ml-auto flex h-9 items-center gap-3 text-sm text-slate-600">
-        <span role="status" aria-live="polite" className="text-indigo-700">
+      <div className="ml-auto flex h-9 items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
+        <span role="status" aria-live="polite" className="text-indigo-700 dark:text-indigo-300">
           {url.isPending ? "Loading…" : ""}
         </span>
         {summary}
+        <ExportButton params={url.params} />
       </div>
     </div>
+  );
+}
+
+/** The console lists with a CSV export (GET /api/admin/export/:list), by the page they live on. */
+const EXPORTS: Record<string, string> = {
+  "/customers": "customers",
+  "/events": "events",
+  "/alerts": "alerts",
+  "/audit": "audit",
+  "/deliveries": "deliveries",
+};
+
+/**
+ * Downloads the CSV of the current filters and sort. Fetched rather than a plain link so that a refusal
+ * (too many rows, the admin role needed) shows here in words instead of replacing the page with JSON.
+ */
+function ExportButton({ params }: { params: URLSearchParams }) {
+  const list = EXPORTS[usePathname()];
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  if (!list) return null;
+  const run = async () => {
+    setState({ busy: true, error: null });
+    const query = new URLSearchParams(params);
+    query.delete("page");
+    query.delete("perPage");
+    try {
+      const res = await fetch(`/api/admin/export/${list}${query.size ? `?${query}` : ""}`);
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: string } | null;
+        setState({ busy: false, error: body?.error ?? `The export failed (HTTP ${res.status}).` });
+        return;
+      }
+      const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `${list}.csv`;
+      const href = URL.createObjectURL(await res.blob());
+      const a = Object.assign(document.createElement("a"), { href, download: name });
+      a.click();
+      // Revoked on the next tick: the click has handed the blob to the download by then.
+      setTimeout(() => URL.revokeObjectURL(href), 0);
+      setState({ busy: false, error: null });
+    } catch {
+      setState({ busy: false, error: "The export could not reach the server. Try again." });
+    }
+  };
+  return (
+    <span className="flex items-center gap-2">
+      {state.error ? (
+        <span role="alert" className="max-w-96 text-xs text-red-700 dark:text-red-300">
+          {state.error}
+        </span>
+      ) : null}
+      <Button
+        size="sm"
+        onClick={run}
+        disabled={state.busy}
+        title="Download every row these filters select as CSV (not just this page)"
+      >
+        {state.busy ? "Exporting…" : "Export CSV"}
+      </Button>
+    </span>
   );
 }
 

@@ -1,11 +1,20 @@
-// The pipeline steps of one event in the order they run: status, attempts, how long the last attempt
-// took, the service's HTTP status, code and message when it failed, and the reference it made elsewhere.
+// The pipeline steps of one event in the order they run: status, how long the last attempt took, the
+// error in plain words (raw text one click away), every attempt kept across replays and who replayed it,
+// and the reference it made elsewhere (linked to the record when there is one to open).
 import type { EventStep } from "@/db/schema";
+import type { EventReplay } from "@/db/queries/events";
+import { AttemptHistory, ExplainedError, errorFieldsOf } from "./attempt-history";
 import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { isStepName, STEP, stepLabel, type StepName } from "@/lib/pipeline/engine/step-names";
 
-type Props = { steps: EventStep[] };
+type Props = {
+  steps: EventStep[];
+  /** The event's replays (audit log, bulk replays), to say who replayed each attempt. */
+  replays?: readonly EventReplay[];
+  /** Where each step's reference opens (HubSpot contact, ticket), by step name; absent: shown as text. */
+  refUrls?: Partial<Record<string, string>>;
+};
 
 /** What each step's external reference points at. */
 const REFS: Record<StepName, string> = {
@@ -68,17 +77,29 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function StepTimeline({ steps }: Props) {
+export function StepTimeline({ steps, replays = [], refUrls = {} }: Props) {
   return (
-    <ol aria-label="Pipeline steps" className="rounded-lg border border-slate-200 bg-white">
+    <ol
+      aria-label="Pipeline steps"
+      className="rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
+    >
       {steps.map((step, i) => (
-        <StepItem key={step.id} step={step} index={i} last={i === steps.length - 1} />
+        <StepItem
+          key={step.id}
+          step={step}
+          index={i}
+          last={i === steps.length - 1}
+          replays={replays}
+          refUrl={refUrls[step.step]}
+        />
       ))}
     </ol>
   );
 }
 
-function StepItem({ step, index, last }: { step: EventStep; index: number; last: boolean }) {
+type ItemProps = { step: EventStep; index: number; last: boolean; replays: readonly EventReplay[]; refUrl?: string };
+
+function StepItem({ step, index, last, replays, refUrl }: ItemProps) {
   const known = isStepName(step.step);
   const marker = MARKERS[step.status] ?? MARKERS.pending!;
   const duration =
@@ -103,7 +124,8 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
           <StatusBadge status={step.status} />
         </div>
         <p className="mt-1 text-xs text-slate-600">
-          {step.attempts} attempt{step.attempts === 1 ? "" : "s"}
+          {Math.max(step.attempts, step.attemptLog.length)} attempt
+          {Math.max(step.attempts, step.attemptLog.length) === 1 ? "" : "s"}
           {duration ? ` · took ${duration}` : step.status === "running" ? " · running…" : null}
           {step.startedAt ? (
             <>
@@ -123,15 +145,34 @@ function StepItem({ step, index, last }: { step: EventStep; index: number; last:
               {error.source}
               <ErrorCode code={error.code} />
             </p>
-            <p className="mt-0.5 break-words whitespace-pre-wrap">{error.message}</p>
+            <div className="mt-0.5">
+              <ExplainedError line={error.message} fields={errorFieldsOf(step.lastError ?? error.message, step)} />
+            </div>
           </div>
+        ) : null}
+        {step.attemptLog.length > 0 ? (
+          <AttemptHistory attempts={step.attemptLog} replays={replays} step={step} />
         ) : null}
         {step.externalRef ? (
           <p className="mt-1.5 text-xs text-slate-600">
             {isStepName(step.step) ? REFS[step.step] : "Reference"}:{" "}
-            <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">
+            <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all dark:bg-slate-800 dark:text-slate-100">
               {step.externalRef}
             </code>
+            {refUrl ? (
+              <>
+                {" "}
+                <a
+                  href={refUrl}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="text-indigo-700 hover:underline dark:text-indigo-300"
+                >
+                  Open<span aria-hidden> ↗</span>
+                  <span className="sr-only"> (opens the record in a new tab)</span>
+                </a>
+              </>
+            ) : null}
           </p>
         ) : null}
       </div>

@@ -229,3 +229,43 @@ export async function getCustomerByAppUserId(db: Db, appUserId: string) {
       };
   return { customer, identities: links, entitlement };
 }
+
+export type CustomerSearchHit = {
+  appUserId: string;
+  name: string | null;
+  email: string | null;
+  provisional: boolean;
+  /** Why it matched, when not by name or email: the external id it was found by (cus_…). */
+  matchedId: string | null;
+};
+
+/**
+ * Customers for the global search: exact matches first (app user id, email, an external id such as a Stripe
+ * customer id), then a part of the name or email. Every branch is an index look-up, so it stays fast
+ * however many customers and events there are.
+ */
+export async function searchCustomers(db: Db, q: string, limit = 8): Promise<CustomerSearchHit[]> {
+  const v = q.trim();
+  if (!v) return [];
+  const like = likePattern(v);
+  const partial =
+    v.length >= 3
+      ? // Capped per branch: "gmail" matches half the customers, and the palette shows a handful.
+        sql`union all (select c.id, 2, null from ${customers} c where c.name ilike ${like} limit ${limit})
+        union all (select c.id, 2, null from ${customers} c where c.email ilike ${like} limit ${limit})`
+      : sql``;
+  const rows = await rowsOf<CustomerSearchHit & { rank: number }>(
+    db.execute(sql`select c.app_user_id as "appUserId", c.name, c.email, c.provisional, m.matched as "matchedId", m.rank
+      from (
+        select id, min(rank) as rank, max(matched) as matched from (
+          select c.id, 0 as rank, null as matched from ${customers} c where c.app_user_id = ${v}
+          union all select c.id, 0, null from ${customers} c where lower(c.email) = lower(${v})
+          union all select i.customer_id, 1, i.external_id from ${identities} i
+            where i.system in ('stripe', 'hubspot', 'zendesk', 'intercom') and i.external_id = ${v}
+          ${partial}
+        ) found group by id order by min(rank) limit ${limit}
+      ) m join ${customers} c on c.id = m.id
+      order by m.rank, c.name nulls last, c.email`),
+  );
+  return rows.map(({ rank: _rank, ...hit }) => hit);
+}

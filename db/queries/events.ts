@@ -4,9 +4,24 @@ import type { EventSource } from "@/db/schema";
 import { and, asc, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { countUpTo, pageOf } from "./paging";
-import { customers, events, type eventSource, eventSteps, type EventStatus } from "@/db/schema";
+import {
+  auditLog,
+  bulkReplays,
+  customers,
+  events,
+  type eventSource,
+  eventSteps,
+  type EventStatus,
+  identities,
+} from "@/db/schema";
 import { eventFilterParams } from "@/lib/schemas/event-filter";
-import { defineTableParams, pageWindow, type PageResult, type SortState } from "@/lib/schemas/table-params";
+import {
+  defineTableParams,
+  likePattern,
+  pageWindow,
+  type PageResult,
+  type SortState,
+} from "@/lib/schemas/table-params";
 
 export const EVENT_SORTS = ["receivedAt", "type", "status"] as const;
 export type EventSort = (typeof EVENT_SORTS)[number];
@@ -24,7 +39,7 @@ export type EventFilters = {
   source?: (typeof eventSource.enumValues)[number];
   type?: string;
   status?: EventStatus | EventStatus[];
-  /** A customer id, app user id or email. */
+  /** A customer: their id, app user id, email, an external id, or part of their name or email. */
   customer?: string;
   via?: "webhook" | "backfill" | "import";
   /** received_at bounds, both inclusive. */
@@ -45,17 +60,33 @@ export function eventFilterConditions(f: EventFilters): SQL[] {
   const statuses = f.status === undefined ? [] : [f.status].flat();
   if (statuses.length === 1) where.push(eq(events.status, statuses[0]));
   else if (statuses.length > 1) where.push(inArray(events.status, statuses));
-  if (f.customer) {
-    const v = f.customer.trim();
-    const byId = isUuid(v) ? sql` or ${customers.id} = ${v}::uuid` : sql``;
-    where.push(
-      sql`${events.customerId} in (select ${customers.id} from ${customers} where ${customers.appUserId} = ${v} or lower(${customers.email}) = lower(${v})${byId})`,
-    );
-  }
+  if (f.customer?.trim()) where.push(sql`${events.customerId} in (${customersNamed(f.customer.trim())})`);
   if (f.via) where.push(eq(events.arrivedVia, f.via));
   if (f.from) where.push(gte(events.receivedAt, f.from));
   if (f.to) where.push(lte(events.receivedAt, f.to));
   return where;
+}
+
+/** Shortest text searched as a substring: the trigram indexes need three characters to help. */
+export const MIN_SUBSTRING = 3;
+
+/**
+ * The ids of the customers a founder means by `v`: exactly their id, app user id, email or an external id
+ * (cus_…, a HubSpot or Zendesk id), or a part of their name or email ("ada", "lovelace@"). Each branch is
+ * one indexed look-up (b-tree or the trigram GIN indexes of migration 0003), unioned.
+ */
+export function customersNamed(v: string): SQL {
+  const byId = isUuid(v) ? sql` union select c.id from ${customers} c where c.id = ${v}::uuid` : sql``;
+  const like = likePattern(v);
+  const partial =
+    v.length >= MIN_SUBSTRING
+      ? sql` union select c.id from ${customers} c where c.name ilike ${like}
+        union select c.id from ${customers} c where c.email ilike ${like}`
+      : sql``;
+  return sql`select c.id from ${customers} c where c.app_user_id = ${v}
+    union select c.id from ${customers} c where lower(c.email) = lower(${v})
+    union select i.customer_id from ${identities} i
+      where i.system in ('app', 'stripe', 'hubspot', 'zendesk', 'intercom') and i.external_id = ${v}${byId}${partial}`;
 }
 
 /**
@@ -86,6 +117,7 @@ const listColumns = {
   customerId: events.customerId,
   customerAppUserId: customers.appUserId,
   customerEmail: customers.email,
+  customerName: customers.name,
   occurredAt: events.occurredAt,
   receivedAt: events.receivedAt,
   processedAt: events.processedAt,
@@ -103,6 +135,7 @@ export type EventListRow = {
   customerId: string | null;
   customerAppUserId: string | null;
   customerEmail: string | null;
+  customerName: string | null;
   occurredAt: Date | null;
   receivedAt: Date;
   processedAt: Date | null;
@@ -205,4 +238,67 @@ function parsePayload(rawBody: string | null): unknown {
   } catch {
     return rawBody;
   }
+}
+
+/** A replay of one event as the audit log and the bulk replays recorded it: when, by whom, which kind. */
+export type EventReplay = { at: Date; by: string; action: string };
+
+/**
+ * The replays of one event, oldest first: single replays from the audit log (its target index) and the bulk
+ * replays that re-queued it. The event page attributes each step attempt to the last replay before it.
+ */
+export async function listEventReplays(db: Db, eventId: string): Promise<EventReplay[]> {
+  if (!isUuid(eventId)) return [];
+  const [single, bulk] = await Promise.all([
+    db
+      .select({ at: auditLog.createdAt, by: auditLog.actorEmail, action: auditLog.action })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.targetType, "event"),
+          eq(auditLog.targetId, eventId),
+          sql`${auditLog.action} like 'event.replay%'`,
+        ),
+      ),
+    // Bulk replays are few (one per click) and unindexed by event: reading them whole is cheap.
+    db
+      .select({ at: bulkReplays.queuedAt, by: bulkReplays.requestedBy })
+      .from(bulkReplays)
+      .where(sql`${eventId}::uuid = any(${bulkReplays.eventIds})`),
+  ]);
+  return [...single, ...bulk.map((b) => ({ ...b, action: "event.bulk_replay" }))].sort(
+    (a, b) => a.at.getTime() - b.at.getTime(),
+  );
+}
+
+export type EventSearchHit = {
+  id: string;
+  type: string;
+  source: EventSource;
+  externalId: string;
+  status: EventStatus;
+  receivedAt: Date;
+};
+
+/** The events an id names exactly (our id, the source's id, a correlation id), for the global search. */
+export async function findEventsById(db: Db, v: string, limit = 5): Promise<EventSearchHit[]> {
+  const ours = isUuid(v) ? sql` union all select e.id from ${events} e where e.id = ${v}::uuid` : sql``;
+  return db
+    .select({
+      id: events.id,
+      type: events.type,
+      source: events.source,
+      externalId: events.externalId,
+      status: events.status,
+      receivedAt: events.receivedAt,
+    })
+    .from(events)
+    .where(
+      sql`${events.id} in (
+        select e.id from ${events} e
+          where e.source in ('stripe', 'app', 'zendesk', 'intercom') and e.external_id = ${v}
+        union all select e.id from ${events} e where e.correlation_id = ${v}${ours})`,
+    )
+    .orderBy(desc(events.receivedAt))
+    .limit(limit);
 }

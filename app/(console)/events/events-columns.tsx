@@ -45,16 +45,21 @@ export function getEventsColumns(): DataTableColumn<EventListRow>[] {
     helper.accessor("customerAppUserId", {
       header: "Customer",
       cell: ({ row }) => {
-        const { customerAppUserId: appUserId, customerEmail: email } = row.original;
-        if (!appUserId) return <span className="text-slate-400">—</span>;
+        const { customerAppUserId: appUserId, customerEmail: email, customerName: name } = row.original;
+        if (!appUserId) return <span className="text-slate-500">—</span>;
+        // Names first, ids second: the person, then how to find them elsewhere.
+        const first = name ?? email ?? appUserId;
+        const second = [name ? email : null, appUserId.startsWith("stripe:") ? "payer not in the app yet" : appUserId]
+          .filter(Boolean)
+          .join(" · ");
         return (
           <Link
             href={`/events?customer=${encodeURIComponent(appUserId)}`}
             className="flex flex-col hover:underline"
             title="Show this customer's events"
           >
-            <span className="font-mono text-[13px]">{appUserId}</span>
-            {email ? <span className="text-xs text-slate-500">{email}</span> : null}
+            <span className="text-[13px] font-medium">{first}</span>
+            {first !== appUserId ? <span className="text-xs text-slate-600 dark:text-slate-400">{second}</span> : null}
           </Link>
         );
       },

@@ -65,7 +65,7 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
         label: "Find",
         placeholder: "evt_… or app event id, correlation id, email, app user id",
       },
-      { kind: "search", param: "customer", label: "Customer", placeholder: "App user id, email or customer id" },
+      { kind: "search", param: "customer", label: "Customer", placeholder: "Name, email, app user id or cus_…" },
       {
         kind: "select",
         param: "via",

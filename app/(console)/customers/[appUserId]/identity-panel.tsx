@@ -6,7 +6,7 @@ import type { Identity } from "@/db/schema";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { LINKABLE_SYSTEMS, type LinkableSystem } from "@/lib/commands/customers";
-import { externalUrl } from "./external-links";
+import { externalUrl } from "@/lib/links/external";
 import type { LastSync } from "@/db/queries/event-steps";
 import type { SyncedSystem } from "@/lib/pipeline/engine/step-names";
 import { IdentityActions } from "./identity-actions";
@@ -106,7 +106,7 @@ export function IdentityPanel({ appUserId, customerName, identities, lastSync, c
                   )}
                 </td>
                 <td className="py-3 pr-4">
-                  {link ? <HowLinked link={link} /> : <span className="text-slate-400">—</span>}
+                  {link ? <HowLinked link={link} /> : <span className="text-slate-500">—</span>}
                 </td>
                 <td className="py-3 pr-4">
                   {s.id === "app" ? (
@@ -194,7 +194,7 @@ function SyncState({ link, sync }: { link: Identity | undefined; sync: LastSync 
       ) : link ? (
         <span className="text-slate-500">Not synced yet</span>
       ) : failed ? null : (
-        <span className="text-slate-400">—</span>
+        <span className="text-slate-500">—</span>
       )}
       {failed ? (
         <Link

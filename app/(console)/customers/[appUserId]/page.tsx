@@ -14,7 +14,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { listCustomerAlerts } from "@/db/queries/alerts";
 import { lastDeletedStripeCustomer, lastSyncBySystem } from "@/db/queries/event-steps";
 import { listCustomerTickets } from "@/db/queries/support-tickets";
-import { zendeskTicketUrl } from "./external-links";
+import { intercomConversationUrl, zendeskTicketUrl } from "@/lib/links/external";
 import { IdentityPanel } from "./identity-panel";
 import { EntitlementCard } from "./entitlement-card";
 import { CustomerTimeline } from "./customer-timeline";
@@ -102,7 +102,7 @@ export default async function CustomerPage({ params }: Params) {
           <CustomerAlerts alerts={alerts} />
         </div>
         <RecoveryPanel customer={customer} identities={identities} canEdit={canEdit} />
-        <SupportTickets tickets={tickets} ticketUrl={zendeskTicketUrl} />
+        <SupportTickets tickets={tickets} ticketUrl={zendeskTicketUrl} conversationUrl={intercomConversationUrl} />
         <CustomerTimeline rows={timeline.rows} total={timeline.total} appUserId={customer.appUserId} />
       </div>
     </>

@@ -29,9 +29,12 @@ export function TicketStatusBadge({ status }: { status: TicketStatus }) {
 export function SupportTickets({
   tickets,
   ticketUrl,
+  conversationUrl,
 }: {
   tickets: CustomerTicket[];
-  ticketUrl: (id: number) => string;
+  /** Undefined where there is no record to link to (no subdomain configured). */
+  ticketUrl: (id: number) => string | undefined;
+  conversationUrl?: (id: string) => string;
 }) {
   return (
     <section aria-labelledby="tickets-title" className="rounded-lg border border-slate-200 bg-white p-5">
@@ -70,7 +73,9 @@ export function SupportTickets({
                 </span>
               </span>
               <span className="flex shrink-0 flex-col items-end gap-0.5 text-xs">
-                {t.zendeskTicketId ? (
+                {t.zendeskTicketId && !ticketUrl(t.zendeskTicketId) ? (
+                  <span className="text-slate-700">Zendesk #{t.zendeskTicketId}</span>
+                ) : t.zendeskTicketId ? (
                   <a
                     href={ticketUrl(t.zendeskTicketId)}
                     target="_blank"
@@ -80,6 +85,17 @@ export function SupportTickets({
                     Zendesk #{t.zendeskTicketId}
                     <span aria-hidden> ↗</span>
                     <span className="sr-only"> (opens in Zendesk)</span>
+                  </a>
+                ) : t.intercomConversationId && conversationUrl ? (
+                  <a
+                    href={conversationUrl(t.intercomConversationId)}
+                    target="_blank"
+                    rel="noreferrer"
+                    className="text-indigo-700 hover:underline dark:text-indigo-300"
+                  >
+                    Intercom conversation {t.intercomConversationId}
+                    <span aria-hidden> ↗</span>
+                    <span className="sr-only"> (opens in Intercom)</span>
                   </a>
                 ) : t.intercomConversationId ? (
                   <span className="text-slate-700">Intercom conversation {t.intercomConversationId}</span>

@@ -9,7 +9,8 @@ import { hasRole } from "@/lib/auth/roles";
 import { getHandler } from "@/lib/pipeline/engine/registry";
 import { stepLabel } from "@/lib/pipeline/engine/step-names";
 import { getDb } from "@/db";
-import { getEventDetail, type EventDetail } from "@/db/queries/events";
+import { getEventDetail, listEventReplays, type EventDetail } from "@/db/queries/events";
+import { eventRecordLinks } from "@/lib/links/external";
 import { StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -18,6 +19,7 @@ import { ErrorCode, stepErrorView, StepTimeline } from "@/components/events/step
 import { EventActions } from "./event-actions";
 import { EventAutoRefresh } from "./event-auto-refresh";
 import { EventSummary } from "./event-summary";
+import { RecordLinks } from "./record-links";
 
 type Params = { params: Promise<{ id: string }> };
 
@@ -51,10 +53,19 @@ function inPipelineOrder(detail: EventDetail) {
 export default async function EventPage({ params }: Params) {
   const { id } = await params;
   const actor = await requirePageActor("viewer", `/events/${id}`);
-  const detail = await getEventDetail(await getDb(), id);
+  const db = await getDb();
+  const [detail, replays] = await Promise.all([getEventDetail(db, id), listEventReplays(db, id)]);
   if (!detail) notFound();
   const { event, customer } = detail;
   const steps = inPipelineOrder(detail);
+  const records = eventRecordLinks(event.source, detail.payload, steps);
+  // The step that made a record links its reference to it (the HubSpot contact, the ticket).
+  const refUrls = Object.fromEntries(
+    records.flatMap((r) => {
+      const step = steps.find((s) => s.externalRef === r.id && s.status === "succeeded");
+      return step && r.url ? [[step.step, r.url]] : [];
+    }),
+  );
   const canReplay = hasRole(actor.role, "admin");
   const busy = event.status === "received" || event.status === "processing";
   const stop = event.lastError ? describeStop(event, steps) : null;
@@ -87,7 +98,8 @@ export default async function EventPage({ params }: Params) {
           <p className="font-medium">{stop.headline}</p>
           {stop.step ? (
             <p className="mt-0.5 text-red-800">
-              This event stopped at step <code className="font-mono text-[12px]">{stop.step}</code>
+              This event stopped at “{stepLabel(stop.step)}” (<code className="font-mono text-[12px]">{stop.step}</code>
+              )
               {stop.error ? (
                 <>
                   {" — "}
@@ -106,6 +118,7 @@ export default async function EventPage({ params }: Params) {
         </div>
       ) : null}
       <EventSummary event={event} customer={customer} />
+      <RecordLinks links={records} />
 
       <h2 className="mt-8 mb-3 text-lg font-semibold">Steps</h2>
       {steps.length === 0 ? (
@@ -117,7 +130,7 @@ export default async function EventPage({ params }: Params) {
               : "This event finished without running any step."}
         </EmptyState>
       ) : (
-        <StepTimeline steps={steps} />
+        <StepTimeline steps={steps} replays={replays} refUrls={refUrls} />
       )}
 
       <h2 className="mt-8 mb-3 text-lg font-semibold">Payload</h2>
