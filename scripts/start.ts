@@ -1,22 +1,17 @@
-// `npm start`: validate the configuration first (clear message, non-zero exit), then the production server
-// (server.ts: Next, with the webhook routes served directly; `npm start -- -p 3001` picks the port).
-import { spawn } from "node:child_process";
-import { parseEnv, EnvError } from "../lib/env";
-import { SERVER_COMMAND } from "./lib/next-server";
+// `tsx scripts/start.ts`: the production server (scripts/serve.mjs) after checking the configuration here,
+// so that a bad one is named (exit 1) even before there is a build. `npm start` runs scripts/serve.mjs
+// directly, without tsx: there the app's start-up (lib/http/server-start.ts) names a bad configuration or an
+// unreachable database, with the same messages, before anything listens.
+import { EnvError, parseEnv } from "../lib/env";
 
 try {
   parseEnv({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" });
 } catch (err) {
-  if (err instanceof EnvError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
+  if (!(err instanceof EnvError)) throw err;
+  console.error(err.message);
+  process.exit(1);
 }
-
-const child = spawn(process.execPath, [...SERVER_COMMAND, ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { AUTH_TRUST_HOST: "true", ...process.env, NODE_ENV: "production" },
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+(process.env as Record<string, string>).NODE_ENV = "production";
+process.env.AUTH_TRUST_HOST ??= "true";
+// @ts-expect-error plain JavaScript, no types
+await import("./serve.mjs");

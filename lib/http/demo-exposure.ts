@@ -37,22 +37,7 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
-/**
- * The address to listen on: -H/--hostname, else HOSTNAME, else all interfaces in production and loopback
- * otherwise. Outside production, a HOSTNAME equal to this machine's own name is not taken as a choice:
- * Docker (and some shells) export HOSTNAME=<the container's name>, which resolves to its network address.
- */
-export function listenHostname(o: {
-  flag: string | undefined;
-  hostnameVar: string | undefined;
-  machineName: string;
-  isProduction: boolean;
-}): string {
-  if (o.flag) return o.flag;
-  const fromVar = o.hostnameVar?.trim();
-  if (fromVar && (o.isProduction || fromVar.toLowerCase() !== o.machineName.toLowerCase())) return fromVar;
-  return o.isProduction ? "0.0.0.0" : "127.0.0.1";
-}
+export { listenHostname } from "./listen-hostname";
 
 /** The start-up warning (for stderr) when demo values are in use, or undefined when none is. */
 export function demoWarning(keys: DemoKey[], hostname: string): string | undefined {

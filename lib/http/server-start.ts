@@ -1,6 +1,7 @@
 // Server start-up: validate the configuration (exit with a clear message), migrate the database, create
 // the owner, and start the job engine's background work (lib/jobs: on the inline driver, the sweeper that
-// re-drives unfinished events and the once-a-minute operations loop).
+// re-drives unfinished events and the once-a-minute operations loop). Runs from instrumentation.ts under
+// every server (server.ts, Next's standalone server.js, Vercel), and hands server.ts its request handler.
 import pRetry from "p-retry";
 import { env, EnvError } from "../env";
 import { isNetworkError } from "../integrations/errors";
@@ -12,7 +13,25 @@ export async function startServer(): Promise<void> {
   await ensureOwnerOnce();
   const { jobsDriver, startJobs } = await import("../jobs");
   startJobs();
+  await publishHooksForServer();
   log.info("server.ready", { database: handle.driver, jobs: jobsDriver() });
+}
+
+/** What server.ts takes from the app (lib/http/server-hooks.ts): built here, from the bundle's modules. */
+async function publishHooksForServer(): Promise<void> {
+  const [{ publishServerHooks }, { createRequestHandler }, { securityHeaders, servedOverHttps }, demo] =
+    await Promise.all([
+      import("./server-hooks"),
+      import("./fast-path"),
+      import("./security-headers"),
+      import("./demo-exposure"),
+    ]);
+  // Decided at start-up, not baked into the build: a build does not know whether it will be served over HTTPS.
+  const headers = securityHeaders({ https: servedOverHttps(env) });
+  publishServerHooks({
+    createRequestHandler: (routes, next) => createRequestHandler(headers, routes, next),
+    startupWarning: (hostname) => demo.demoWarning(demo.demoValuesInUse(env), hostname),
+  });
 }
 
 /** A database still booting beside us: worth waiting out, as a network error is. */

@@ -31,18 +31,34 @@ export function buildIsCurrent(): boolean {
   return [...SOURCE_DIRS, ...SOURCE_FILES].every((entry) => newestMtime(entry) <= built);
 }
 
+/** `npm run build`: next build, then the standalone folder made deployable (scripts/build-standalone.ts). */
 export function ensureBuild(env: NodeJS.ProcessEnv = process.env): void {
-  if (buildIsCurrent()) return;
+  if (buildIsCurrent()) {
+    // A build made before the server was compiled beside it (scripts/serve.mjs runs that file).
+    if (!fs.existsSync(path.join(distDir(), "ops-server.mjs"))) {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-standalone.ts", "--server-only"], {
+        stdio: ["ignore", "inherit", "inherit"],
+        env,
+      });
+      if (result.status !== 0) throw new Error(`compiling server.ts failed (exit ${result.status})`);
+    }
+    return;
+  }
   console.log("Building the console (next build)…");
-  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+  const buildEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const steps = [
+    ["node_modules/next/dist/bin/next", "build"],
+    ["--import", "tsx", "scripts/build-standalone.ts"],
+  ];
+  for (const step of steps) {
+    const result = spawnSync(process.execPath, step, { stdio: ["ignore", "inherit", "inherit"], env: buildEnv });
+    if (result.status !== 0) throw new Error(`${step.at(-1)} failed (exit ${result.status})`);
+  }
 }
 
-/** The production server command (`npm start` runs the same): server.ts, Next behind a webhook fast path. */
-export const SERVER_COMMAND = ["--import", "tsx", "server.ts"];
+/** The production server command (`npm start` runs the same): server.ts compiled (no tsx at run time), Next
+ *  behind a webhook fast path; it serves the build in NEXT_DIST_DIR and loads none of the app's sources. */
+export const SERVER_COMMAND = ["scripts/serve.mjs"];
 
 /** Starts server.ts on `hostname` (loopback unless a caller says otherwise: the tests and the demo run on the
  *  published demo secrets, which must not be reachable from the network). */
