@@ -35,7 +35,8 @@ function freePort(): Promise<number> {
 
 async function main() {
   process.env.NEXT_DIST_DIR ??= ".next-bench";
-  const pg = startPostgres();
+  // A free port: two benchmarks on one machine (a shared CI box, a team) must not collide on PostgreSQL's.
+  const pg = startPostgres(await freePort());
   const sandbox = await startSandbox();
   const [port, barePort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {

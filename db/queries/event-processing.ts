@@ -2,8 +2,8 @@ import type { EventSource } from "@/db/schema";
 // The events table as the outbox: what the pipeline, the job drivers and replays read and write (waiting
 // events for the sweepers, replay candidates and their progress, payload retention). The console's
 // lists and detail pages read events through db/queries/events.ts.
-import { and, asc, count, eq, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db";
 import { type Event, type EventStatus, events } from "@/db/schema";
 import { type EventFilters, eventFilterConditions } from "./events";
 
@@ -125,33 +125,69 @@ export async function redactPayloadsBefore(db: Db, before: Date, now: Date, batc
 
 // ---- One event's run (the engine) ----
 
+/** A step's row as the claim reads it: whether an earlier run finished it, and what it left for later steps. */
+export type ClaimedStep = { step: string; status: string; output: unknown };
+export type ClaimedEvent = Event & { steps: ClaimedStep[] };
+
+// The claim runs once per event: prepared once per database and process (the query is built by drizzle only
+// then), with the event's step rows read in the same statement, so a claim is one round trip and one commit.
+const claimStatements = new WeakMap<Db, ReturnType<typeof prepareClaim>>();
+function prepareClaim(db: Db) {
+  return db
+    .update(events)
+    .set({
+      status: "processing",
+      attempts: sql`${events.attempts} + 1`,
+      updatedAt: sql`now()`,
+      lastError: null,
+      failedStep: null,
+    })
+    .where(
+      and(
+        eq(events.id, sql.placeholder("id")),
+        or(
+          sql`${events.status} = any(${sql.placeholder("claimable")}::event_status[])`,
+          and(
+            eq(events.status, "processing"),
+            sql`${events.updatedAt} < ${sql.placeholder("staleBefore")}::timestamptz`,
+          ),
+        ),
+      ),
+    )
+    .returning({
+      ...getTableColumns(events),
+      // Spelled out: drizzle writes an update's own columns unqualified, and `id` would be the step row's.
+      steps: sql<
+        ClaimedStep[] | string | null
+      >`(select json_agg(json_build_object('step', s.step, 'status', s.status, 'output', s.output)) from event_steps s where s.event_id = "events"."id")`,
+    })
+    .prepare("claim_event");
+}
+
 /**
  * Moves the event to `processing` if its status is one of `claimable`, or it is stuck in `processing` with
- * no heartbeat since `staleBefore`; answers the claimed row, or undefined when someone else has it.
+ * no heartbeat since `staleBefore`; answers the claimed row (with its step rows), or undefined when someone
+ * else has it. Its `attempts` is the claim's fencing token.
  */
 export async function claimEvent(
   db: Db,
   eventId: string,
   claimable: EventStatus[],
   staleBefore: Date,
-): Promise<Event | undefined> {
-  const [row] = await db
-    .update(events)
-    .set({
-      status: "processing",
-      attempts: sql`${events.attempts} + 1`,
-      updatedAt: new Date(),
-      lastError: null,
-      failedStep: null,
-    })
-    .where(
-      and(
-        eq(events.id, eventId),
-        or(inArray(events.status, claimable), and(eq(events.status, "processing"), lt(events.updatedAt, staleBefore))),
-      ),
-    )
-    .returning();
-  return row;
+): Promise<ClaimedEvent | undefined> {
+  let statement = claimStatements.get(db);
+  if (!statement) {
+    statement = prepareClaim(db);
+    claimStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({
+    id: eventId,
+    claimable: `{${claimable.join(",")}}`,
+    staleBefore: staleBefore.toISOString(),
+  });
+  if (!row) return undefined;
+  const steps = typeof row.steps === "string" ? (JSON.parse(row.steps) as ClaimedStep[]) : (row.steps ?? []);
+  return { ...row, steps };
 }
 
 /**
@@ -172,20 +208,86 @@ export async function renewLeases(db: Db, held: { id: string; attempts: number }
   return rows.map((r) => r.id);
 }
 
-/** Records the outcome; a failure names the step it stopped at when there is one (its row holds the error's fields). */
+/** A step outcome recorded with the event's (the inline engine keeps succeeded steps until the event ends). */
+export type RecordedStep = {
+  step: string;
+  status: "succeeded" | "skipped";
+  externalRef: string | null;
+  output: unknown;
+  startedAt: Date;
+  finishedAt: Date;
+};
+
+export type FinishOptions = {
+  /** The claim's `attempts`: the outcome is written only while that claim still holds the event. */
+  attempts?: number;
+  /** Only while the event is still `processing` (a failure reported without the claim's token). */
+  whileProcessing?: boolean;
+  /** The customer a step resolved (the inline engine links it here rather than in a statement of its own). */
+  customerId?: string | null;
+  /** Steps that ended since the claim and are not recorded yet: written in the same statement. */
+  steps?: RecordedStep[];
+};
+
+/**
+ * Records the outcome (a failure names the step it stopped at, whose row holds the error's fields) and, in
+ * the same statement, the steps not recorded yet and the event's customer. With `attempts` it is fenced: a
+ * run that resurfaces after another worker reclaimed the event writes nothing. Answers whether it wrote.
+ */
 export async function finishEvent(
   db: Db,
   eventId: string,
   status: EventStatus,
   lastError: string | null,
   failedStep: string | null = null,
-): Promise<void> {
-  const now = new Date();
-  await db
-    .update(events)
-    .set({ status, lastError, failedStep, processedAt: now, updatedAt: now })
-    .where(eq(events.id, eventId));
+  opts: FinishOptions = {},
+): Promise<boolean> {
+  const fence = opts.attempts ?? null;
+  const steps = JSON.stringify(
+    (opts.steps ?? []).map((s) => ({
+      step: s.step,
+      status: s.status,
+      external_ref: s.externalRef,
+      output: s.output ?? null,
+      started_at: s.startedAt.toISOString(),
+      finished_at: s.finishedAt.toISOString(),
+      duration_ms: s.finishedAt.getTime() - s.startedAt.getTime(),
+    })),
+  );
+  // One text per call shape: postgres-js prepares it once per connection. A fenced finish also requires the
+  // event still `processing` (its own claim), so nothing overwrites the outcome another worker recorded.
+  const [row] = await rowsOf<{ finished: number }>(
+    db.execute(sql`
+      with ev as (
+        update events set status = ${status}::event_status, last_error = ${lastError}, failed_step = ${failedStep},
+          processed_at = now(), updated_at = now(), customer_id = coalesce(${opts.customerId ?? null}::uuid, customer_id)
+        where id = ${eventId}::uuid
+          and (${fence}::int is null or (attempts = ${fence}::int and status = 'processing'))
+          and (not ${opts.whileProcessing ?? false}::boolean or status = 'processing')
+        returning id
+      ), done as (
+        insert into event_steps as es (event_id, step, status, attempts, external_ref, output, started_at, finished_at,
+          updated_at, attempt_log)
+        select ev.id, r.step, r.status::step_status, 1, r.external_ref, r.output, r.started_at, r.finished_at,
+          r.finished_at, ${ATTEMPT_OF_R}
+        from ev, jsonb_to_recordset(${steps}::jsonb) as r(step text, status text, external_ref text, output jsonb,
+          started_at timestamptz, finished_at timestamptz, duration_ms int)
+        on conflict (event_id, step) do update set status = excluded.status, attempts = es.attempts + 1,
+          external_ref = excluded.external_ref, output = excluded.output, last_error = null, error_service = null,
+          error_status = null, error_code = null, error_message = null, started_at = excluded.started_at,
+          finished_at = excluded.finished_at, updated_at = excluded.updated_at,
+          attempt_log = es.attempt_log || jsonb_build_array(excluded.attempt_log -> 0 || jsonb_build_object('attempt', es.attempts + 1))
+        returning 1
+      )
+      select count(*)::int as finished from ev`),
+  );
+  return (row?.finished ?? 0) > 0;
 }
+
+/** The first attempt's entry of `attempt_log` from a `jsonb_to_recordset` row `r` (a later one is renumbered). */
+const ATTEMPT_OF_R = sql.raw(
+  `jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', r.started_at, 'finishedAt', r.finished_at, 'durationMs', r.duration_ms, 'status', r.status, 'error', null))`,
+);
 
 export async function eventById(db: Db, eventId: string): Promise<Event | undefined> {
   const [row] = await db.select().from(events).where(eq(events.id, eventId)).limit(1);

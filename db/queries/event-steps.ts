@@ -1,12 +1,11 @@
 // The step ledger: one row per named pipeline step of an event (status, attempts, error fields, external
 // reference, output, timings), written by the engine and read by replays and the console.
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import { type Db, rowsOf } from "@/db";
 import { type EventStep, eventSteps, events, type StepStatus } from "@/db/schema";
 import { STEP, SYNC_STEP, type SyncedSystem } from "@/lib/pipeline/engine/step-names";
 
 type StepKey = { eventId: string; step: string };
-const whereStep = (k: StepKey) => and(eq(eventSteps.eventId, k.eventId), eq(eventSteps.step, k.step));
 
 /** Makes sure the event has a row per step; answers every step row of the event. */
 export async function ensureStepRows(db: Db, eventId: string, names: string[]): Promise<EventStep[]> {
@@ -22,31 +21,6 @@ export async function ensureStepRows(db: Db, eventId: string, names: string[]): 
   return db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId));
 }
 
-/**
- * Marks the step running and, in the same statement, beats the event's heartbeat for the sweeper (an event
- * whose steps are moving is not stale): one round trip and one commit instead of two.
- */
-export async function markStepRunning(db: Db, k: StepKey, at: Date): Promise<void> {
-  const running = db.$with("running").as(
-    db
-      .update(eventSteps)
-      .set({
-        status: "running",
-        attempts: sql`${eventSteps.attempts} + 1`,
-        startedAt: at,
-        finishedAt: null,
-        updatedAt: at,
-      })
-      .where(whereStep(k))
-      .returning({ eventId: eventSteps.eventId }),
-  );
-  await db
-    .with(running)
-    .update(events)
-    .set({ updatedAt: at })
-    .where(and(eq(events.id, k.eventId), sql`exists (select 1 from ${running})`));
-}
-
 /** The step's columns when it ends: its outcome, and its reference and output or its error fields. */
 export type StepFinish = Pick<EventStep, "status"> &
   Partial<
@@ -56,11 +30,63 @@ export type StepFinish = Pick<EventStep, "status"> &
     >
   >;
 
-export async function markStepFinished(db: Db, k: StepKey, finish: StepFinish, at: Date): Promise<void> {
-  await db
-    .update(eventSteps)
-    .set({ ...finish, finishedAt: at, updatedAt: at })
-    .where(whereStep(k));
+/**
+ * Records one attempt of a step at once (its outcome, error fields, reference and output, and the attempt
+ * appended to `attempt_log`) and beats the event's heartbeat, in one statement: no row is written while the
+ * step runs (the lease's heartbeat says the event is alive). With `fence` (the claim's `attempts`) nothing is
+ * written once another worker has reclaimed the event. Answers whether it wrote.
+ */
+export async function recordStepAttempt(
+  db: Db,
+  k: StepKey,
+  finish: StepFinish,
+  timing: { startedAt: Date; finishedAt: Date },
+  fence?: number,
+): Promise<boolean> {
+  const f = {
+    externalRef: null,
+    output: null,
+    lastError: null,
+    errorService: null,
+    errorStatus: null,
+    errorCode: null,
+    errorMessage: null,
+    ...finish,
+  };
+  const attempt = JSON.stringify({
+    startedAt: timing.startedAt.toISOString(),
+    finishedAt: timing.finishedAt.toISOString(),
+    durationMs: timing.finishedAt.getTime() - timing.startedAt.getTime(),
+    status: f.status,
+    error: f.lastError,
+  });
+  const output = f.output === null || f.output === undefined ? null : JSON.stringify(f.output);
+  const [row] = await rowsOf<{ recorded: number }>(
+    db.execute(sql`
+      with ev as (
+        update events set updated_at = now()
+        where id = ${k.eventId}::uuid
+          and (${fence ?? null}::int is null or (attempts = ${fence ?? null}::int and status = 'processing'))
+        returning id
+      ), rec as (
+        insert into event_steps as es (event_id, step, status, attempts, external_ref, output, last_error, error_service,
+          error_status, error_code, error_message, started_at, finished_at, updated_at, attempt_log)
+        select ev.id, ${k.step}, ${f.status}::step_status, 1, ${f.externalRef}, ${output}::jsonb, ${f.lastError},
+          ${f.errorService}, ${f.errorStatus}::int, ${f.errorCode}, ${f.errorMessage},
+          ${timing.startedAt.toISOString()}::timestamptz, ${timing.finishedAt.toISOString()}::timestamptz, now(),
+          jsonb_build_array(${attempt}::jsonb || '{"attempt":1}'::jsonb)
+        from ev
+        on conflict (event_id, step) do update set status = excluded.status, attempts = es.attempts + 1,
+          external_ref = excluded.external_ref, output = excluded.output, last_error = excluded.last_error,
+          error_service = excluded.error_service, error_status = excluded.error_status, error_code = excluded.error_code,
+          error_message = excluded.error_message, started_at = excluded.started_at, finished_at = excluded.finished_at,
+          updated_at = excluded.updated_at,
+          attempt_log = es.attempt_log || jsonb_build_array(excluded.attempt_log -> 0 || jsonb_build_object('attempt', es.attempts + 1))
+        returning 1
+      )
+      select count(*)::int as recorded from rec`),
+  );
+  return (row?.recorded ?? 0) > 0;
 }
 
 /** Outputs of the event's succeeded steps, by step name (what later steps read). */

@@ -1,6 +1,6 @@
 // The unified identity: one customer per app user, and one identity row per external id, with how
 // each link was made (`id` from our own reference, `email` when only an email matched: unverified).
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { type Db, inTransaction } from "@/db";
 import {
   alerts,
@@ -46,13 +46,18 @@ function newer(column: string, stampColumn: string, hasValue: boolean, timed: bo
 
 /** Creates the customer of an app user, or applies the fields given (per-field recency); returns it. */
 export async function upsertAppCustomer(db: Db, input: AppUserFields): Promise<Customer> {
+  return (await upsertAppCustomerCounting(db, input)).customer;
+}
+
+/** The insert-or-update of an app user's customer, each field only when newer than its last write. */
+function appCustomerUpsert(db: Db, input: AppUserFields) {
   const email = input.email ? input.email.toLowerCase() : null;
   const timed = input.asOf !== undefined;
   const at = input.asOf ?? null;
   const e = newer("email", "email_updated_at", email !== null, timed);
   const n = newer("name", "name_updated_at", !!input.name, timed);
   const v = newer("email_verified", "email_verified_updated_at", input.emailVerified !== undefined, timed);
-  await db
+  return db
     .insert(customers)
     .values({
       appUserId: input.appUserId,
@@ -79,9 +84,50 @@ export async function upsertAppCustomer(db: Db, input: AppUserFields): Promise<C
         updatedAt: new Date(),
       },
     });
-  const row = (await customerByAppUserId(db, input.appUserId))!;
-  await linkIdentity(db, row.id, "app", input.appUserId, "id");
-  return row;
+}
+
+/** The customer columns of a CTE over `customers` (drizzle selects no whole CTE row as one nested field). */
+const customerColumnsOf = (cte: object) =>
+  Object.fromEntries(
+    Object.keys(getTableColumns(customers)).map((k) => [k, (cte as Record<string, unknown>)[k]]),
+  ) as unknown as ReturnType<typeof getTableColumns<typeof customers>>;
+
+/**
+ * `upsertAppCustomer` in one statement (the customer, its `app` identity, and how many payers not yet claimed
+ * share its email, so the common case of none costs no further query): a signup's identity in one commit.
+ */
+export async function upsertAppCustomerCounting(
+  db: Db,
+  input: AppUserFields,
+): Promise<{ customer: Customer; provisionalWithEmail: number }> {
+  const upserted = db.$with("upserted").as(appCustomerUpsert(db, input).returning());
+  // The app identity, as linkIdentity(customer, "app", appUserId, "id") makes it (a verified link by id).
+  const linked = db.$with("linked", { id: identities.id }).as(sql`
+    insert into identities (customer_id, system, external_id, matched_by, verified, last_synced_at)
+    select id, 'app', app_user_id, 'id', true, now() from upserted
+    on conflict (customer_id, system) do update set external_id = excluded.external_id,
+      matched_by = excluded.matched_by, verified = true, last_synced_at = now(), updated_at = now()
+    returning id`);
+  try {
+    const [row] = await db
+      .with(upserted, linked)
+      .select({
+        ...customerColumnsOf(upserted),
+        provisionalWithEmail: sql<number>`(select count(*)::int from customers p where p.provisional and lower(p.email) = lower("upserted"."email"))`,
+      })
+      .from(upserted);
+    const { provisionalWithEmail, ...customer } = row!;
+    return { customer: customer as Customer, provisionalWithEmail: Number(provisionalWithEmail) };
+  } catch (err) {
+    // The app user id is already linked to another customer (a unique violation): the statement wrote
+    // nothing; the step-by-step path keeps that link, as linkIdentity does.
+    if ((err as { cause?: { code?: string } }).cause?.code !== "23505") throw err;
+    await appCustomerUpsert(db, input);
+    const row = (await customerByAppUserId(db, input.appUserId))!;
+    await linkIdentity(db, row.id, "app", input.appUserId, "id");
+    const provisional = row.email ? await provisionalCustomersByEmail(db, row.email) : [];
+    return { customer: row, provisionalWithEmail: provisional.length };
+  }
 }
 
 /** The key of a provisional customer: a payer the app has not announced, known by their Stripe customer. */
@@ -332,6 +378,29 @@ export async function customerWithEntitlement(
 ): Promise<{ customer: Customer; entitlement: Entitlement | null } | undefined> {
   const [row] = await db
     .select({ customer: customers, entitlement: entitlements })
+    .from(customers)
+    .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
+    .where(eq(customers.id, customerId))
+    .limit(1);
+  return row;
+}
+
+/**
+ * What the HubSpot projection is written from, in one query: the customer, its entitlement (none yet: null)
+ * and its Stripe customer id.
+ */
+export async function customerProjectionRow(
+  db: Db,
+  customerId: string,
+): Promise<{ customer: Customer; entitlement: Entitlement | null; stripeCustomerId: string | null } | undefined> {
+  const [row] = await db
+    .select({
+      customer: customers,
+      entitlement: entitlements,
+      stripeCustomerId: sql<
+        string | null
+      >`(select i.external_id from identities i where i.customer_id = "customers"."id" and i.system = 'stripe' limit 1)`,
+    })
     .from(customers)
     .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
     .where(eq(customers.id, customerId))

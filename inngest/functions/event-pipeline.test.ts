@@ -7,7 +7,7 @@ import type { HubspotState } from "@/sandbox/client";
 import { events, eventSteps } from "@/db/schema";
 import { storeEvent } from "@/lib/ingest/store";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
-import { markEventFailed, processEventFunction } from "./event-pipeline";
+import { markEventFailed, processEventFunction, SUPERSEDED } from "./event-pipeline";
 
 let h: Harness;
 beforeAll(async () => {
@@ -107,5 +107,23 @@ describe("process-event (Inngest)", () => {
     );
     expect(steps["resolve-identity"]!.attempts).toBe(1);
     expect(steps["sync-crm"]).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
+  it("a run that resurfaces after its event was reclaimed records nothing: the new claim's outcome stands", async () => {
+    const { userId, eventId } = await stored();
+    // Run A claimed the event (attempts 1) and went quiet; after its lease another run claimed it (attempts 2)
+    // and is still running it.
+    await h.db.update(events).set({ status: "processing", attempts: 2 }).where(eq(events.id, eventId));
+    const stale = { steps: ["resolve-identity"], correlationId: "cor_a", attempts: 1 };
+    const { result } = await engine(eventId, `app:${userId}`).execute({
+      steps: [{ id: "claim", handler: () => stale }],
+    });
+    expect(result).toEqual({ status: "not-claimed" });
+    const [row] = await h.db.select().from(events).where(eq(events.id, eventId));
+    expect(row).toMatchObject({ status: "processing", attempts: 2 });
+    // Its step attempt was not recorded either, and its failure handler leaves the event alone.
+    expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).toHaveLength(0);
+    await markEventFailed({ event: { data: { event: { data: { eventId } } } }, error: new Error(SUPERSEDED) });
+    expect((await h.db.select().from(events).where(eq(events.id, eventId)))[0]!.status).toBe("processing");
   });
 });

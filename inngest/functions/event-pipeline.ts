@@ -1,6 +1,7 @@
 // Inngest engine for one stored event: each pipeline step is a step.run (memoised, retried by Inngest),
 // one customer's events run one at a time (concurrency key), runs start within the HubSpot budget (throttle,
-// inngest/throttle.ts), and the failure handler records the outcome.
+// inngest/throttle.ts), and the outcome is recorded under the claim's fencing token (`events.attempts`), so
+// a run that resurfaces after another worker reclaimed its event cannot overwrite that worker's outcome.
 import { inngestLeaseMs } from "@/inngest/lease";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { getDb } from "@/db";
@@ -15,6 +16,9 @@ import { inngest } from "../client";
 import { eventReceived } from "../events";
 import { type ThrottleConfig, throttleFromRateLimit } from "../throttle";
 
+/** The message of a run stopped because another worker holds its event now: the failure handler leaves it. */
+export const SUPERSEDED = "superseded: the event was reclaimed by another run, whose outcome stands";
+
 /** Permanent errors stop the run at once; a service's Retry-After becomes Inngest's retry delay. */
 export function toInngestError(stepName: string, err: unknown): never {
   const message = eventErrorText(stepName, err);
@@ -25,9 +29,10 @@ export function toInngestError(stepName: string, err: unknown): never {
 }
 
 /**
- * Runs after the last attempt failed: the event is `failed` with the step's error, for the console. Only the
- * error's message reaches this handler (not the Inngest step's id), so the failed step is the one the step
- * ledger last recorded as failed (its row holds the error's service, status, code and message).
+ * Runs after the last attempt failed. The step that failed for good has already recorded the failure under
+ * its claim; this covers a run that failed outside a step's own code (the claim, the finish): it marks the
+ * event failed only while it is still `processing`, so it never overwrites a recorded outcome. Only the
+ * error's message reaches this handler, so the failed step is the one the step ledger last recorded as failed.
  */
 export async function markEventFailed({
   event,
@@ -36,9 +41,12 @@ export async function markEventFailed({
   event: { data: { event: { data: { eventId: string } } } };
   error: Error;
 }) {
+  if (error.message.startsWith(SUPERSEDED)) return;
   const db = await getDb();
   const eventId = event.data.event.data.eventId;
-  await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId));
+  await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId), {
+    whileProcessing: true,
+  });
 }
 
 /**
@@ -60,27 +68,40 @@ export const processEventFunction = inngest.createFunction(
     throttle: processEventThrottle(),
     onFailure: markEventFailed as never,
   },
-  async ({ event, step }) => {
+  async ({ event, step, attempt, maxAttempts }) => {
     const { eventId, mode } = event.data;
     const db = await getDb();
-    // The step's answer is kept in the run's state: only the step names, not the event and its payload.
+    // The step's answer is kept in the run's state: only the step names and the claim's token, not the event.
     const started = await step.run("claim", async () => {
       // The same lease as the sweeper's: a run re-sent for an orphaned `processing` event can take it over.
       const s = await startEvent(db, eventId, mode ?? "deliver", inngestLeaseMs());
-      return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId };
+      return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId, attempts: s.attempts };
     });
     if ("outcome" in started) return started.outcome;
+    const fence = (started as { attempts?: number }).attempts;
     for (const name of started.steps) {
       await step.run(name, async () => {
         try {
-          const result = await runNamedStep(db, eventId, name, getServices());
+          const result = await runNamedStep(db, eventId, name, getServices(), undefined, fence);
           return { externalRef: result?.externalRef ?? null };
         } catch (err) {
+          // Failed for good (a permanent error, or the last attempt): the outcome, under this run's claim.
+          const last = !isRetryable(err) || (maxAttempts !== undefined && attempt + 1 >= maxAttempts);
+          if (last && fence !== undefined) {
+            const recorded = await finishEvent(db, eventId, "failed", eventErrorText(name, err), name, {
+              attempts: fence,
+            });
+            if (!recorded) throw new NonRetriableError(SUPERSEDED, { cause: err });
+          }
           return toInngestError(name, err);
         }
       });
     }
-    await step.run("finish", () => finishEvent(db, eventId, "succeeded", null));
+    const finished = await step.run("finish", () =>
+      finishEvent(db, eventId, "succeeded", null, null, { attempts: fence }),
+    );
+    // `false` only under a fence: another run reclaimed the event after this one's lease ran out.
+    if (!finished) return { status: "not-claimed" as const };
     return { status: "succeeded" as const };
   },
 );

@@ -1,7 +1,7 @@
 // Every minute: re-send events that were stored but never finished.
 // - `received` a minute after they arrived (a lost send, a crash before it, a send after the response that
 //   never ran): re-sent with the event row id, so Inngest drops it if the first one did get through.
-// - `processing` with no heartbeat (events.updated_at, beaten at the claim and at each step's start) for
+// - `processing` with no heartbeat (events.updated_at, beaten at the claim and as each step ends) for
 //   the Inngest lease (inngest/lease.ts: JOBS_STALE_AFTER_SECONDS, at least 10 minutes): the run died or was lost. Re-sent with an id of its own (the row id is already
 //   taken by the first delivery); the new run's claim takes over the expired lease and re-runs only the steps
 //   that did not succeed. The id names the claim count and the lease period, so one stuck state is re-sent

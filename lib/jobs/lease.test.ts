@@ -7,7 +7,7 @@ import * as control from "@/sandbox/client";
 import { events, eventSteps } from "@/db/schema";
 import { finishEvent, renewLeases } from "@/db/queries/event-processing";
 import { storeEvent } from "@/lib/ingest/store";
-import { claimEvent } from "@/lib/pipeline/engine/process-event";
+import { claimEvent, processEvent } from "@/lib/pipeline/engine/process-event";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
 import { InlineRunner } from "./inline";
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+const NO_RETRY = { retries: 0, minTimeoutMs: 10, maxTimeoutMs: 10 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function store(userId = uid("u")) {
@@ -100,6 +101,29 @@ describe("processing lease", () => {
     expect(runner.heartbeat.holding()).toEqual([]);
     release();
     await finishEvent(h.db, id, "succeeded", null);
+  });
+
+  it("fences the outcome by the claim: a stalled run whose event was reclaimed records nothing over the new holder's", {
+    timeout: 30_000,
+  }, async () => {
+    const lease = 600;
+    const id = await store();
+    // The first run's HubSpot call stalls 2.5 s and then fails; it has no heartbeat (as a process paused by the
+    // OS or a long GC), so its lease runs out and another worker reclaims the event and finishes it.
+    await control.fault(h.sandbox.hubspot, { status: 400, latencyMs: 2_500, path: "/crm/v3/objects/contacts" });
+    const stalled = processEvent(h.db, id, { services: h.services, staleAfterMs: lease, retry: NO_RETRY });
+    await sleep(lease + 300);
+    expect(await worker(lease).run(id, null)).toEqual({ status: "succeeded" });
+    // The stalled run's failure reaches neither the step ledger nor the event.
+    expect((await stalled).status).toBe("not-claimed");
+    const row = await eventRow(id);
+    expect(row).toMatchObject({ status: "succeeded", attempts: 2, lastError: null, failedStep: null });
+    const sync = (await syncStep(id))!;
+    expect(sync).toMatchObject({ status: "succeeded", attempts: 1, errorStatus: null });
+    expect(sync.attemptLog.map((a) => a.status)).toEqual(["succeeded"]);
+    // A late finish under the old claim is refused too.
+    expect(await finishEvent(h.db, id, "failed", "late", "sync-crm", { attempts: 1 })).toBe(false);
+    expect((await eventRow(id)).status).toBe("succeeded");
   });
 
   it("with the embedded database, resumes at start-up what the previous process left, without waiting for the lease", {

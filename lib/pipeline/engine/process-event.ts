@@ -3,8 +3,15 @@
 // driver calls processEvent; the Inngest function calls startEvent / runNamedStep / finishEvent, each
 // inside its own step.run.
 import type { Db } from "@/db";
-import { claimEvent as claimEventRow, eventById, finishEvent, setEventCustomer } from "@/db/queries/event-processing";
-import { ensureStepRows, succeededStepOutputs } from "@/db/queries/event-steps";
+import {
+  type ClaimedEvent,
+  claimEvent as claimEventRow,
+  eventById,
+  finishEvent,
+  type RecordedStep,
+  setEventCustomer,
+} from "@/db/queries/event-processing";
+import { succeededStepOutputs } from "@/db/queries/event-steps";
 import type { Event, EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
@@ -53,7 +60,7 @@ export function claimEvent(
   mode: ProcessMode,
   staleAfterMs = 120_000,
   orphanedBefore?: Date,
-): Promise<Event | undefined> {
+): Promise<ClaimedEvent | undefined> {
   return claimEventRow(db, eventId, CLAIMABLE[mode], staleBefore(staleAfterMs, orphanedBefore));
 }
 
@@ -62,6 +69,16 @@ export function staleBefore(staleAfterMs: number, orphanedBefore?: Date, now = D
   return new Date(Math.max(now - staleAfterMs, orphanedBefore?.getTime() ?? 0));
 }
 
+/** What a claimed event still has to do: its remaining steps, and the outputs earlier runs left for them. */
+export type StartedEvent = {
+  steps: string[];
+  correlationId: string;
+  event: Event;
+  outputs: Record<string, unknown>;
+  /** The claim's fencing token (`events.attempts`): the outcome is recorded only under it. */
+  attempts: number;
+};
+
 /** Claims the event and answers which steps still have to run (or the outcome when none will). */
 export async function startEvent(
   db: Db,
@@ -69,10 +86,7 @@ export async function startEvent(
   mode: ProcessMode,
   staleAfterMs?: number,
   orphanedBefore?: Date,
-): Promise<
-  | { outcome: ProcessOutcome }
-  | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }
-> {
+): Promise<{ outcome: ProcessOutcome } | StartedEvent> {
   const event = await claimEvent(db, eventId, mode, staleAfterMs, orphanedBefore);
   if (!event) return { outcome: { status: "not-claimed" } };
   return prepareClaimed(db, event, mode);
@@ -81,45 +95,55 @@ export async function startEvent(
 /** For a claimed event: the steps still to run (or the outcome when none will). */
 async function prepareClaimed(
   db: Db,
-  event: Event,
+  claimed: ClaimedEvent,
   mode: ProcessMode,
-): Promise<
-  | { outcome: ProcessOutcome }
-  | { steps: string[]; correlationId: string; event: Event; outputs: Record<string, unknown> }
-> {
+): Promise<{ outcome: ProcessOutcome } | StartedEvent> {
+  const { steps: rows, ...event } = claimed;
   const eventId = event.id;
+  const fence = { attempts: event.attempts };
   const handler = getHandler(event.source, event.type);
   if (!handler) {
-    await finishEvent(db, eventId, "ignored", null);
+    await finishEvent(db, eventId, "ignored", null, null, fence);
     return { outcome: { status: "ignored" } };
   }
   if (!event.rawBody) {
     const error = "The payload was redacted by the retention policy; it can no longer be processed.";
-    await finishEvent(db, eventId, "failed", error);
+    await finishEvent(db, eventId, "failed", error, null, fence);
     return { outcome: { status: "failed", error } };
   }
-  const rows = await ensureStepRows(
-    db,
-    eventId,
-    handler.steps.map((s) => s.name),
-  );
+  // Step rows exist only for steps that ended in an earlier run (the claim read them): a first delivery has
+  // none, and its steps' rows are written with its outcome.
   const done = new Set(rows.filter((r) => r.status === "succeeded" || r.status === "skipped").map((r) => r.step));
   const steps = handler.steps.map((s) => s.name).filter((name) => mode === "replay-all" || !done.has(name));
   const outputs = Object.fromEntries(rows.filter((r) => r.status === "succeeded").map((r) => [r.step, r.output]));
-  return { steps, correlationId: event.correlationId, event, outputs };
+  return { steps, correlationId: event.correlationId, event, outputs, attempts: event.attempts };
 }
 
 /**
+ * What the inline engine holds while it runs an event: the event and outputs (saving two queries per step),
+ * and what it records with the outcome in one statement: the steps that ended and the event's customer.
+ */
+export type LoadedEvent = {
+  event: Event;
+  outputs: Record<string, unknown>;
+  attempts: number;
+  recorded: RecordedStep[];
+  customerId?: string;
+};
+
+/**
  * One attempt of one named step, with the outputs of the steps before it. The Inngest function runs each
- * step in its own invocation and reads the event and outputs back from the database; the inline engine
- * passes what it already holds (`loaded`), saving two queries per step.
+ * step in its own invocation, reads the event and outputs back from the database and records the attempt at
+ * once (fenced by `fence`, its claim's attempts); the inline engine passes what it already holds (`loaded`)
+ * and records successes with the outcome.
  */
 export async function runNamedStep(
   db: Db,
   eventId: string,
   stepName: string,
   services: Services,
-  loaded?: { event: Event; outputs: Record<string, unknown> },
+  loaded?: LoadedEvent,
+  fence?: number,
 ): Promise<StepResult> {
   const event = loaded?.event ?? (await eventById(db, eventId));
   if (!event?.rawBody) throw new Error(`event ${eventId} has no payload`);
@@ -133,9 +157,16 @@ export async function runNamedStep(
     correlationId: event.correlationId,
     services,
     outputs: { ...outputs },
-    setCustomer: (customerId) => setEventCustomer(db, eventId, customerId),
+    setCustomer: loaded
+      ? async (customerId) => {
+          loaded.customerId = customerId;
+        }
+      : (customerId) => setEventCustomer(db, eventId, customerId),
   };
-  const result = await attemptStep(db, eventId, stepName, () => step.run(ctx));
+  const result = await attemptStep(db, eventId, stepName, () => step.run(ctx), {
+    fence: loaded?.attempts ?? fence,
+    defer: loaded ? (r) => loaded.recorded.push(r) : undefined,
+  });
   // What the database now holds for this step (JSON, so dates become strings as when read back), for the
   // steps after it; a skipped step's output is not passed on, as from the database.
   if (loaded && !result?.skipped)
@@ -159,21 +190,29 @@ export async function processEvent(db: Db, eventId: string, opts: ProcessOptions
   }
 }
 
-async function runClaimed(db: Db, event: Event, opts: ProcessOptions): Promise<ProcessOutcome> {
+async function runClaimed(db: Db, event: ClaimedEvent, opts: ProcessOptions): Promise<ProcessOutcome> {
   const eventId = event.id;
   const started = await prepareClaimed(db, event, opts.mode ?? "deliver");
   if ("outcome" in started) return started.outcome;
+  const loaded: LoadedEvent = { ...started, recorded: [] };
+  const finish = () => ({ attempts: started.attempts, customerId: loaded.customerId, steps: loaded.recorded });
   for (const name of started.steps) {
     try {
-      await withRetries(() => runNamedStep(db, eventId, name, opts.services, started), opts.retry ?? DEFAULT_RETRY);
+      await withRetries(() => runNamedStep(db, eventId, name, opts.services, loaded), opts.retry ?? DEFAULT_RETRY);
     } catch (err) {
       const error = eventErrorText(name, err);
-      await finishEvent(db, eventId, "failed", error, name);
+      if (!(await finishEvent(db, eventId, "failed", error, name, finish()))) return superseded(started);
       log.warn("event.failed", { eventId, correlationId: started.correlationId, step: name, error });
       return { status: "failed", error, failedStep: name };
     }
   }
-  await finishEvent(db, eventId, "succeeded", null);
+  if (!(await finishEvent(db, eventId, "succeeded", null, null, finish()))) return superseded(started);
   log.info("event.succeeded", { eventId, correlationId: started.correlationId });
   return { status: "succeeded" };
+}
+
+/** This run's claim was taken over (its lease ran out while it stalled): the other worker's outcome stands. */
+function superseded(started: StartedEvent): ProcessOutcome {
+  log.warn("event.superseded", { eventId: started.event.id, correlationId: started.correlationId });
+  return { status: "not-claimed", error: "the lease was taken over by another worker; its outcome stands" };
 }

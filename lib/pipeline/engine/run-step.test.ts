@@ -1,5 +1,5 @@
-// The step ledger: a step marked running beats its event's heartbeat in the same statement, and records
-// its outcome (output, or the service's error) for the console and for the steps after it.
+// The step ledger: an attempt is recorded when it ends (outcome, error fields, attempt log, the event's
+// heartbeat) in one statement, never while it runs, and never under a claim another worker took over.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDb } from "@/db/test-db";
@@ -34,22 +34,50 @@ async function staleEvent(externalId: string) {
 }
 
 describe("attemptStep", () => {
-  it("marks the step running and the event alive while the step runs, then records its output", async () => {
+  it("writes no row while the step runs, then records its outcome, its attempt and the event's heartbeat in one statement", async () => {
     const ev = await staleEvent("evt_run_1");
-    await ensureStepRows(h.db, ev.id, ["resolve-identity"]);
     const during = await attemptStep(h.db, ev.id, "resolve-identity", async () => {
-      const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
-      const [event] = await h.db.select({ updatedAt: events.updatedAt }).from(events).where(eq(events.id, ev.id));
-      return { externalRef: "u_1", output: { step, eventUpdatedAt: event!.updatedAt.getTime() } };
+      const rows = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
+      return { externalRef: "u_1", output: { rows: rows.length } };
     });
-    const seen = (during as { output: unknown }).output as {
-      step: { status: string; attempts: number };
-      eventUpdatedAt: number;
-    };
-    expect(seen.step).toMatchObject({ status: "running", attempts: 1 });
-    expect(seen.eventUpdatedAt).toBeGreaterThan(stale.getTime() + 60_000);
+    expect((during as { output: { rows: number } }).output.rows).toBe(0);
     const [after] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
     expect(after).toMatchObject({ status: "succeeded", attempts: 1, externalRef: "u_1", lastError: null });
+    expect(after!.attemptLog).toEqual([
+      expect.objectContaining({ attempt: 1, status: "succeeded", error: null, durationMs: expect.any(Number) }),
+    ]);
+    const [event] = await h.db.select({ updatedAt: events.updatedAt }).from(events).where(eq(events.id, ev.id));
+    expect(event!.updatedAt.getTime()).toBeGreaterThan(stale.getTime() + 60_000);
+  });
+
+  it("a success handed to `defer` writes nothing now: the engine records it with the event's outcome", async () => {
+    const ev = await staleEvent("evt_run_5");
+    const deferred: unknown[] = [];
+    await attemptStep(h.db, ev.id, "sync-crm", async () => ({ externalRef: "c_1" }), {
+      defer: (r) => deferred.push(r),
+    });
+    expect(deferred).toEqual([expect.objectContaining({ step: "sync-crm", status: "succeeded", externalRef: "c_1" })]);
+    expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id))).toHaveLength(0);
+  });
+
+  it("under a stale fence (another claim took the event over) records nothing", async () => {
+    const ev = await staleEvent("evt_run_6");
+    await h.db.update(events).set({ attempts: 2 }).where(eq(events.id, ev.id));
+    await expect(
+      attemptStep(
+        h.db,
+        ev.id,
+        "sync-crm",
+        async () => {
+          throw new IntegrationError("hubspot", "boom", 400, false);
+        },
+        { fence: 1 },
+      ),
+    ).rejects.toThrow("boom");
+    await attemptStep(h.db, ev.id, "resolve-identity", async () => ({ externalRef: "u" }), { fence: 1 });
+    expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id))).toHaveLength(0);
+    await attemptStep(h.db, ev.id, "resolve-identity", async () => ({ externalRef: "u" }), { fence: 2 });
+    expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id))).toHaveLength(1);
   });
 
   it("records a service's failure with its status and rethrows it; the next attempt counts", async () => {
@@ -62,6 +90,10 @@ describe("attemptStep", () => {
     await expect(failing()).rejects.toThrow("rate limited");
     await expect(failing()).rejects.toThrow("rate limited");
     const [step] = await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, ev.id));
+    expect(step!.attemptLog.map((a) => [a.attempt, a.status, a.error])).toEqual([
+      [1, "failed", "hubspot 429: rate limited"],
+      [2, "failed", "hubspot 429: rate limited"],
+    ]);
     expect(step).toMatchObject({
       status: "failed",
       attempts: 2,

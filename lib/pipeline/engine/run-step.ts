@@ -1,31 +1,50 @@
-// Runs one attempt of a named step of an event and records it in the step ledger (db/queries/event-steps):
-// status, attempts, error (service, status, code, message; see step-error.ts), reference, timings.
+// Runs one attempt of a named step of an event. Nothing is written while the step runs (the lease's heartbeat
+// says the event is alive); the attempt's outcome is either recorded at once in the step ledger
+// (db/queries/event-steps: status, attempts, error fields, reference, timings, the attempt log), or, for a
+// success the inline engine records with the event's outcome, handed back to the caller (`defer`).
 import type { Db } from "@/db";
-import { markStepFinished, markStepRunning } from "@/db/queries/event-steps";
+import type { RecordedStep } from "@/db/queries/event-processing";
+import { recordStepAttempt } from "@/db/queries/event-steps";
 import { NO_STEP_ERROR, stepErrorColumns, stepErrorOf } from "./step-error";
 import type { StepResult } from "./types";
 
-/** One attempt of a step: marks it running, runs it, records the outcome; rethrows failures. */
+export type AttemptOptions = {
+  /** The claim's `attempts`: a run whose claim was taken over records nothing. */
+  fence?: number;
+  /** Keeps a success for the statement that finishes the event instead of recording it now. */
+  defer?: (recorded: RecordedStep) => void;
+};
+
+/** One attempt of a step: runs it, records (or defers) the outcome; a failure is recorded at once and rethrown. */
 export async function attemptStep(
   db: Db,
   eventId: string,
   step: string,
   run: () => Promise<StepResult>,
+  opts: AttemptOptions = {},
 ): Promise<StepResult> {
   const key = { eventId, step };
-  await markStepRunning(db, key, new Date());
+  const startedAt = new Date();
+  let result: StepResult;
   try {
-    const result = await run();
-    const finish = {
-      status: result?.skipped ? ("skipped" as const) : ("succeeded" as const),
-      externalRef: result?.externalRef ?? null,
-      output: result?.output ?? null,
-      ...NO_STEP_ERROR,
-    };
-    await markStepFinished(db, key, finish, new Date());
-    return result;
+    result = await run();
   } catch (err) {
-    await markStepFinished(db, key, { status: "failed", ...stepErrorColumns(stepErrorOf(err)) }, new Date());
+    const failed = { status: "failed" as const, ...stepErrorColumns(stepErrorOf(err)) };
+    await recordStepAttempt(db, key, failed, { startedAt, finishedAt: new Date() }, opts.fence);
     throw err;
   }
+  const status = result?.skipped ? ("skipped" as const) : ("succeeded" as const);
+  const externalRef = result?.externalRef ?? null;
+  const output = result?.output ?? null;
+  const finishedAt = new Date();
+  if (opts.defer) opts.defer({ step, status, externalRef, output, startedAt, finishedAt });
+  else
+    await recordStepAttempt(
+      db,
+      key,
+      { status, externalRef, output, ...NO_STEP_ERROR },
+      { startedAt, finishedAt },
+      opts.fence,
+    );
+  return result;
 }

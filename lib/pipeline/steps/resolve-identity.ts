@@ -17,6 +17,7 @@ import {
   mergeProvisionalCustomer,
   provisionalCustomersByEmail,
   upsertAppCustomer,
+  upsertAppCustomerCounting,
   upsertProvisionalCustomer,
 } from "@/db/queries/identities";
 import { log } from "@/lib/log";
@@ -150,8 +151,10 @@ export function resolveAppIdentityStep<P extends AppPayload>(fieldsOf: (payload:
   return {
     name: STEP.resolveIdentity,
     run: async (ctx) => {
-      const customer = await upsertAppCustomer(ctx.db, fieldsOf(ctx.payload));
-      const claimed = customer.email ? await provisionalCustomersByEmail(ctx.db, customer.email) : [];
+      // One statement: the customer, its app identity, and whether any payer not yet claimed has its email.
+      const { customer, provisionalWithEmail } = await upsertAppCustomerCounting(ctx.db, fieldsOf(ctx.payload));
+      const claimed =
+        customer.email && provisionalWithEmail > 0 ? await provisionalCustomersByEmail(ctx.db, customer.email) : [];
       let claimedPayer = false;
       for (const provisional of claimed) if (await settleProvisional(ctx.db, provisional)) claimedPayer = true;
       await ctx.setCustomer(customer.id);

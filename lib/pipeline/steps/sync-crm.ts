@@ -4,10 +4,9 @@
 import type { Db } from "@/db";
 import {
   appCustomersByEmail,
-  customerWithEntitlement,
+  customerProjectionRow,
   deleteIdentity,
   identityLink,
-  identityOf,
   linkIdentity,
 } from "@/db/queries/identities";
 import { PermanentError } from "@/lib/integrations/errors";
@@ -62,12 +61,12 @@ export function syncCrmStep<P>(extra?: (ctx: StepContext<P>) => ContactWrite["pr
 
 /** The HubSpot contact of a customer, from our records. */
 export async function contactProjection(db: Db, customerId: string): Promise<ContactWrite> {
-  const row = await customerWithEntitlement(db, customerId);
+  // One query: the customer, its entitlement and its Stripe customer id.
+  const row = await customerProjectionRow(db, customerId);
   if (!row) throw new Error(`customer ${customerId} not found`);
-  const { customer, entitlement } = row;
+  const { customer, entitlement, stripeCustomerId: stripeId } = row;
   const [firstname, ...rest] = (customer.name ?? "").trim().split(/\s+/);
   const status = entitlement?.status ?? "none";
-  const stripeId = await identityOf(db, customerId, "stripe");
   return {
     // A provisional customer (a payer the app has not announced) is keyed by email until an app user claims it.
     appUserId: customer.provisional ? null : customer.appUserId,
