@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db";
 import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
 import type { Event, EventStatus } from "@/db/schema";
+import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 
 export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
   status?: EventStatus;
@@ -24,12 +25,21 @@ const keyOf = (e: EventKey) => `${e.source}\u0000${e.externalId}`;
  * Under light load nothing waits; under heavy load the per-row cost of the insert drops several-fold.
  */
 export function storeEvent(db: Db, input: StoreInput): Promise<Stored> {
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = new GroupWriter(db);
-    writers.set(db, writer);
-  }
-  return writer.store(input);
+  const attrs = { [TRACE_ATTR.source]: input.source, [TRACE_ATTR.eventType]: input.type };
+  return traced("ingest.store", attrs, async (span) => {
+    let writer = writers.get(db);
+    if (!writer) {
+      writer = new GroupWriter(db);
+      writers.set(db, writer);
+    }
+    const stored = await writer.store(input);
+    span.setAttributes({
+      [TRACE_ATTR.eventId]: stored.id,
+      [TRACE_ATTR.correlationId]: stored.correlationId,
+      "app.duplicate": stored.duplicate,
+    });
+    return stored;
+  });
 }
 
 /** Stores a group of events in one insert; a delivery already stored (or repeated within the group) comes back as a duplicate. */

@@ -15,6 +15,7 @@ import { succeededStepOutputs } from "@/db/queries/event-steps";
 import type { Event, EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
+import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 import { getHandler } from "./registry";
 import { attemptStep } from "./run-step";
 import { eventErrorText } from "./step-error";
@@ -163,7 +164,13 @@ export async function runNamedStep(
         }
       : (customerId) => setEventCustomer(db, eventId, customerId),
   };
-  const result = await attemptStep(db, eventId, stepName, () => step.run(ctx), {
+  const span = {
+    [TRACE_ATTR.step]: stepName,
+    [TRACE_ATTR.eventId]: eventId,
+    [TRACE_ATTR.correlationId]: event.correlationId,
+    [TRACE_ATTR.source]: event.source,
+  };
+  const result = await attemptStep(db, eventId, stepName, () => traced("pipeline.step", span, () => step.run(ctx)), {
     fence: loaded?.attempts ?? fence,
     defer: loaded ? (r) => loaded.recorded.push(r) : undefined,
   });
@@ -184,7 +191,12 @@ export async function processEvent(db: Db, eventId: string, opts: ProcessOptions
   if (!event) return { status: "not-claimed" };
   const release = opts.lease?.hold(eventId, event.attempts);
   try {
-    return await runClaimed(db, event, opts);
+    const span = {
+      [TRACE_ATTR.eventId]: eventId,
+      [TRACE_ATTR.correlationId]: event.correlationId,
+      [TRACE_ATTR.eventType]: event.type,
+    };
+    return await traced("pipeline.event", span, () => runClaimed(db, event, opts));
   } finally {
     release?.();
   }

@@ -13,8 +13,9 @@ import { storeEvent } from "@/lib/ingest/store";
 import { jsonOk } from "@/lib/ingest/respond";
 import { refuse } from "@/lib/ingest/rejections";
 import { enqueueEvent } from "@/lib/jobs";
+import { annotate, TRACE_ATTR, tracedRoute } from "@/lib/telemetry/trace";
 
-export async function POST(req: Request) {
+async function handleAppWebhook(req: Request) {
   const prelude = await webhookPrelude(req, "app");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
@@ -52,6 +53,7 @@ export async function POST(req: Request) {
       subject: d.subject,
     });
   }
+  annotate({ [TRACE_ATTR.eventId]: stored.id, [TRACE_ATTR.correlationId]: stored.correlationId });
   log.info("webhook.app", {
     eventId: stored.id,
     type: event.type,
@@ -63,3 +65,5 @@ export async function POST(req: Request) {
   if (known) await enqueueEvent({ id: stored.id, source: "app", type: event.type, rawBody: body });
   return jsonOk(known ? answer : { ...answer, ignored: true });
 }
+
+export const POST = tracedRoute("/api/webhooks/app", handleAppWebhook);

@@ -8,8 +8,9 @@ import { parseIntercomNotification } from "@/lib/ingest/intercom-schemas";
 import { acceptVerified } from "@/lib/ingest/accept-verified";
 import { webhookPrelude } from "@/lib/ingest/prelude";
 import { refuse } from "@/lib/ingest/rejections";
+import { tracedRoute } from "@/lib/telemetry/trace";
 
-export async function POST(req: Request) {
+async function handleIntercomWebhook(req: Request) {
   const prelude = await webhookPrelude(req, "intercom");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
@@ -33,3 +34,5 @@ export async function POST(req: Request) {
     };
   });
 }
+
+export const POST = tracedRoute("/api/webhooks/intercom", handleIntercomWebhook);

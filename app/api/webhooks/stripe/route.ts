@@ -15,6 +15,7 @@ import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/app-events/signature";
 import { hasHandler } from "@/lib/pipeline/engine/registry";
 import { enqueueEvent } from "@/lib/jobs";
+import { annotate, TRACE_ATTR, tracedRoute } from "@/lib/telemetry/trace";
 
 const stripeEnvelope = z.object({
   id: z.string().regex(/^evt_/, "must be a Stripe event id (evt_…)"),
@@ -46,7 +47,7 @@ function secondsAhead(header: string, now = Math.floor(Date.now() / 1000)): numb
   return Number.isInteger(t) && t > now ? t - now : 0;
 }
 
-export async function POST(req: Request) {
+async function handleStripeWebhook(req: Request) {
   const prelude = await webhookPrelude(req, "stripe");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
@@ -87,6 +88,7 @@ export async function POST(req: Request) {
     occurredAt: new Date(event.created * 1000),
     status: handled ? "received" : "ignored",
   });
+  annotate({ [TRACE_ATTR.eventId]: stored.id, [TRACE_ATTR.correlationId]: stored.correlationId });
   log.info("webhook.stripe", {
     eventId: stored.id,
     stripeEventId: event.id,
@@ -98,3 +100,5 @@ export async function POST(req: Request) {
   if (handled) await enqueueEvent({ id: stored.id, source: "stripe", type: event.type, rawBody: body });
   return jsonOk({ received: true, id: stored.id, ...(handled ? {} : { ignored: true }) });
 }
+
+export const POST = tracedRoute("/api/webhooks/stripe", handleStripeWebhook);

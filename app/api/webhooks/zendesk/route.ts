@@ -13,8 +13,9 @@ import {
   ZENDESK_TIMESTAMP_HEADER,
   verifyZendeskSignature,
 } from "@/lib/ingest/zendesk-signature";
+import { tracedRoute } from "@/lib/telemetry/trace";
 
-export async function POST(req: Request) {
+async function handleZendeskWebhook(req: Request) {
   const prelude = await webhookPrelude(req, "zendesk");
   if (!prelude.ok) return prelude.response;
   const { body } = prelude;
@@ -40,3 +41,5 @@ export async function POST(req: Request) {
     return { ok: true, value: { known, externalId: event.id, type, occurredAt: new Date(event.time) } };
   });
 }
+
+export const POST = tracedRoute("/api/webhooks/zendesk", handleZendeskWebhook);
