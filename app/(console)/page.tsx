@@ -1,9 +1,12 @@
-// Overview: the health of the flow at a glance; each figure opens the list behind it.
+// Overview: what needs the founder first (each problem in words with its one action), then the health of
+// the flow at a glance; each figure opens exactly the list behind it.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/access";
+import { hasRole } from "@/lib/auth/roles";
 import { getDb } from "@/db";
-import { getOverview } from "@/db/queries/overview";
+import { getNeedsAttention, getOverview } from "@/db/queries/overview";
+import { NeedsAttentionList } from "@/components/attention/needs-attention";
 import { getFlowFigures } from "@/db/queries/flow-figures";
 import { env } from "@/lib/env";
 import { FlowFiguresGrid } from "@/components/overview/flow-figures";
@@ -54,9 +57,15 @@ export default async function OverviewPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePageActor("viewer", "/");
+  const actor = await requirePageActor("viewer", "/");
   const db = await getDb();
-  const [o, flow, query] = await Promise.all([getOverview(db), getFlowFigures(db), searchParams]);
+  const [o, flow, attention, query] = await Promise.all([
+    getOverview(db),
+    getFlowFigures(db),
+    getNeedsAttention(db),
+    searchParams,
+  ]);
+  const dayAgo = encodeURIComponent(o.dayAgo.toISOString());
   const today = o.todayStart.toISOString().slice(0, 10);
   const nothingYet =
     o.eventsToday === 0 &&
@@ -79,6 +88,7 @@ export default async function OverviewPage({
           That page needs a higher role than yours. Ask an owner if you need access.
         </p>
       ) : null}
+      {nothingYet ? null : <NeedsAttentionList data={attention} canAct={hasRole(actor.role, "admin")} />}
       {/* One card per figure; the grid wraps however many there are. */}
       <section
         aria-label="Health figures"
@@ -105,7 +115,12 @@ export default async function OverviewPage({
         <Figure href="/customers" label="Customers" value={o.customers}>
           With a unified identity across systems.
         </Figure>
-        <Figure href="/deliveries" label="Rejected deliveries" value={o.rejectedDeliveries24h} tone="warning">
+        <Figure
+          href={`/deliveries?from=${dayAgo}`}
+          label="Rejected deliveries"
+          value={o.rejectedDeliveries24h}
+          tone="warning"
+        >
           {o.rejectedDeliveries24h > 0
             ? "Webhooks refused in the last 24 h: see why and what to fix."
             : "No webhook refused in the last 24 h."}
@@ -116,7 +131,12 @@ export default async function OverviewPage({
             : "Stripe, HubSpot and Zendesk match our records."}
         </Figure>
         {o.backfilled24h > 0 ? (
-          <Figure href="/events?via=backfill" label="Found by backfill" value={o.backfilled24h} tone="warning">
+          <Figure
+            href={`/events?via=backfill&from=${dayAgo}`}
+            label="Found by backfill"
+            value={o.backfilled24h}
+            tone="warning"
+          >
             Stripe events of the last 24 h that only the backfill found: their webhook deliveries never arrived.
           </Figure>
         ) : null}

@@ -16,12 +16,17 @@ function Stat({
   bad?: boolean;
 }) {
   return (
-    <Link href={href} className="rounded-lg border border-slate-200 bg-white p-4 hover:border-slate-400">
-      <span className="block text-sm font-medium text-slate-600">{label}</span>
-      <span className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700" : "text-slate-900"}`}>
+    <Link
+      href={href}
+      className="rounded-lg border border-slate-200 bg-white p-4 hover:border-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:hover:border-slate-500"
+    >
+      <span className="block text-sm font-medium text-slate-600 dark:text-slate-300">{label}</span>
+      <span
+        className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700 dark:text-red-400" : "text-slate-900 dark:text-slate-100"}`}
+      >
         {value}
       </span>
-      <span className="mt-1 block text-xs text-slate-500">{note}</span>
+      <span className="mt-1 block text-xs text-slate-600 dark:text-slate-400">{note}</span>
     </Link>
   );
 }
@@ -38,32 +43,46 @@ export function FlowFiguresGrid({
   paymentDelayThreshold: number;
   failureRateThreshold: number;
 }) {
-  const since = f.since.toISOString();
+  const since = encodeURIComponent(f.since.toISOString());
+  const recovered = f.failed - f.failedNow;
+  // Each p95 is measured over the Stripe payment events of the window: link to the type that has them.
+  const paymentsHref = (type: string) => `/events?source=stripe&type=${type}&from=${since}`;
+  const paymentsLink =
+    f.payments.invoice > 0 && f.payments.checkout === 0
+      ? paymentsHref("invoice.paid")
+      : paymentsHref("checkout.session.completed");
+  const paymentsNote = (p95: number | null) =>
+    p95 === null
+      ? "No payments in 24 h"
+      : `${f.payments.checkout} checkout${f.payments.checkout === 1 ? "" : "s"}, ${f.payments.invoice} invoice${f.payments.invoice === 1 ? "" : "s"} paid · alert above ${paymentDelayThreshold} s`;
   return (
-    <section aria-label="Service levels, last 24 hours" className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+    <section
+      aria-label="Service levels, last 24 hours"
+      className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4"
+    >
       <Stat
-        href={`/events?status=failed&from=${encodeURIComponent(since)}`}
+        href={`/events?status=failed&from=${since}`}
         label="Webhook failure rate"
         value={percent(f.failureRatePercent)}
-        note={`${f.failed} of ${f.processed} processed in 24 h`}
+        note={`${f.failed} of ${f.processed} failed at least once in 24 h${recovered > 0 ? ` (${recovered} recovered, ${f.failedNow} still failed)` : ""}`}
         bad={(f.failureRatePercent ?? 0) > failureRateThreshold}
       />
       <Stat
-        href="/events?source=stripe&type=invoice.paid"
+        href={paymentsLink}
         label="Payment → entitlement (p95)"
         value={seconds(f.entitlementP95Seconds)}
-        note={f.entitlementP95Seconds === null ? "No payments in 24 h" : `Alert above ${paymentDelayThreshold} s`}
+        note={paymentsNote(f.entitlementP95Seconds)}
         bad={(f.entitlementP95Seconds ?? 0) > paymentDelayThreshold}
       />
       <Stat
-        href="/events?source=stripe&type=checkout.session.completed"
+        href={paymentsLink}
         label="Payment → CRM (p95)"
         value={seconds(f.crmP95Seconds)}
-        note={f.crmP95Seconds === null ? "No payments in 24 h" : `Alert above ${paymentDelayThreshold} s`}
+        note={paymentsNote(f.crmP95Seconds)}
         bad={(f.crmP95Seconds ?? 0) > paymentDelayThreshold}
       />
       <Stat
-        href="/events?type=support.requested"
+        href={`/events?type=support.requested&from=${since}`}
         label="Tickets on first attempt"
         value={percent(f.ticketsFirstAttemptPercent)}
         note={f.tickets ? `${f.tickets} ticket${f.tickets === 1 ? "" : "s"} in 24 h` : "No tickets in 24 h"}

@@ -1,38 +1,54 @@
 "use client";
-// Event volume per hour with failures on top (recharts), for the overview.
+// Event volume per hour (recharts), for the overview: events that failed at least once show as failures
+// even when a retry or a replay fixed them since ("recovered"), so a replay never erases a bad hour.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-export type VolumePoint = { hour: string; succeeded: number; failed: number; other: number };
+export type VolumePoint = { hour: string; succeeded: number; recovered: number; failed: number; other: number };
 
 const hourLabel = (iso: string) =>
   new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 export function VolumeChart({ data }: { data: VolumePoint[] }) {
-  const total = data.reduce((s, d) => s + d.succeeded + d.failed + d.other, 0);
-  const failed = data.reduce((s, d) => s + d.failed, 0);
+  const total = data.reduce((s, d) => s + d.succeeded + d.recovered + d.failed + d.other, 0);
+  const failed = data.reduce((s, d) => s + d.failed + d.recovered, 0);
+  const recovered = data.reduce((s, d) => s + d.recovered, 0);
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-5">
+    <figure className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-700 dark:bg-slate-900">
       <figcaption className="mb-3 flex items-baseline justify-between">
-        <span className="text-sm font-medium text-slate-700">Events per hour, last 24 hours (UTC)</span>
-        <span className="text-sm text-slate-500">
-          {total.toLocaleString("en-US")} events, {failed.toLocaleString("en-US")} failed
+        <span className="text-sm font-medium text-slate-700 dark:text-slate-200">
+          Events per hour, last 24 hours (UTC)
+        </span>
+        <span className="text-sm text-slate-600 dark:text-slate-300">
+          {total.toLocaleString("en-US")} event{total === 1 ? "" : "s"}, {failed.toLocaleString("en-US")} failed at
+          least once
+          {recovered > 0 ? ` (${recovered.toLocaleString("en-US")} recovered)` : ""}
         </span>
       </figcaption>
       <div
         className="h-56"
         role="img"
-        aria-label={`Bar chart: ${total} events in the last 24 hours, ${failed} failed.`}
+        aria-label={`Bar chart: ${total} events in the last 24 hours, ${failed} failed at least once, ${recovered} of them recovered.`}
       >
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="hour" tickFormatter={hourLabel} tick={{ fontSize: 12, fill: "#64748b" }} interval={3} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "#64748b" }} />
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--color-slate-200)" />
+            <XAxis
+              dataKey="hour"
+              tickFormatter={hourLabel}
+              tick={{ fontSize: 12, fill: "var(--color-slate-500)" }}
+              interval={3}
+            />
+            <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "var(--color-slate-500)" }} />
             <Tooltip labelFormatter={(v) => `${hourLabel(String(v))} UTC`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="succeeded" name="Succeeded" stackId="a" fill="#334155" />
-            <Bar dataKey="other" name="Waiting or ignored" stackId="a" fill="#94a3b8" />
-            <Bar dataKey="failed" name="Failed" stackId="a" fill="#dc2626" />
+            {/* The legend's text in the page's text colour: recharts paints it in each series' colour, under 3:1 for the grey. */}
+            <Legend
+              wrapperStyle={{ fontSize: 12 }}
+              formatter={(value) => <span className="text-slate-700">{value}</span>}
+            />
+            <Bar dataKey="succeeded" name="Succeeded" stackId="a" fill="var(--color-slate-700)" />
+            <Bar dataKey="other" name="Waiting or ignored" stackId="a" fill="var(--color-slate-400)" />
+            <Bar dataKey="recovered" name="Failed, then recovered" stackId="a" fill="var(--color-amber-500)" />
+            <Bar dataKey="failed" name="Failed" stackId="a" fill="var(--color-red-600)" />
           </BarChart>
         </ResponsiveContainer>
       </div>

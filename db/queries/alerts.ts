@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { countUpTo, pageOf } from "./paging";
-import { type Alert, alertKind, alerts, alertSeverity, alertStatus, customers } from "@/db/schema";
+import { type Alert, alertKind, alerts, alertSeverity, alertStatus, customers, opsState } from "@/db/schema";
 import { defineTableParams, filterParam, likePattern, pageWindow, type SortState } from "@/lib/schemas/table-params";
 
 type AlertStatus = (typeof alertStatus.enumValues)[number];
@@ -32,8 +32,11 @@ export type ListAlertsParams = {
   sort?: SortState<AlertSort>;
 };
 
+/** Digests recorded as alert rows before they moved to ops_state: informational, not alerts to list. */
+const notDigest = sql`${alerts.dedupeKey} not like 'digest:%'`;
+
 function conditions(p: ListAlertsParams): SQL[] {
-  const where: SQL[] = [];
+  const where: SQL[] = [notDigest];
   const statuses = p.status === undefined ? [] : [p.status].flat();
   if (statuses.length) where.push(inArray(alerts.status, statuses));
   if (p.kind) where.push(eq(alerts.kind, p.kind));
@@ -65,6 +68,8 @@ const alertSummary = {
   title: alerts.title,
   message: alerts.message,
   eventId: alerts.eventId,
+  /** The page with the rows behind an ops alert (a rule stores it); billing alerts link their event or customer. */
+  href: sql<string | null>`${alerts.details}->>'href'`,
   openedAt: alerts.openedAt,
   resolvedAt: alerts.resolvedAt,
 };
@@ -79,6 +84,7 @@ export async function listAlerts(db: Db, params: ListAlertsParams = {}) {
         customerId: alerts.customerId,
         customerAppUserId: customers.appUserId,
         customerEmail: customers.email,
+        customerName: customers.name,
         acknowledgedAt: alerts.acknowledgedAt,
         acknowledgedBy: alerts.acknowledgedBy,
         updatedAt: alerts.updatedAt,
@@ -260,11 +266,18 @@ export async function resolvePaymentAlerts(db: Db, customerId: string, prefix = 
 
 // ---- Ops alerts (the rules): at most one unresolved alert per rule (a partial unique index holds it) ----
 
-type RuleAlert = { rule: string; severity: Alert["severity"]; title: string; message: string; value: unknown };
+type RuleAlert = {
+  rule: string;
+  severity: Alert["severity"];
+  title: string;
+  message: string;
+  value: unknown;
+  href?: string;
+};
 
 /** Opens the rule's alert, or updates the unresolved one; answers whether it opened a new one. */
 export async function openOrUpdateRuleAlert(db: Db, r: RuleAlert, now: Date): Promise<boolean> {
-  const details = { value: r.value };
+  const details = { value: r.value, ...(r.href ? { href: r.href } : {}) };
   const inserted = await db
     .insert(alerts)
     .values({
@@ -297,42 +310,74 @@ export async function resolveRuleAlert(db: Db, rule: string, now: Date): Promise
   return rows.length > 0;
 }
 
-/** Records the day's digest (born resolved: it informs, nobody acts on it); answers whether it is new. */
-export async function insertDigestAlert(
+// ---- The daily digest: a notification, not an alert (kept in ops_state, never in the alerts list) ----
+
+const DIGEST_KEY = "daily-digest";
+export type DailyDigest = { day: string; title: string; message: string; details: unknown; notifiedAt: string | null };
+
+/** Records the day's digest unless one is recorded for this day or a later one; answers whether it is new. */
+export async function recordDigest(
   db: Db,
   input: { day: string; title: string; message: string; details: unknown; now: Date },
 ): Promise<boolean> {
-  const inserted = await db
-    .insert(alerts)
-    .values({
-      kind: "ops",
-      dedupeKey: `digest:${input.day}`,
-      status: "resolved",
-      severity: "info",
-      title: input.title,
-      message: input.message,
-      details: input.details,
-      openedAt: input.now,
-      resolvedAt: input.now,
+  const value: DailyDigest = {
+    day: input.day,
+    title: input.title,
+    message: input.message,
+    details: input.details,
+    notifiedAt: null,
+  };
+  const rows = await db
+    .insert(opsState)
+    .values({ key: DIGEST_KEY, value, updatedAt: input.now })
+    .onConflictDoUpdate({
+      target: opsState.key,
+      set: { value: sql`excluded.value`, updatedAt: input.now },
+      setWhere: sql`${opsState.value}->>'day' < excluded.value->>'day'`,
     })
-    .onConflictDoNothing()
-    .returning({ id: alerts.id });
-  return inserted.length > 0;
+    .returning({ key: opsState.key });
+  return rows.length > 0;
+}
+
+/** The latest digest (posted or not), for the notifier and tests. */
+export async function latestDigest(db: Db): Promise<DailyDigest | undefined> {
+  const [row] = await db.select({ value: opsState.value }).from(opsState).where(eq(opsState.key, DIGEST_KEY)).limit(1);
+  return row?.value as DailyDigest | undefined;
+}
+
+/**
+ * Claims the digest's notification: marks it posted in one conditional UPDATE, so two workers never post it
+ * twice; a failed post calls releaseDigest to have it retried on the next tick. Answers the digest claimed.
+ */
+export async function claimDigest(db: Db, now: Date): Promise<DailyDigest | undefined> {
+  const [row] = await db
+    .update(opsState)
+    .set({
+      value: sql`jsonb_set(${opsState.value}, '{notifiedAt}', to_jsonb(${now.toISOString()}::text))`,
+      updatedAt: now,
+    })
+    .where(and(eq(opsState.key, DIGEST_KEY), sql`${opsState.value}->>'notifiedAt' is null`))
+    .returning({ value: opsState.value });
+  return row?.value as DailyDigest | undefined;
+}
+
+export async function releaseDigest(db: Db, day: string): Promise<void> {
+  await db
+    .update(opsState)
+    .set({ value: sql`jsonb_set(${opsState.value}, '{notifiedAt}', 'null'::jsonb)` })
+    .where(and(eq(opsState.key, DIGEST_KEY), sql`${opsState.value}->>'day' = ${day}`));
 }
 
 // ---- Notifications: claimed in the database first, so two workers never post the same one ----
 
 /**
- * Alerts with a notification still to post: an opening (or a digest) not yet sent, an escalation to critical
+ * Alerts with a notification still to post: an opening not yet sent, an escalation to critical
  * not yet sent (dunning: the final attempt failed), or a resolve not yet sent.
  */
 export type AlertToNotify = Alert & { customerAppUserId: string | null };
 
 export async function alertsToNotify(db: Db, limit = 50): Promise<AlertToNotify[]> {
-  const pendingOpen = and(
-    isNull(alerts.notifiedOpenAt),
-    or(ne(alerts.status, "resolved"), like(alerts.dedupeKey, "digest:%")),
-  );
+  const pendingOpen = and(isNull(alerts.notifiedOpenAt), ne(alerts.status, "resolved"));
   const pendingResolve = and(
     eq(alerts.status, "resolved"),
     isNotNull(alerts.notifiedOpenAt),
@@ -347,7 +392,7 @@ export async function alertsToNotify(db: Db, limit = 50): Promise<AlertToNotify[
     .select({ alert: alerts, customerAppUserId: customers.appUserId })
     .from(alerts)
     .leftJoin(customers, eq(customers.id, alerts.customerId))
-    .where(or(pendingOpen, pendingEscalation, pendingResolve))
+    .where(and(or(pendingOpen, pendingEscalation, pendingResolve), notDigest))
     .limit(limit);
   return rows.map((r) => ({ ...r.alert, customerAppUserId: r.customerAppUserId }));
 }
@@ -390,7 +435,7 @@ export async function listCustomerAlerts(db: Db, customerId: string) {
   return db
     .select(alertSummary)
     .from(alerts)
-    .where(eq(alerts.customerId, customerId))
+    .where(and(eq(alerts.customerId, customerId), notDigest))
     .orderBy(desc(alerts.openedAt))
     .limit(50);
 }

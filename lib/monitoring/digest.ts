@@ -1,7 +1,7 @@
-// A daily digest of sync failures and open drift, while any exist: recorded as an info alert (one per day),
-// posted by the notifier like any other.
+// A daily digest of sync failures and open drift, while any exist: one a day, kept in ops_state and posted
+// by the notifier. It informs and nobody acts on it, so it is a notification, never a row in the alerts list.
 import type { Db } from "@/db";
-import { insertDigestAlert } from "@/db/queries/alerts";
+import { recordDigest } from "@/db/queries/alerts";
 import { openDriftCount } from "@/db/queries/drift";
 import { failedEventsByType } from "@/db/queries/event-metrics";
 
@@ -19,7 +19,7 @@ export async function recordDailyDigest(db: Db, digestHourUtc: number, now = new
   ];
   const driftLine =
     drift > 0 ? `${plural(drift, "difference", "differences")} with Stripe, HubSpot or Zendesk (Drift page)` : "";
-  return insertDigestAlert(db, {
+  return recordDigest(db, {
     day,
     title: `Daily digest: ${parts.join(", ")}`,
     message: [rows.map((r) => `${r.n} × ${r.type}`).join(", "), driftLine].filter(Boolean).join("; "),

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { alerts, customers, events, eventSteps, rejectedDeliveries, supportTickets } from "@/db/schema";
-import { REDACTED_ALERT_TITLE } from "@/db/queries/alerts";
+import { alerts, customers, events, eventSteps, opsState, rejectedDeliveries, supportTickets } from "@/db/schema";
+import { latestDigest, listAlerts, REDACTED_ALERT_TITLE } from "@/db/queries/alerts";
 import { parseEnv } from "@/lib/env";
 import { applyRuleResults } from "./apply-rules";
 import { recordDailyDigest } from "./digest";
@@ -26,6 +26,7 @@ afterAll(() => handle?.close());
 beforeEach(async () => {
   await handle.db.delete(alerts);
   await handle.db.delete(events);
+  await handle.db.delete(opsState);
 });
 
 const minutesAgo = (now: Date, m: number) => new Date(now.getTime() - m * 60_000);
@@ -132,7 +133,43 @@ describe("ops alert rules", () => {
       updatedAt: now,
     });
     expect((await tick(now)).opened).toContain("auth-errors");
-    expect((await unresolved("auth-errors"))[0]!.title).toBe("Credentials refused by hubspot");
+    const [alert] = await unresolved("auth-errors");
+    expect(alert!.title).toBe("HubSpot refuses our credentials");
+    expect(alert!.details).toMatchObject({ href: "/readiness" });
+  });
+
+  it("one cause, one alert: a revoked token's failures are folded under the credential alert", async () => {
+    const now = new Date();
+    // A failure rate opened before the token was found to be the cause…
+    for (let i = 0; i < 5; i++) await event({ status: "failed", at: minutesAgo(now, 2) });
+    expect((await tick(now)).opened).toEqual(expect.arrayContaining(["failure-rate", "failed-webhooks"]));
+    // …then HubSpot refuses the token on one of them: one alert, the others resolved under it.
+    const [e] = await handle.db.select().from(events).limit(1);
+    await handle.db.insert(eventSteps).values({
+      eventId: e!.id,
+      step: "sync-crm",
+      status: "failed",
+      errorService: "hubspot",
+      errorStatus: 401,
+      updatedAt: now,
+    });
+    const later = new Date(now.getTime() + 60_000);
+    const changes = await tick(later);
+    expect(changes.opened).toEqual(["auth-errors"]);
+    expect(changes.resolved).toEqual(expect.arrayContaining(["failure-rate", "failed-webhooks"]));
+    const open = (await handle.db.select().from(alerts)).filter((a) => a.status !== "resolved");
+    expect(open.map((a) => a.rule)).toEqual(["auth-errors"]);
+    expect(open[0]!.message).toContain("Because of it: Webhook failure rate 100% over the last hour");
+    // Ticks while the token stays revoked open nothing more.
+    expect((await tick(new Date(later.getTime() + 60_000))).opened).toEqual([]);
+  });
+
+  it("a failure rate without a refused credential still opens its own alert with a link to its events", async () => {
+    const now = new Date();
+    for (let i = 0; i < 5; i++) await event({ status: "failed", at: minutesAgo(now, 2) });
+    await tick(now);
+    const [alert] = await unresolved("failure-rate");
+    expect((alert!.details as { href: string }).href).toMatch(/^\/events\?status=failed&from=/);
   });
 
   it("opens a new alert when a rule fires again after resolving", async () => {
@@ -220,8 +257,42 @@ describe("daily digest and retention", () => {
     expect(await recordDailyDigest(handle.db, 8, new Date("2026-11-23T07:00:00Z"))).toBe(false);
     expect(await recordDailyDigest(handle.db, 8, day)).toBe(true);
     expect(await recordDailyDigest(handle.db, 8, new Date("2026-11-23T18:00:00Z"))).toBe(false);
-    const [digest] = await handle.db.select().from(alerts);
-    expect(digest).toMatchObject({ title: "Daily digest: 2 sync failures to replay", message: "2 × invoice.paid" });
+    // A notification, not an alert: no alert row, nothing in the alerts list.
+    expect(await handle.db.select().from(alerts)).toHaveLength(0);
+    expect((await listAlerts(handle.db)).rows).toHaveLength(0);
+    expect(await latestDigest(handle.db)).toMatchObject({
+      day: "2026-11-23",
+      title: "Daily digest: 2 sync failures to replay",
+      message: "2 × invoice.paid",
+      notifiedAt: null,
+    });
+    // Posted once, even by two workers; the next day's digest replaces it.
+    const received: string[] = [];
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      received.push(JSON.parse(String(init.body)).text);
+      return new Response("ok");
+    }) as typeof fetch;
+    const opts = { url: "http://hook.test/", fetchImpl, consoleUrl: "https://ops.example.com" };
+    await Promise.all([deliverNotifications(handle.db, opts), deliverNotifications(handle.db, opts)]);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toContain("*Daily digest: 2 sync failures to replay*");
+    expect(received[0]).toContain("<https://ops.example.com/events?status=failed|");
+    expect(await recordDailyDigest(handle.db, 8, new Date("2026-11-24T09:00:00Z"))).toBe(true);
+    expect((await latestDigest(handle.db))?.day).toBe("2026-11-24");
+  });
+
+  it("retries a digest whose post failed on the next delivery", async () => {
+    const day = new Date("2026-11-23T09:00:00Z");
+    await event({ status: "failed", at: day, type: "invoice.paid" });
+    await recordDailyDigest(handle.db, 8, day);
+    let fail = true;
+    const fetchImpl = (async () => new Response("no", { status: fail ? 500 : 200 })) as unknown as typeof fetch;
+    const opts = { url: "http://hook.test/", fetchImpl, retries: 0, minTimeoutMs: 1 };
+    expect(await deliverNotifications(handle.db, opts)).toEqual({ sent: 0, failed: 1 });
+    expect((await latestDigest(handle.db))?.notifiedAt).toBeNull();
+    fail = false;
+    expect(await deliverNotifications(handle.db, opts)).toEqual({ sent: 1, failed: 0 });
+    expect((await latestDigest(handle.db))?.notifiedAt).not.toBeNull();
   });
 
   it("redacts payloads older than the retention period and keeps the rest of the event", async () => {

@@ -1,5 +1,9 @@
 // Ops alert rules: each measures one sign of a broken flow over a recent window and says whether it fires.
+// One cause, one alert: a refused credential also fails events, so while it fires the failure-rate,
+// failed-webhooks and support-failures results name it as their cause (`causedBy`) and are folded under
+// its alert (lib/monitoring/apply-rules.ts) instead of opening three alerts for one revoked token.
 import type { Db } from "@/db";
+import { serviceName } from "@/lib/errors/explain";
 import { ruleWindowCounts, servicesRefusingCredentials } from "@/db/queries/event-metrics";
 import { paymentDelayP95 } from "@/db/queries/flow-figures";
 import { lastWebhookEventAt, rejectionCountsByRoute } from "@/db/queries/rejected-deliveries";
@@ -26,7 +30,14 @@ export type RuleResult = {
   message: string;
   severity: "warning" | "critical";
   value: number | string | null;
+  /** The console page with the rows behind the alert (its events, deliveries or the fix). */
+  href: string;
+  /** The rule whose alert explains this one (e.g. a refused credential behind a failure rate). */
+  causedBy?: RuleId;
 };
+
+/** Rules whose failures a refused credential explains: folded under the credential alert while it fires. */
+export const CREDENTIAL_CONSEQUENCES: readonly RuleId[] = ["failure-rate", "failed-webhooks", "support-failures"];
 
 /** Signature refusals (wrong secret, clock) on one route within the window that open an alert. */
 export const SIGNATURE_FAILURES_THRESHOLD = 5;
@@ -51,7 +62,9 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
   const rate = counts.done > 0 ? (counts.failed / counts.done) * 100 : 0;
   const backlogMinutes = counts.oldestWaiting ? (now.getTime() - counts.oldestWaiting.getTime()) / 60_000 : 0;
   const s = (n: number) => n.toFixed(1).replace(/\.0$/, "");
-  return [
+  const serviceNames = services.map(serviceName).join(", ");
+  const since = (d: Date) => encodeURIComponent(d.toISOString());
+  const results: RuleResult[] = [
     {
       rule: "failure-rate",
       firing: counts.done > 0 && rate > t.failureRatePercent,
@@ -59,6 +72,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: Number(rate.toFixed(2)),
       title: `Webhook failure rate ${s(rate)}% over the last hour`,
       message: `${counts.failed} of ${counts.done} events processed in the last hour failed (threshold ${t.failureRatePercent}%). Open Events → Failed to see why and replay.`,
+      href: `/events?status=failed&from=${since(hourAgo)}`,
     },
     {
       rule: "failed-webhooks",
@@ -67,6 +81,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: counts.recentFailed,
       title: `${counts.recentFailed} failed webhooks in ${t.failedWebhooksMinutes} minutes`,
       message: `At least ${t.failedWebhooks} events failed in the last ${t.failedWebhooksMinutes} minutes.`,
+      href: `/events?status=failed&from=${since(windowStart)}`,
     },
     {
       rule: "payment-entitlement-delay",
@@ -75,6 +90,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: entitlementP95,
       title: `Payments take ${s(entitlementP95 ?? 0)} s (p95) to unlock the plan`,
       message: `The p95 delay from a Stripe payment to the entitlement was ${s(entitlementP95 ?? 0)} s over the last hour (threshold ${t.paymentDelayP95Seconds} s): paying customers wait for access.`,
+      href: `/events?source=stripe&type=checkout.session.completed&from=${since(hourAgo)}`,
     },
     {
       rule: "payment-crm-delay",
@@ -83,6 +99,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: crmP95,
       title: `Payments take ${s(crmP95 ?? 0)} s (p95) to reach HubSpot`,
       message: `The p95 delay from a Stripe payment to the HubSpot contact was ${s(crmP95 ?? 0)} s over the last hour (threshold ${t.paymentDelayP95Seconds} s).`,
+      href: `/events?source=stripe&type=checkout.session.completed&from=${since(hourAgo)}`,
     },
     {
       rule: "support-failures",
@@ -91,14 +108,16 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: counts.supportFailed,
       title: `${counts.supportFailed} support requests failed to reach Zendesk`,
       message: `More than ${t.supportFailuresPerHour} support requests failed in the last hour: customers asked for help and no ticket exists yet.`,
+      href: `/events?status=failed&type=support.requested&from=${since(hourAgo)}`,
     },
     {
       rule: "auth-errors",
       firing: services.length > 0,
       severity: "critical",
       value: services.join(", ") || null,
-      title: `Credentials refused by ${services.join(", ") || "a service"}`,
-      message: `${services.join(", ")} answered 401/403 in the last hour: a token was revoked or lacks a scope. Check Readiness, fix the credential, then replay.`,
+      title: `${serviceNames || "A service"} refuses our credentials`,
+      message: `${serviceNames} answered 401/403 in the last hour: a token was revoked or lacks a scope. Check Readiness, fix the credential, then replay the failed events.`,
+      href: "/readiness",
     },
     {
       rule: "backlog",
@@ -107,6 +126,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: Number(backlogMinutes.toFixed(1)),
       title: `Events waiting for ${s(backlogMinutes)} minutes`,
       message: `The oldest unprocessed event arrived ${s(backlogMinutes)} minutes ago (threshold ${t.backlogMinutes}): the job runner may be down.`,
+      href: "/events?status=received,processing",
     },
     signatureRule("stripe", signatureFailures.stripe ?? 0),
     signatureRule("app", signatureFailures.app ?? 0),
@@ -117,8 +137,13 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       value: lastStripe ? Number(silentHours.toFixed(1)) : null,
       title: `No Stripe webhook for ${s(silentHours)} hours`,
       message: `The last Stripe event arrived by webhook ${s(silentHours)} hours ago (threshold STRIPE_SILENCE_HOURS=${t.stripeSilenceHours}), though Stripe events arrived before. Check in Stripe (Developers → Webhooks) that the endpoint is enabled and points at /api/webhooks/stripe, and look at Rejected deliveries in the console.`,
+      href: "/deliveries?route=stripe",
     },
   ];
+  const credentialsRefused = services.length > 0;
+  return credentialsRefused
+    ? results.map((r) => (CREDENTIAL_CONSEQUENCES.includes(r.rule) ? { ...r, causedBy: "auth-errors" } : r))
+    : results;
 }
 
 /** Refused signatures on one route: the secret was rotated on one side only, or a clock is off. */
@@ -135,5 +160,6 @@ function signatureRule(route: "stripe" | "app", n: number): RuleResult {
     value: n,
     title: `${who} are being refused: the webhook secret is probably wrong`,
     message: `${n} ${route === "stripe" ? "Stripe" : "app"} deliveries were refused for their signature or timestamp in the last ${SIGNATURE_FAILURES_MINUTES} minutes (threshold ${SIGNATURE_FAILURES_THRESHOLD}): the webhook secret is probably wrong — ${fix}. Rejected deliveries in the console shows each refusal and its reason.`,
+    href: `/deliveries?route=${route}`,
   };
 }

@@ -70,15 +70,21 @@ export function getAlertsColumns({ canManage = false }: { canManage?: boolean } 
     helper.accessor("customerAppUserId", {
       header: "Customer",
       cell: ({ row }) =>
+        // Names first, ids second.
         row.original.customerAppUserId ? (
           <span className="flex flex-col">
-            <span className="font-mono text-[13px]">{row.original.customerAppUserId}</span>
-            {row.original.customerEmail ? (
-              <span className="text-xs text-slate-500">{row.original.customerEmail}</span>
+            <span>{row.original.customerName ?? row.original.customerEmail ?? row.original.customerAppUserId}</span>
+            {row.original.customerName && row.original.customerEmail ? (
+              <span className="text-xs text-slate-600 dark:text-slate-300">{row.original.customerEmail}</span>
+            ) : null}
+            {row.original.customerName || row.original.customerEmail ? (
+              <span className="font-mono text-xs text-slate-600 dark:text-slate-400">
+                {row.original.customerAppUserId}
+              </span>
             ) : null}
           </span>
         ) : (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500">—</span>
         ),
     }),
     helper.accessor("openedAt", {

@@ -41,6 +41,13 @@ const FILTERS: DataTableFilter[] = [
   { kind: "search", param: "q", label: "Search", placeholder: "Title or message" },
 ];
 
+/** Every alert opens the rows behind it: its event, else its customer, else the page its rule names. */
+function alertHref(row: AlertListRow): string | undefined {
+  if (row.eventId) return `/events/${row.eventId}`;
+  if (row.customerAppUserId) return `/customers/${encodeURIComponent(row.customerAppUserId)}`;
+  return row.href?.startsWith("/") ? row.href : undefined;
+}
+
 type Props = {
   page: PageResult<AlertListRow>;
   state: TableState;
@@ -64,7 +71,7 @@ export function AlertsTable({ page, state, defaultSort, emptyState, canManage = 
       filters={FILTERS}
       noun={{ one: "alert", other: "alerts" }}
       getRowId={(row) => row.id}
-      getRowHref={(row) => (row.eventId ? `/events/${row.eventId}` : undefined)}
+      getRowHref={alertHref}
       emptyState={emptyState}
     />
   );

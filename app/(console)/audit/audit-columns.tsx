@@ -4,6 +4,7 @@ import type { AuditListRow } from "@/db/queries/audit";
 import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { auditActionLabel } from "./audit-labels";
 
 const helper = dataTableColumnHelper<AuditListRow>();
 const VIA_LABEL: Record<string, string> = { session: "Console", "api-token": "API token", system: "System" };
@@ -38,13 +39,19 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
       header: "Action",
       enableSorting: true,
       meta: { label: "Action" },
-      cell: ({ getValue }) => <span className="font-mono text-[13px]">{getValue()}</span>,
+      // Words first, the stored name second (what the filter and the admin API use).
+      cell: ({ getValue }) => (
+        <span className="flex flex-col">
+          <span>{auditActionLabel(getValue())}</span>
+          <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{getValue()}</span>
+        </span>
+      ),
     }),
     helper.accessor("targetId", {
       header: "Target",
       cell: ({ row }) => {
         const { targetType, targetId } = row.original;
-        if (!targetId) return <span className="text-slate-400">—</span>;
+        if (!targetId) return <span className="text-slate-500">—</span>;
         const label = `${targetType ?? "target"} ${targetId}`;
         return targetType === "event" ? (
           <Link href={`/events/${targetId}`} className="font-mono text-xs hover:underline">
@@ -68,7 +75,7 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
             {text}
           </span>
         ) : (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500">—</span>
         );
       },
     }),

@@ -6,6 +6,7 @@ import type { PageResult, SortState, TableState } from "@/lib/schemas/table-para
 import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
 import { getAuditColumns } from "./audit-columns";
+import { auditActionLabel } from "./audit-labels";
 
 type Props = {
   page: PageResult<AuditListRow>;
@@ -19,7 +20,12 @@ export function AuditTable({ page, state, defaultSort, actions, emptyState }: Pr
   const columns = useMemo(() => getAuditColumns(), []);
   const filters = useMemo<DataTableFilter[]>(
     () => [
-      { kind: "select", param: "action", label: "Action", options: actions.map((a) => ({ value: a, label: a })) },
+      {
+        kind: "select",
+        param: "action",
+        label: "Action",
+        options: actions.map((a) => ({ value: a, label: auditActionLabel(a) })),
+      },
       {
         kind: "select",
         param: "via",
