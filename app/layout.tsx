@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { connection } from "next/server";
-import { Toaster } from "sonner";
+import { ThemeProvider } from "@/components/ui/theme-provider";
+import { Toaster } from "@/components/ui/toaster";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,11 +15,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // admits only scripts carrying this response's nonce, which Next stamps on them while rendering, so a
   // page prerendered at build time would have scripts the browser refuses.
   await connection();
+  // next-themes' inline script (it sets the dark class before the first paint) needs the same nonce.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en">
+    // suppressHydrationWarning: next-themes sets class and color-scheme on <html> before React hydrates.
+    <html lang="en" suppressHydrationWarning>
       <body className="min-h-screen font-sans">
-        {children}
-        <Toaster position="bottom-right" richColors closeButton />
+        <ThemeProvider nonce={nonce}>
+          {children}
+          <Toaster />
+        </ThemeProvider>
       </body>
     </html>
   );

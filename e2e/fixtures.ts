@@ -4,3 +4,17 @@ export const OWNER = {
   password: process.env.ADMIN_PASSWORD ?? "demo-password",
 };
 export const OWNER_STATE = "e2e/.auth/owner.json";
+
+/** Every console page and its <h1>, for the specs that walk them all (a11y, phone, theme). */
+export const CONSOLE_PAGES = [
+  { path: "/", heading: "Overview" },
+  { path: "/customers", heading: "Customers" },
+  { path: "/events", heading: "Events" },
+  { path: "/alerts", heading: "Alerts" },
+  { path: "/deliveries", heading: "Rejected deliveries" },
+  { path: "/drift", heading: "Drift" },
+  { path: "/readiness", heading: "Readiness" },
+  { path: "/audit", heading: "Audit log" },
+  { path: "/users", heading: "Users" },
+  { path: "/account", heading: "Account" },
+] as const;

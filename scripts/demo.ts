@@ -56,7 +56,9 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DEMO_MODE: "1",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    // "error": the scenario fails one HubSpot sync on purpose, and its warning (a JSON log line) would
+    // read like a crash in the first minute; real errors still print. LOG_LEVEL=warn brings them back.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
     STRIPE_API_BASE: sandbox.stripe.url,
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,
@@ -80,20 +82,32 @@ async function main() {
   await waitForHttp(`${localUrl}/api/health`, 120_000, server);
   const played = await playScenario({ baseUrl: localUrl, sandbox });
   console.log(
-    played === "played"
-      ? "Demo scenario played: 9 customers and two payers not in the app yet (one claim to confirm), payments, a failed renewal and a failed first payment, tickets, a refund and one failed sync to replay."
-      : `Demo scenario already in ${shownDataDir} (delete the folder to start over).`,
+    banner(played === "played", {
+      stripe: sandbox.stripe.url,
+      hubspot: sandbox.hubspot.url,
+      zendesk: sandbox.zendesk.url,
+    }),
   );
-  console.log(
-    [
-      "",
-      `  Founder Ops console: ${shownUrl}`,
-      `  Sign in as ${process.env.ADMIN_EMAIL ?? DEMO_DEFAULTS.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ?? DEMO_DEFAULTS.ADMIN_PASSWORD}`,
-      `  Sandboxes: Stripe ${sandbox.stripe.url}, HubSpot ${sandbox.hubspot.url}, Zendesk ${sandbox.zendesk.url}`,
-      "  Press Ctrl+C to stop.",
-      "",
-    ].join("\n"),
-  );
+}
+
+/** The last thing the demo prints: where to go, how to sign in, and what to try first. */
+function banner(freshlyPlayed: boolean, sandboxes: { stripe: string; hubspot: string; zendesk: string }): string {
+  const email = process.env.ADMIN_EMAIL ?? DEMO_DEFAULTS.ADMIN_EMAIL;
+  const password = process.env.ADMIN_PASSWORD ?? DEMO_DEFAULTS.ADMIN_PASSWORD;
+  const lines = [
+    `Founder Ops console is ready: ${shownUrl}`,
+    `Sign in: ${email} / ${password}`,
+    "",
+    "One HubSpot sync failed on purpose: Overview → Needs attention (replay it there).",
+    freshlyPlayed
+      ? "The scenario just played: 9 customers, payments, a failed renewal, tickets, a refund."
+      : `Data from an earlier run, in ${shownDataDir} (delete the folder to start over).`,
+    `Sandboxes: Stripe ${sandboxes.stripe}, HubSpot ${sandboxes.hubspot}, Zendesk ${sandboxes.zendesk}`,
+    "Press Ctrl+C to stop.",
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 4;
+  const rule = "─".repeat(width);
+  return ["", rule, ...lines.map((l) => (l ? `  ${l}` : "")), rule, ""].join("\n");
 }
 
 main().catch((err) => {

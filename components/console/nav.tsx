@@ -1,7 +1,8 @@
 "use client";
-// Side navigation of the console; highlights the current section.
+// Side navigation of the console; highlights the current section. The same list fills the phone menu.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { cn } from "@/lib/utils";
 
 const LINKS = [
   { href: "/", label: "Overview" },
@@ -14,7 +15,7 @@ const LINKS = [
   { href: "/audit", label: "Audit log" },
 ] as const;
 
-export function ConsoleNav({ showUsers }: { showUsers: boolean }) {
+export function ConsoleNav({ showUsers, onNavigate }: { showUsers: boolean; onNavigate?: () => void }) {
   const pathname = usePathname();
   const links = [
     ...LINKS,
@@ -29,10 +30,12 @@ export function ConsoleNav({ showUsers }: { showUsers: boolean }) {
           <Link
             key={link.href}
             href={link.href}
+            onClick={onNavigate}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-2 text-sm font-medium ${
-              active ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-200"
-            }`}
+            className={cn(
+              "rounded-md px-3 py-2 text-sm font-medium",
+              active ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-200",
+            )}
           >
             {link.label}
           </Link>

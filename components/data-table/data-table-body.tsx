@@ -1,9 +1,15 @@
 "use client";
 // The <table> markup: sortable headers (buttons with aria-sort) and rows that may open a detail page.
+// On a narrow screen the table scrolls sideways inside its box (DataTable) with the key column (the
+// first one that is not the checkbox) pinned to the left edge, so a row stays recognisable.
 import Link from "next/link";
 import type { ReactTable, RowData, TableState } from "@tanstack/react-table";
 import type { DataTableFeatures } from "./features";
 import { SELECT_COLUMN_ID } from "./data-table-select-column";
+import { cn } from "@/lib/utils";
+
+// Sticky cells need an opaque background: they take their row's (set on each <tr>).
+const PINNED = "sticky left-0 z-10 bg-inherit";
 
 type Props<TData extends RowData> = {
   table: ReactTable<DataTableFeatures, TData, TableState<DataTableFeatures>>;
@@ -18,12 +24,13 @@ const INTERACTIVE = "a, button, input, select, textarea, label, summary";
 export function DataTableBody<TData extends RowData>({ table, caption, getRowHref, onOpen, empty }: Props<TData>) {
   const rows = table.getRowModel().rows;
   const columnCount = table.getAllLeafColumns().length;
+  const keyColumnId = table.getAllLeafColumns().find((c) => c.id !== SELECT_COLUMN_ID)?.id;
   return (
     <table className="w-full border-collapse text-left text-sm">
       <caption className="sr-only">{caption}</caption>
-      <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
+      <thead className="border-b border-slate-200 text-xs font-medium tracking-wide text-slate-600 uppercase">
         {table.getHeaderGroups().map((group) => (
-          <tr key={group.id}>
+          <tr key={group.id} className="bg-slate-50">
             {group.headers.map((header) => {
               const meta = header.column.columnDef.meta;
               const sorted = header.column.getIsSorted();
@@ -33,7 +40,12 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
                   key={header.id}
                   scope="col"
                   aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                  className={`px-4 py-2.5 whitespace-nowrap ${align} ${meta?.className ?? ""}`}
+                  className={cn(
+                    "px-4 py-2.5 whitespace-nowrap",
+                    align,
+                    header.column.id === keyColumnId && PINNED,
+                    meta?.className,
+                  )}
                 >
                   {header.isPlaceholder ? null : header.column.getCanSort() ? (
                     <button
@@ -43,7 +55,7 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
                       title={`Sort by ${meta?.label ?? header.column.id}`}
                     >
                       <table.FlexRender header={header} />
-                      <span aria-hidden className={sorted ? "text-slate-900" : "text-slate-300"}>
+                      <span aria-hidden className={sorted ? "text-slate-900" : "text-slate-500"}>
                         {sorted === "asc" ? "↑" : sorted === "desc" ? "↓" : "↕"}
                       </span>
                     </button>
@@ -72,11 +84,11 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
           return (
             <tr
               key={row.id}
-              className={
-                [href ? "cursor-pointer hover:bg-slate-50" : "", row.getIsSelected() ? "bg-indigo-50" : ""]
-                  .join(" ")
-                  .trim() || undefined
-              }
+              className={cn(
+                "bg-white",
+                href && "cursor-pointer hover:bg-slate-50",
+                row.getIsSelected() && "bg-indigo-50 hover:bg-indigo-50",
+              )}
               onClick={
                 href
                   ? (e) => {
@@ -93,10 +105,20 @@ export function DataTableBody<TData extends RowData>({ table, caption, getRowHre
                 return (
                   <td
                     key={cell.id}
-                    className={`px-4 py-2.5 align-middle ${meta?.align === "right" ? "text-right tabular-nums" : ""} ${meta?.className ?? ""}`}
+                    className={cn(
+                      "px-4 py-2.5 align-middle",
+                      meta?.align === "right" && "text-right tabular-nums",
+                      cell.column.id === keyColumnId && PINNED,
+                      meta?.className,
+                    )}
                   >
                     {href && i === linkIndex ? (
-                      <Link href={href} className="font-medium text-slate-900 hover:underline">
+                      // inline-block: the cell's content is often a flex box, and an inline link around a
+                      // block draws its focus ring around an empty line instead of the content.
+                      <Link
+                        href={href}
+                        className="inline-block max-w-full rounded-sm font-medium text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                      >
                         {content}
                       </Link>
                     ) : (

@@ -41,7 +41,7 @@ export function DataTablePagination<TData extends RowData>({
       <p>
         {shown > 0 ? `${fmt(first)}–${fmt(first + shown - 1)} of ${fmt(total)}${more}` : `0 of ${fmt(total)}${more}`}
       </p>
-      <div className="flex items-center gap-4">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <label className="flex items-center gap-2">
           Rows per page
           <select

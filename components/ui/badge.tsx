@@ -1,4 +1,6 @@
 // Status badges: a coloured dot and the status in words, so colour is never the only signal.
+import { cn } from "@/lib/utils";
+
 export type BadgeVariant = "neutral" | "info" | "success" | "warning" | "danger" | "muted";
 
 const VARIANTS: Record<BadgeVariant, { box: string; dot: string }> = {
@@ -38,18 +40,24 @@ export function Badge({
   variant = "neutral",
   children,
   title,
+  className,
 }: {
   variant?: BadgeVariant;
   children: React.ReactNode;
   title?: string;
+  className?: string;
 }) {
   const v = VARIANTS[variant];
   return (
     <span
       title={title}
-      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${v.box}`}
+      className={cn(
+        "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset",
+        v.box,
+        className,
+      )}
     >
-      <span aria-hidden className={`size-1.5 rounded-full ${v.dot}`} />
+      <span aria-hidden className={cn("size-1.5 rounded-full", v.dot)} />
       {children}
     </span>
   );

@@ -51,7 +51,7 @@ export function ConfirmDialog({
       ref={ref}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      className="m-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/50"
       onCancel={(e) => {
         // Escape: let React state decide, so the dialog and `open` never disagree.
         e.preventDefault();

@@ -97,7 +97,7 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
             {row.original.failedEvents}
           </Link>
         ) : (
-          <span className="text-slate-400">0</span>
+          <span className="text-slate-500">0</span>
         ),
     }),
     helper.accessor("createdAt", {

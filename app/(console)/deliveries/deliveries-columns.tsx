@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 const helper = dataTableColumnHelper<RejectedDeliveryRow>();
-const none = <span className="text-slate-400">—</span>;
+const none = <span className="text-slate-500">—</span>;
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -9,7 +9,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { RepairButton } from "./drift-buttons";
 
 const helper = dataTableColumnHelper<DriftRow>();
-const empty = <span className="text-slate-400">(empty)</span>;
+const empty = <span className="text-slate-500">(empty)</span>;
 const value = (v: string | null) =>
   v === null || v === "" ? empty : <span className="font-mono text-xs break-words">{v}</span>;
 

@@ -28,7 +28,7 @@ export function ReadinessGroup({ group, checks }: { group: CheckGroup; checks: R
             id={c.id}
             data-check={c.id}
             data-status={c.status}
-            className="grid grid-cols-[6rem_15rem_1fr] items-start gap-4 px-5 py-3.5 text-sm scroll-mt-6"
+            className="grid grid-cols-1 items-start gap-x-4 gap-y-1.5 px-5 py-3.5 text-sm scroll-mt-6 md:grid-cols-[6rem_15rem_1fr] md:gap-y-4"
           >
             <span className="pt-px">
               <CheckStatusBadge status={c.status} />

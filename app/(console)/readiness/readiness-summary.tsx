@@ -1,5 +1,6 @@
 // The verdict at the top: how many checks block the launch, which ones, and how many only warn.
 import type { ReadinessCheck, ReadinessSummary } from "@/lib/readiness";
+import { Time } from "@/components/ui/time";
 
 export function ReadinessSummaryCard({
   summary,
@@ -27,7 +28,7 @@ export function ReadinessSummaryCard({
       </p>
       <p className="mt-0.5 text-sm text-slate-700">
         {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks,
-        run <time dateTime={checkedAt.toISOString()}>at {checkedAt.toISOString().slice(11, 19)} UTC</time> in {seconds}{" "}
+        run at <Time date={checkedAt} pattern="HH:mm:ss" showZone /> in {seconds}{" "}
         s
       </p>
       <p className="mt-0.5 text-sm text-slate-600" data-network-checked-at={networkCheckedAt.toISOString()}>
