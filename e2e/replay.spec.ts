@@ -2,7 +2,8 @@
 // one failed event replayed from its detail page, a bulk replay of a filter, and a bulk replay of a selection.
 import { test, expect, type Page } from "@playwright/test";
 import { OWNER_STATE } from "./fixtures";
-import { eventually, failHubspot, healHubspot, postApp, seedCustomer, uniqueId } from "./seed";
+import * as control from "../sandbox/client";
+import { eventually, failHubspot, healHubspot, postApp, sandboxUrls, seedCustomer, uniqueId } from "./seed";
 
 test.use({ storageState: OWNER_STATE });
 
@@ -132,6 +133,42 @@ test("bulk replay of selected rows replays only those", async ({ page }) => {
   });
   expect((await eventsApi(page, { status: "failed", type: "user.signed_up", from })).total).toBe(1);
   expect((await eventsApi(page, { status: "succeeded", type: "user.signed_up", from })).total).toBe(1);
+});
+
+test("a bulk replay's progress is kept in the database: it survives a reload and reads from the admin API", async ({
+  page,
+}) => {
+  const from = await failedSignups(page, 3);
+  // A slow HubSpot keeps the replay running across the reload.
+  await control.fault(sandboxUrls().hubspot, {
+    kind: "latency",
+    latencyMs: 2_500,
+    path: "/crm/v3/objects/contacts",
+    times: "always",
+  });
+  await page.goto(`/events?status=failed&type=user.signed_up&from=${encodeURIComponent(from)}`);
+  await page.getByRole("button", { name: "Replay all failed matching these filters (3)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Replay every failed event matching these filters?" });
+  await dialog.getByRole("button", { name: "Replay 3 failed events" }).click();
+  await expect(page.getByTestId("bulk-replay-progress")).toContainText(/^Replaying: \d of 3 done/);
+
+  await page.reload();
+  // Found again from the database, with who started it.
+  await expect(page.getByTestId("bulk-replay-progress")).toContainText(/of 3 done/, { timeout: 10_000 });
+  await expect(page.getByText(/started by/)).toBeVisible();
+  await page.screenshot({ path: "e2e/screenshots/events-bulk-replay-after-reload.png" });
+  const listed = await page.request.get("/api/admin/replays?status=unfinished");
+  expect(listed.status()).toBe(200);
+  const { replays } = (await listed.json()) as { replays: { id: string; total: number }[] };
+  expect(replays[0]?.total).toBe(3);
+
+  await healHubspot();
+  await expect(page.getByTestId("bulk-replay-progress")).toHaveText("Replay finished: 3 of 3 done, 0 failed", {
+    timeout: 60_000,
+  });
+  const one = await page.request.get(`/api/admin/replays/${replays[0]!.id}`);
+  expect(await one.json()).toMatchObject({ status: "finished", total: 3, succeeded: 3, failed: 0, pending: 0 });
+  expect((await eventsApi(page, { status: "failed", type: "user.signed_up", from })).total).toBe(0);
 });
 
 test("an unknown event id answers a not-found page that leads back to the list", async ({ page }) => {

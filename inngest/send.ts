@@ -83,29 +83,45 @@ export async function sendInBatches(
   return { calls, unsent };
 }
 
+/**
+ * The Inngest event id of a send: a delivery's is the row id (a retried send is dropped); a replay's has none
+ * (it must run again); a bulk replay names its own (`bulkReplaySendId`), so a retried send of
+ * the same bulk replay is dropped but the event's first delivery does not shadow it.
+ */
+export type SendIdOf = (event: SchedulableEvent, mode: ProcessMode) => string | undefined;
+const defaultIdOf: SendIdOf = (e, mode) => (mode === "deliver" ? e.id : undefined);
+
+/** The Inngest event id of one event's send for a bulk replay. */
+export const bulkReplaySendId = (replayId: string) => (e: SchedulableEvent) => `${e.id}:replay:${replayId}`;
+
 /** The `ops/event.received` payloads of stored events, with their customers' serialisation keys. */
 export async function receivedPayloads(
   db: Db,
   events: SchedulableEvent[],
   mode: ProcessMode,
+  idOf: SendIdOf = defaultIdOf,
 ): Promise<ReceivedPayload[]> {
   const keys = await serialisationKeys(db, events);
   return events.map((e) => ({
-    id: mode === "deliver" ? e.id : undefined,
+    id: idOf(e, mode),
     name: "ops/event.received" as const,
     data: { eventId: e.id, customerKey: keys.get(e.id) ?? e.id, mode },
   }));
 }
 
-/** Sends stored events to Inngest now, in batches. Never throws: a delivery's row stays `received`. */
+/**
+ * Sends stored events to Inngest now, in batches. Never throws: a delivery's (or a bulk replay's) row stays
+ * `received`, and the sweeper cron re-sends it.
+ */
 export async function sendToInngest(
   db: Db,
   events: SchedulableEvent[],
   mode: ProcessMode,
+  idOf?: SendIdOf,
 ): Promise<{ calls: number; unsent: number }> {
   if (!events.length) return { calls: 0, unsent: 0 };
   try {
-    return await sendInBatches(await receivedPayloads(db, events, mode));
+    return await sendInBatches(await receivedPayloads(db, events, mode, idOf));
   } catch (err) {
     log.error("jobs.enqueue_failed", {
       eventIds: events.slice(0, 10).map((e) => e.id),

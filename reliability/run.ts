@@ -14,6 +14,7 @@ import { crash } from "./crash";
 import { duplicateStorm } from "./duplicate-storm";
 import { faultStorm } from "./fault-storm";
 import { rateLimits } from "./rate-limits";
+import { twoInstances } from "./two-instances";
 import { DIST_DIR, FULL, LEASE_SECONDS, QUICK, SECRETS } from "./lib/config";
 import type { Context } from "./lib/context";
 import { connect, type Sql } from "./lib/db";
@@ -28,6 +29,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioResult>][] = [
   ["access", access],
   ["bundle", bundle],
   ["rate-limits", rateLimits],
+  ["two-instances", twoInstances],
 ];
 
 const argv = process.argv.slice(2);

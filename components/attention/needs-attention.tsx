@@ -20,16 +20,11 @@ function Who({ customer }: { customer: AttentionCustomer | null }) {
   const first = customer.name ?? customer.email ?? customer.appUserId;
   const second = customer.name && customer.email ? customer.email : null;
   return (
-    <Link
-      href={customerHref(customer)}
-      className="font-medium text-slate-900 underline-offset-2 hover:underline dark:text-slate-100"
-    >
+    <Link href={customerHref(customer)} className="font-medium text-slate-900 underline-offset-2 hover:underline">
       {first}
-      {second ? <span className="font-normal text-slate-600 dark:text-slate-300"> · {second}</span> : null}
+      {second ? <span className="font-normal text-slate-600"> · {second}</span> : null}
       {first !== customer.appUserId ? (
-        <span className="ml-1 font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
-          {customer.appUserId}
-        </span>
+        <span className="ml-1 font-mono text-xs font-normal text-slate-500">{customer.appUserId}</span>
       ) : null}
     </Link>
   );
@@ -39,9 +34,9 @@ function RawError({ error }: { error: AttentionError }) {
   const raw = error.raw ?? error.message;
   if (!raw) return null;
   return (
-    <details className="mt-1 text-xs text-slate-600 dark:text-slate-300">
-      <summary className="cursor-pointer select-none hover:text-slate-900 dark:hover:text-white">Raw error</summary>
-      <pre className="mt-1 max-h-40 overflow-auto rounded bg-slate-100 p-2 font-mono break-all whitespace-pre-wrap text-slate-800 dark:bg-slate-800 dark:text-slate-100">
+    <details className="mt-1 text-xs text-slate-600">
+      <summary className="cursor-pointer select-none hover:text-slate-900">Raw error</summary>
+      <pre className="mt-1 max-h-40 overflow-auto rounded bg-slate-100 p-2 font-mono break-all whitespace-pre-wrap text-slate-800">
         {raw}
       </pre>
     </details>
@@ -183,7 +178,7 @@ function AllClear() {
     <section
       aria-labelledby="needs-attention-title"
       data-state="clear"
-      className="mb-6 flex items-start gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-5 py-4 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100"
+      className="mb-6 flex items-start gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-5 py-4 text-emerald-900"
     >
       <span aria-hidden className="mt-0.5 text-lg leading-none">
         ✓
@@ -208,20 +203,16 @@ export function NeedsAttentionList({ data, canAct }: { data: NeedsAttention; can
     <section
       aria-labelledby="needs-attention-title"
       data-state="problems"
-      className="mb-6 rounded-lg border border-red-200 bg-white shadow-xs dark:border-red-900 dark:bg-slate-900"
+      className="mb-6 rounded-lg border border-red-200 bg-white shadow-xs"
     >
-      <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-red-100 px-5 py-3 dark:border-red-900">
-        <h2 id="needs-attention-title" className="text-base font-semibold text-slate-900 dark:text-slate-100">
+      <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-red-100 px-5 py-3">
+        <h2 id="needs-attention-title" className="text-base font-semibold text-slate-900">
           Needs attention{" "}
-          <span className="font-normal text-slate-600 dark:text-slate-300">
-            ({views.length + data.moreFailedEvents + data.moreDrift})
-          </span>
+          <span className="font-normal text-slate-600">({views.length + data.moreFailedEvents + data.moreDrift})</span>
         </h2>
-        {canAct ? null : (
-          <p className="text-sm text-slate-600 dark:text-slate-300">You can look; an admin takes the actions.</p>
-        )}
+        {canAct ? null : <p className="text-sm text-slate-600">You can look; an admin takes the actions.</p>}
       </header>
-      <ul className="divide-y divide-slate-200 dark:divide-slate-700">
+      <ul className="divide-y divide-slate-200">
         {views.map((v) => (
           <li
             key={v.key}
@@ -232,12 +223,12 @@ export function NeedsAttentionList({ data, canAct }: { data: NeedsAttention; can
               <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
                 <Badge variant={v.tone}>{v.tag}</Badge>
                 <Who customer={v.who} />
-                <span className="text-slate-600 dark:text-slate-300">
+                <span className="text-slate-600">
                   {v.sinceWord} <RelativeTime date={v.since} />
                 </span>
               </div>
-              <p className="mt-1 text-sm font-medium text-slate-900 dark:text-slate-100">{v.headline}</p>
-              {v.detail ? <p className="mt-0.5 text-sm text-slate-700 dark:text-slate-300">{v.detail}</p> : null}
+              <p className="mt-1 text-sm font-medium text-slate-900">{v.headline}</p>
+              {v.detail ? <p className="mt-0.5 text-sm text-slate-700">{v.detail}</p> : null}
               {v.error ? <RawError error={v.error} /> : null}
             </div>
             <div className="flex shrink-0 flex-wrap items-center gap-2">
@@ -250,15 +241,15 @@ export function NeedsAttentionList({ data, canAct }: { data: NeedsAttention; can
         ))}
       </ul>
       {data.moreFailedEvents > 0 || data.moreDrift > 0 ? (
-        <p className="border-t border-slate-200 px-5 py-3 text-sm text-slate-700 dark:border-slate-700 dark:text-slate-300">
+        <p className="border-t border-slate-200 px-5 py-3 text-sm text-slate-700">
           {data.moreFailedEvents > 0 ? (
-            <Link href="/events?status=failed" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            <Link href="/events?status=failed" className="font-medium text-indigo-700 underline">
               {data.moreFailedEvents} more failed event{data.moreFailedEvents === 1 ? "" : "s"}
             </Link>
           ) : null}
           {data.moreFailedEvents > 0 && data.moreDrift > 0 ? " · " : null}
           {data.moreDrift > 0 ? (
-            <Link href="/drift" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            <Link href="/drift" className="font-medium text-indigo-700 underline">
               {data.moreDrift} more drift difference{data.moreDrift === 1 ? "" : "s"}
             </Link>
           ) : null}

@@ -37,8 +37,8 @@ export function DataTableToolbar({
           Reset filters
         </Button>
       ) : null}
-      <div className="ml-auto flex h-9 items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
-        <span role="status" aria-live="polite" className="text-indigo-700 dark:text-indigo-300">
+      <div className="ml-auto flex h-9 items-center gap-3 text-sm text-slate-600">
+        <span role="status" aria-live="polite" className="text-indigo-700">
           {url.isPending ? "Loading…" : ""}
         </span>
         {summary}
@@ -91,7 +91,7 @@ function ExportButton({ params }: { params: URLSearchParams }) {
   return (
     <span className="flex items-center gap-2">
       {state.error ? (
-        <span role="alert" className="max-w-96 text-xs text-red-700 dark:text-red-300">
+        <span role="alert" className="max-w-96 text-xs text-red-700">
           {state.error}
         </span>
       ) : null}

@@ -70,16 +70,13 @@ export function AttemptHistory({
   step: StepFields;
 }) {
   return (
-    <ol
-      aria-label="Attempts"
-      className="mt-3 flex flex-col gap-2 border-l-2 border-slate-200 pl-3 dark:border-slate-700"
-    >
+    <ol aria-label="Attempts" className="mt-3 flex flex-col gap-2 border-l-2 border-slate-200 pl-3">
       {attempts.map((a) => {
         const by = replayerOf(a, replays);
         return (
           <li key={`${a.attempt}-${a.startedAt}`} data-attempt={a.attempt} data-status={a.status} className="text-xs">
-            <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-slate-700 dark:text-slate-300">
-              <span className="font-medium text-slate-900 dark:text-slate-100">Attempt {a.attempt}</span>
+            <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-slate-700">
+              <span className="font-medium text-slate-900">Attempt {a.attempt}</span>
               <StatusBadge status={a.status} />
               <Time date={a.startedAt} pattern="d MMM yyyy, HH:mm:ss" />
               <span>· took {formatDuration(a.durationMs)}</span>
@@ -89,8 +86,8 @@ export function AttemptHistory({
               <div
                 className={`mt-1 rounded-md px-2.5 py-1.5 text-sm ring-1 ${
                   a.status === "failed"
-                    ? "bg-red-50 text-red-900 ring-red-200 dark:bg-red-950/50 dark:text-red-100 dark:ring-red-900"
-                    : "bg-slate-50 text-slate-700 ring-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-700"
+                    ? "bg-red-50 text-red-900 ring-red-200"
+                    : "bg-slate-50 text-slate-700 ring-slate-200"
                 }`}
               >
                 <ExplainedError line={a.error} fields={errorFieldsOf(a.error, step)} />

@@ -79,10 +79,7 @@ export function formatDuration(ms: number): string {
 
 export function StepTimeline({ steps, replays = [], refUrls = {} }: Props) {
   return (
-    <ol
-      aria-label="Pipeline steps"
-      className="rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
-    >
+    <ol aria-label="Pipeline steps" className="rounded-lg border border-slate-200 bg-white">
       {steps.map((step, i) => (
         <StepItem
           key={step.id}
@@ -156,18 +153,13 @@ function StepItem({ step, index, last, replays, refUrl }: ItemProps) {
         {step.externalRef ? (
           <p className="mt-1.5 text-xs text-slate-600">
             {isStepName(step.step) ? REFS[step.step] : "Reference"}:{" "}
-            <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all dark:bg-slate-800 dark:text-slate-100">
+            <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[12px] text-slate-900 select-all">
               {step.externalRef}
             </code>
             {refUrl ? (
               <>
                 {" "}
-                <a
-                  href={refUrl}
-                  target="_blank"
-                  rel="noreferrer"
-                  className="text-indigo-700 hover:underline dark:text-indigo-300"
-                >
+                <a href={refUrl} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
                   Open<span aria-hidden> ↗</span>
                   <span className="sr-only"> (opens the record in a new tab)</span>
                 </a>

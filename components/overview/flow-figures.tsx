@@ -16,17 +16,12 @@ function Stat({
   bad?: boolean;
 }) {
   return (
-    <Link
-      href={href}
-      className="rounded-lg border border-slate-200 bg-white p-4 hover:border-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:hover:border-slate-500"
-    >
-      <span className="block text-sm font-medium text-slate-600 dark:text-slate-300">{label}</span>
-      <span
-        className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700 dark:text-red-400" : "text-slate-900 dark:text-slate-100"}`}
-      >
+    <Link href={href} className="rounded-lg border border-slate-200 bg-white p-4 hover:border-slate-400">
+      <span className="block text-sm font-medium text-slate-600">{label}</span>
+      <span className={`mt-1 block text-2xl font-semibold tabular-nums ${bad ? "text-red-700" : "text-slate-900"}`}>
         {value}
       </span>
-      <span className="mt-1 block text-xs text-slate-600 dark:text-slate-400">{note}</span>
+      <span className="mt-1 block text-xs text-slate-600">{note}</span>
     </Link>
   );
 }

@@ -13,12 +13,10 @@ export function VolumeChart({ data }: { data: VolumePoint[] }) {
   const failed = data.reduce((s, d) => s + d.failed + d.recovered, 0);
   const recovered = data.reduce((s, d) => s + d.recovered, 0);
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-700 dark:bg-slate-900">
+    <figure className="rounded-lg border border-slate-200 bg-white p-5">
       <figcaption className="mb-3 flex items-baseline justify-between">
-        <span className="text-sm font-medium text-slate-700 dark:text-slate-200">
-          Events per hour, last 24 hours (UTC)
-        </span>
-        <span className="text-sm text-slate-600 dark:text-slate-300">
+        <span className="text-sm font-medium text-slate-700">Events per hour, last 24 hours (UTC)</span>
+        <span className="text-sm text-slate-600">
           {total.toLocaleString("en-US")} event{total === 1 ? "" : "s"}, {failed.toLocaleString("en-US")} failed at
           least once
           {recovered > 0 ? ` (${recovered.toLocaleString("en-US")} recovered)` : ""}

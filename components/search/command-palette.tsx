@@ -51,21 +51,19 @@ export function CommandPalette({ className, shortcut = true }: { className?: str
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger
         className={cn(
-          "flex h-9 w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-600 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300 dark:hover:bg-slate-800",
+          "flex h-9 w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-600 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
           className,
         )}
       >
         <span aria-hidden>⌕</span>
         <span className="flex-1 text-left">Search</span>
-        <kbd className="rounded border border-slate-300 px-1 font-sans text-[11px] text-slate-500 dark:border-slate-600 dark:text-slate-400">
-          ⌘K
-        </kbd>
+        <kbd className="rounded border border-slate-300 px-1 font-sans text-[11px] text-slate-500">⌘K</kbd>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content
           aria-describedby={undefined}
-          className="fixed top-[12vh] left-1/2 z-50 w-[min(40rem,calc(100vw-2rem))] -translate-x-1/2 overflow-hidden rounded-xl border border-slate-200 bg-white text-slate-900 shadow-2xl dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+          className="fixed top-[12vh] left-1/2 z-50 w-[min(40rem,calc(100vw-2rem))] -translate-x-1/2 overflow-hidden rounded-xl border border-slate-200 bg-white text-slate-900 shadow-2xl"
         >
           <Dialog.Title className="sr-only">Search customers and events</Dialog.Title>
           <SearchBox onDone={() => setOpen(false)} />
@@ -124,30 +122,28 @@ function SearchBox({ onDone }: { onDone: () => void }) {
         value={text}
         onValueChange={setText}
         placeholder="Name, email, app user id, cus_…, evt_… or an event id"
-        className="h-12 w-full border-b border-slate-200 bg-transparent px-4 text-base outline-none placeholder:text-slate-500 dark:border-slate-700 dark:placeholder:text-slate-400"
+        className="h-12 w-full border-b border-slate-200 bg-transparent px-4 text-base outline-none placeholder:text-slate-500"
       />
       <Command.List className="max-h-[min(60vh,26rem)] overflow-y-auto p-2">
         {loading && !results ? <Command.Loading>Searching…</Command.Loading> : null}
         {error ? (
-          <p role="alert" className="px-3 py-2 text-sm text-red-700 dark:text-red-300">
+          <p role="alert" className="px-3 py-2 text-sm text-red-700">
             {error}
           </p>
         ) : null}
         {!text.trim() ? (
-          <p className="px-3 py-2 text-sm text-slate-600 dark:text-slate-400">
+          <p className="px-3 py-2 text-sm text-slate-600">
             Find a customer by name, email, app user id or Stripe id, or an event by its id.
           </p>
         ) : null}
-        {none && !error ? (
-          <p className="px-3 py-2 text-sm text-slate-600 dark:text-slate-400">Nothing found for “{results.q}”.</p>
-        ) : null}
+        {none && !error ? <p className="px-3 py-2 text-sm text-slate-600">Nothing found for “{results.q}”.</p> : null}
         {results?.customers.length ? (
           <Command.Group heading="Customers" className={groupClass}>
             {results.customers.map((c) => (
               <Command.Item key={c.href} value={c.href} onSelect={() => go(c.href)} className={itemClass}>
                 <span className="min-w-0 flex-1">
                   <span className="block truncate font-medium">{c.name ?? c.email ?? c.appUserId}</span>
-                  <span className="block truncate text-xs text-slate-600 dark:text-slate-400">
+                  <span className="block truncate text-xs text-slate-600">
                     {[c.name ? c.email : null, c.provisional ? "payer not in the app yet" : c.appUserId, c.matchedId]
                       .filter(Boolean)
                       .join(" · ")}
@@ -163,7 +159,7 @@ function SearchBox({ onDone }: { onDone: () => void }) {
               <Command.Item key={e.href} value={e.href} onSelect={() => go(e.href)} className={itemClass}>
                 <span className="min-w-0 flex-1">
                   <span className="block truncate font-mono text-[13px]">{e.type}</span>
-                  <span className="block truncate text-xs text-slate-600 dark:text-slate-400">
+                  <span className="block truncate text-xs text-slate-600">
                     {e.status} · {e.externalId} · {new Date(e.receivedAt).toLocaleString()}
                   </span>
                 </span>
@@ -177,6 +173,6 @@ function SearchBox({ onDone }: { onDone: () => void }) {
 }
 
 const groupClass =
-  "[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-medium [&_[cmdk-group-heading]]:text-slate-600 dark:[&_[cmdk-group-heading]]:text-slate-400";
+  "[&_[cmdk-group-heading]]:px-3 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-medium [&_[cmdk-group-heading]]:text-slate-600";
 const itemClass =
-  "flex cursor-pointer items-center gap-3 rounded-md px-3 py-2 text-sm data-[selected=true]:bg-indigo-50 data-[selected=true]:text-indigo-950 dark:data-[selected=true]:bg-indigo-950 dark:data-[selected=true]:text-indigo-50";
+  "flex cursor-pointer items-center gap-3 rounded-md px-3 py-2 text-sm data-[selected=true]:bg-indigo-50 data-[selected=true]:text-indigo-950";

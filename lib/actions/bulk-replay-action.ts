@@ -10,7 +10,7 @@ import { defineAction } from "./safe-action";
 
 export type BulkReplayFilter = EventFilterInput;
 export type BulkReplayTarget = { ids: string[] } | { filter: BulkReplayFilter };
-export type BulkReplayActionResult = Result<{ queued: number; eventIds: string[]; queuedAt: string }>;
+export type BulkReplayActionResult = Result<{ replayId: string; queued: number }>;
 
 const targetSchema = z.union([
   z.object({ ids: z.array(z.uuid()).min(1).max(BULK_REPLAY_LIMIT) }).strict(),
@@ -20,14 +20,12 @@ const targetSchema = z.union([
 const replay = defineAction(
   { role: "admin", input: targetSchema, revalidate: ["/events"] },
   async ({ actor, input }) => {
-    // Taken before anything is queued: an event finished after this moment finished on this replay.
-    const queuedAt = new Date().toISOString();
     const result = await bulkReplay(
       await getDb(),
       actor,
       "ids" in input ? { ids: [...new Set(input.ids)] } : { filter: input.filter },
     );
-    return { ok: true, queued: result.queued, eventIds: result.eventIds, queuedAt };
+    return { ok: true, replayId: result.replayId, queued: result.queued };
   },
 );
 

@@ -13,13 +13,13 @@ beforeAll(async () => {
   process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = "5";
   process.env.TRUSTED_PROXY_HOPS = "1"; // as behind one proxy that appends the client's address
   h = await startHarness(); // resets the parsed configuration
-  resetRateLimits();
-});
+  await resetRateLimits();
+}, 180_000); // the harness's PGlite clone is slow on a busy machine
 afterAll(async () => {
   delete process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
   delete process.env.TRUSTED_PROXY_HOPS;
   resetEnvCache();
-  resetRateLimits();
+  await resetRateLimits();
   await h?.close();
 });
 
@@ -61,14 +61,14 @@ describe("rate limits", () => {
   it("with no trusted proxy, a new X-Forwarded-For per request does not escape the limit", async () => {
     process.env.TRUSTED_PROXY_HOPS = "0";
     resetEnvCache();
-    resetRateLimits();
+    await resetRateLimits();
     try {
       const spoofed = await Promise.all(Array.from({ length: 8 }, (_, i) => appRoute(signed(`198.51.100.${i + 10}`))));
       expect(spoofed.filter((r) => r.status === 429)).toHaveLength(3);
     } finally {
       process.env.TRUSTED_PROXY_HOPS = "1";
       resetEnvCache();
-      resetRateLimits();
+      await resetRateLimits();
     }
   });
 });

@@ -5,6 +5,7 @@ import { audit } from "@/db/queries/audit";
 import type { Actor } from "@/lib/auth/roles";
 import { env } from "@/lib/env";
 import { getServices } from "@/lib/integrations";
+import { withSingleton } from "@/lib/jobs/singleton";
 import { log } from "@/lib/log";
 import { type BackfillResult, backfillIfDue, backfillStripeEvents } from "./stripe-events";
 
@@ -26,11 +27,18 @@ export async function backfillStripeNow(actor: Actor, input: { since?: Date } = 
   return result;
 }
 
-/** The scheduled run: every STRIPE_BACKFILL_MINUTES (0: off); `startup` runs whatever the last run's age. */
+/**
+ * The scheduled run: every STRIPE_BACKFILL_MINUTES (0: off); `startup` runs whatever the last run's age. One
+ * instance at a time (lib/jobs/singleton.ts): the others skip quietly rather than each meeting the cursor's
+ * lease and logging a 409 (the lease still guards the on-demand runs).
+ */
 export async function scheduledStripeBackfill(trigger: "startup" | "schedule"): Promise<void> {
-  const result = await backfillIfDue(await getDb(), getServices().stripe, env.STRIPE_BACKFILL_MINUTES, {
-    force: trigger === "startup",
-  });
+  const db = await getDb();
+  const run = await withSingleton(db, "stripe-backfill", () =>
+    backfillIfDue(db, getServices().stripe, env.STRIPE_BACKFILL_MINUTES, { force: trigger === "startup" }),
+  );
+  if (!run.ran) return log.debug("backfill.stripe_skipped", { trigger, reason: "another instance is running it" });
+  const result = run.value;
   if (!result.ok) {
     // Another process running it is normal; anything else is worth a look.
     if (result.status === 409) log.info("backfill.stripe_busy", { trigger, message: result.error });

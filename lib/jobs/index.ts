@@ -97,6 +97,43 @@ export async function replayLater(events: SchedulableEvent[], mode: ProcessMode)
 }
 
 /**
+ * Hands a bulk replay's events, already set back to `received` in the database, to the engine for speed. The
+ * rows are the safety net: if this send fails or this process dies, any instance's sweeper (the inline timer
+ * or the Inngest sweep cron) picks them up. They run as deliveries (`deliver` skips the steps that already
+ * succeeded, like replay-failed). Never throws; answers how many could not be handed over. Inline, `settled`
+ * runs once every event ran here (the caller records the end of the replay).
+ */
+export async function enqueueBulkReplay(
+  replayId: string,
+  events: SchedulableEvent[],
+  settled?: () => Promise<unknown>,
+): Promise<{ unsent: number }> {
+  if (!events.length) return { unsent: 0 };
+  try {
+    if (jobsDriver() === "inngest") {
+      const { sendToInngest: send, bulkReplaySendId } = await import("@/inngest/send");
+      return { unsent: (await send(await getDb(), events, "deliver", bulkReplaySendId(replayId))).unsent };
+    }
+    const runner = getInlineRunner();
+    const keys = getDb().then((db) => serialisationKeys(db, events));
+    const runs = events.map((e) =>
+      runner.run(
+        e.id,
+        keys.then((k) => k.get(e.id) ?? null),
+        "deliver",
+      ),
+    );
+    void Promise.allSettled(runs)
+      .then(() => settled?.())
+      .catch((err) => log.error("replay.settle_failed", { replayId, error: err }));
+    return { unsent: 0 };
+  } catch (err) {
+    log.error("jobs.enqueue_failed", { replayId, count: events.length, error: err });
+    return { unsent: events.length };
+  }
+}
+
+/**
  * Events stored but never finished, with their serialisation keys: what both sweepers (the inline timer
  * and the Inngest cron) re-drive.
  */

@@ -1,9 +1,12 @@
 // One pass of the operations loop (every minute: an Inngest cron, or a timer on the inline driver):
 // evaluate the alert rules, record the daily digest, post pending notifications, apply the data retention,
-// and run the next slice of the hourly reconciliation (drift against Stripe, HubSpot and Zendesk).
+// and run the next slice of the hourly reconciliation (drift against Stripe, HubSpot and Zendesk). One tick at
+// a time across every instance (lib/jobs/singleton.ts): a second instance's timer finds the lock taken and
+// skips that minute, so notifications are not posted twice and the retention does not race itself.
 import type { Db } from "@/db";
 import { env } from "@/lib/env";
 import { getServices } from "@/lib/integrations";
+import { withSingleton } from "@/lib/jobs/singleton";
 import { log } from "@/lib/log";
 import { reconcileTick } from "@/lib/reconcile/periodic";
 import type { ReconcileServices } from "@/lib/reconcile/reconcile";
@@ -13,7 +16,14 @@ import { deliverNotifications } from "./notifier";
 import { applyRetention } from "./retention";
 import { evaluateRules } from "./rules";
 
+/** Runs one tick, or answers `{ skipped }` when another instance (or this one) is running one. */
 export async function runOpsTick(db: Db, now = new Date(), services?: ReconcileServices) {
+  const run = await withSingleton(db, "ops-tick", () => opsTick(db, now, services));
+  if (!run.ran) log.debug("ops.tick_skipped", { reason: "another tick is running" });
+  return run.ran ? run.value : { skipped: "another tick is running" as const };
+}
+
+async function opsTick(db: Db, now: Date, services?: ReconcileServices) {
   const changes = await applyRuleResults(db, await evaluateRules(db, env.alertThresholds, now), now);
   const digest = await recordDailyDigest(db, env.alertThresholds.digestHourUtc, now);
   const notifications = env.ALERT_WEBHOOK_URL

@@ -41,6 +41,11 @@ export type Sizes = {
   faultSupport: number;
   faultCheckouts: number;
   rateLimitFlood: number;
+  /** Two instances: customers, profile updates per customer, Stripe checkouts, failed events bulk-replayed. */
+  twoUsers: number;
+  twoUpdates: number;
+  twoCheckouts: number;
+  twoReplay: number;
 };
 
 export const FULL: Sizes = {
@@ -52,6 +57,10 @@ export const FULL: Sizes = {
   faultSupport: 40,
   faultCheckouts: 30,
   rateLimitFlood: 120,
+  twoUsers: 300,
+  twoUpdates: 3,
+  twoCheckouts: 40,
+  twoReplay: 200,
 };
 
 export const QUICK: Sizes = {
@@ -63,6 +72,10 @@ export const QUICK: Sizes = {
   faultSupport: 12,
   faultCheckouts: 10,
   rateLimitFlood: 80,
+  twoUsers: 60,
+  twoUpdates: 2,
+  twoCheckouts: 10,
+  twoReplay: 30,
 };
 
 /** The processing lease the suite runs with (JOBS_STALE_AFTER_SECONDS): short, so crash recovery is measurable. */

@@ -75,12 +75,10 @@ export function getAlertsColumns({ canManage = false }: { canManage?: boolean } 
           <span className="flex flex-col">
             <span>{row.original.customerName ?? row.original.customerEmail ?? row.original.customerAppUserId}</span>
             {row.original.customerName && row.original.customerEmail ? (
-              <span className="text-xs text-slate-600 dark:text-slate-300">{row.original.customerEmail}</span>
+              <span className="text-xs text-slate-600">{row.original.customerEmail}</span>
             ) : null}
             {row.original.customerName || row.original.customerEmail ? (
-              <span className="font-mono text-xs text-slate-600 dark:text-slate-400">
-                {row.original.customerAppUserId}
-              </span>
+              <span className="font-mono text-xs text-slate-600">{row.original.customerAppUserId}</span>
             ) : null}
           </span>
         ) : (

@@ -43,7 +43,7 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
       cell: ({ getValue }) => (
         <span className="flex flex-col">
           <span>{auditActionLabel(getValue())}</span>
-          <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{getValue()}</span>
+          <span className="font-mono text-xs text-slate-600">{getValue()}</span>
         </span>
       ),
     }),

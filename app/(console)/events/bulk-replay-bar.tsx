@@ -1,6 +1,7 @@
 "use client";
 // Bulk replay above the events list (admins): the selected failed rows, or every failed event matching
-// the filters. A confirmation states the exact number; then "x of N done, y failed" until all finish.
+// the filters. A confirmation states the exact number; then "x of N done, y failed" until all finish, read
+// from the database (use-replay-progress.ts): a reload or another admin's page shows the same replay.
 import { sourceLabel } from "@/components/events/source-label";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
@@ -83,7 +84,7 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
       }
       if (result.queued !== confirm.count)
         toast.info(`${plural(result.queued)} queued (the list changed since the count)`);
-      start(result.eventIds, result.queuedAt);
+      start(result.replayId, result.queued);
       onQueued();
     });
   };

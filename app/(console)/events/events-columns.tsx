@@ -59,7 +59,7 @@ export function getEventsColumns(): DataTableColumn<EventListRow>[] {
             title="Show this customer's events"
           >
             <span className="text-[13px] font-medium">{first}</span>
-            {first !== appUserId ? <span className="text-xs text-slate-600 dark:text-slate-400">{second}</span> : null}
+            {first !== appUserId ? <span className="text-xs text-slate-600">{second}</span> : null}
           </Link>
         );
       },

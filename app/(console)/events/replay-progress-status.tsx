@@ -1,20 +1,18 @@
 "use client";
-// "Replaying: 2 of 3 done, 1 failed", with a progress bar, then the final tally; announced politely.
+// "Replaying: 2 of 3 done, 1 failed", with a progress bar, then the final tally; announced politely. A replay
+// found running (after a reload, or another admin's) names who started it.
 import Link from "next/link";
 import type { ReplayRun } from "./use-replay-progress";
 
 export function ReplayProgressStatus({ run, onDismiss }: { run: ReplayRun; onDismiss: () => void }) {
   const { total, done, failed, failedIds } = run.progress;
+  const by = run.startedBy ? ` (started by ${run.startedBy})` : "";
   const label =
     run.state === "running"
       ? `Replaying: ${done} of ${total} done, ${failed} failed`
-      : run.state === "finished"
-        ? `Replay finished: ${done} of ${total} done, ${failed} failed`
-        : run.state === "unwatched"
-          ? `${done} of ${total} done, ${failed} failed; the rest continue in the background. Refresh later.`
-          : `Progress unavailable (${run.error}); the replay continues. Refresh to see the list.`;
+      : `Replay finished: ${done} of ${total} done, ${failed} failed`;
   return (
-    <div className="flex items-center gap-3 text-sm">
+    <div className="flex flex-wrap items-center gap-3 text-sm">
       {run.state === "running" ? (
         <progress className="h-2 w-32 accent-slate-900" max={total} value={done} aria-label="Bulk replay progress" />
       ) : null}
@@ -26,6 +24,12 @@ export function ReplayProgressStatus({ run, onDismiss }: { run: ReplayRun; onDis
       >
         {label}
       </span>
+      {by ? <span className="text-xs text-slate-500">{by.trim()}</span> : null}
+      {run.error ? (
+        <span className="text-xs text-amber-800">
+          Progress unavailable ({run.error}); the replay continues, retrying…
+        </span>
+      ) : null}
       {failed > 0 && failedIds[0] && run.state !== "running" ? (
         <Link href={`/events/${failedIds[0]}`} className="text-indigo-700 underline">
           Open a failed one

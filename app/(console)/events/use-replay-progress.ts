@@ -1,32 +1,42 @@
 "use client";
-// Follows a bulk replay: polls its progress every second, refreshes the list when something finished,
-// and settles once nothing is pending (or gives up watching after a few minutes: the work goes on).
+// Follows a bulk replay through GET /api/admin/replays/:id (the session cookie authorises it): the progress is
+// kept in the database, so it survives a reload, another tab or the instance that started it dying, and every
+// admin sees a replay that is running. On mount it picks up the newest unfinished replay, whoever started it.
+// Refreshes the list when something finished and settles once nothing is pending.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { bulkReplayProgressAction } from "@/lib/actions/bulk-replay-progress-action";
-import type { ReplayProgress } from "@/lib/commands/replay-progress";
-import { fail } from "@/lib/result";
+import type { BulkReplayView, ReplayProgress } from "@/lib/commands/replay-progress";
 
 const POLL_MS = 1_000;
-const WATCH_MS = 5 * 60_000;
+/** After this long, poll less often: a 10,000-event replay takes minutes and the tab may stay open. */
+const SLOW_AFTER_MS = 2 * 60_000;
+const SLOW_POLL_MS = 5_000;
 
 export type ReplayRun = {
-  eventIds: string[];
-  queuedAt: string;
+  replayId: string;
   progress: ReplayProgress;
-  state: "running" | "finished" | "unwatched" | "error";
+  state: "running" | "finished" | "error";
+  /** Who started it, when this page found it running rather than starting it. */
+  startedBy?: string;
   error?: string;
 };
 
-const initial = (eventIds: string[]): ReplayProgress => ({
-  total: eventIds.length,
+const initial = (total: number): ReplayProgress => ({
+  total,
   done: 0,
   succeeded: 0,
   failed: 0,
-  pending: eventIds.length,
+  pending: total,
   missing: 0,
   failedIds: [],
 });
+
+async function readJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body;
+}
 
 export function useReplayProgress(onFinished: (run: ReplayRun) => void) {
   const router = useRouter();
@@ -36,41 +46,70 @@ export function useReplayProgress(onFinished: (run: ReplayRun) => void) {
     finished.current = onFinished;
   });
 
-  const start = useCallback((eventIds: string[], queuedAt: string) => {
-    setRun({ eventIds, queuedAt, progress: initial(eventIds), state: eventIds.length ? "running" : "finished" });
+  // A replay already running (started before a reload, or by another admin).
+  useEffect(() => {
+    let stopped = false;
+    readJson<{ replays: BulkReplayView[] }>("/api/admin/replays?status=unfinished&limit=1")
+      .then(({ replays }) => {
+        const found = replays[0];
+        if (stopped || !found) return;
+        setRun(
+          (r) =>
+            r ?? {
+              replayId: found.id,
+              progress: found,
+              state: found.status === "finished" ? "finished" : "running",
+              startedBy: found.requestedBy,
+            },
+        );
+      })
+      .catch(() => undefined); // nothing to show; starting a replay still works
+    return () => {
+      stopped = true;
+    };
+  }, []);
+
+  const start = useCallback((replayId: string, total: number) => {
+    setRun({ replayId, progress: initial(total), state: total ? "running" : "finished" });
   }, []);
   const dismiss = useCallback(() => setRun(null), []);
 
   const running = run?.state === "running";
-  const ids = run?.eventIds;
-  const queuedAt = run?.queuedAt;
+  const replayId = run?.replayId;
+  const startedBy = run?.startedBy;
   useEffect(() => {
-    if (!running || !ids || !queuedAt) return;
+    if (!running || !replayId) return;
     let stopped = false;
-    let lastDone = 0;
-    const until = Date.now() + WATCH_MS;
+    let lastDone = -1;
+    const began = Date.now();
     const tick = async () => {
-      const result = await bulkReplayProgressAction(ids, queuedAt).catch((err: unknown) => fail(500, String(err)));
-      if (stopped) return;
-      if (!result.ok) {
-        setRun((r) => (r ? { ...r, state: "error", error: result.error } : r));
+      let view: BulkReplayView;
+      try {
+        view = await readJson<BulkReplayView>(`/api/admin/replays/${replayId}`);
+      } catch (err) {
+        if (stopped) return;
+        // The replay goes on without this page; say so and try again a little later.
+        setRun((r) => (r ? { ...r, error: (err as Error).message } : r));
+        timer = setTimeout(tick, SLOW_POLL_MS);
         return;
       }
-      const { progress } = result;
-      if (progress.done !== lastDone) router.refresh();
-      lastDone = progress.done;
-      const state = progress.pending === 0 ? "finished" : Date.now() > until ? "unwatched" : "running";
-      const next: ReplayRun = { eventIds: ids, queuedAt, progress, state };
+      if (stopped) return;
+      if (lastDone !== -1 && view.done !== lastDone) router.refresh();
+      lastDone = view.done;
+      const state = view.status === "finished" ? "finished" : "running";
+      const next: ReplayRun = { replayId, progress: view, state, startedBy };
       setRun(next);
-      if (state === "finished") finished.current(next);
-      if (state === "running") timer = setTimeout(tick, POLL_MS);
+      if (state === "finished") {
+        router.refresh();
+        finished.current(next);
+      } else timer = setTimeout(tick, Date.now() - began > SLOW_AFTER_MS ? SLOW_POLL_MS : POLL_MS);
     };
     let timer = setTimeout(tick, POLL_MS / 2);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [running, ids, queuedAt, router]);
+  }, [running, replayId, startedBy, router]);
 
   return { run, start, dismiss };
 }

@@ -28,8 +28,7 @@ export function ReadinessSummaryCard({
       </p>
       <p className="mt-0.5 text-sm text-slate-700">
         {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks,
-        run at <Time date={checkedAt} pattern="HH:mm:ss" showZone /> in {seconds}{" "}
-        s
+        run at <Time date={checkedAt} pattern="HH:mm:ss" showZone /> in {seconds} s
       </p>
       <p className="mt-0.5 text-sm text-slate-600" data-network-checked-at={networkCheckedAt.toISOString()}>
         Stripe, HubSpot, Zendesk, DNS and TLS{" "}

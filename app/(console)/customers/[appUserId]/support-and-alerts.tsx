@@ -91,7 +91,7 @@ export function SupportTickets({
                     href={conversationUrl(t.intercomConversationId)}
                     target="_blank"
                     rel="noreferrer"
-                    className="text-indigo-700 hover:underline dark:text-indigo-300"
+                    className="text-indigo-700 hover:underline"
                   >
                     Intercom conversation {t.intercomConversationId}
                     <span aria-hidden> ↗</span>

@@ -44,6 +44,8 @@ describe("admin API write bodies", () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
     const many = await bulk(JSON.stringify({ ids }, null, 2));
     expect(many.status).toBe(202);
+    // None of these ids exists: nothing queued, and the replay's id to read its progress from.
+    expect(await many.json()).toMatchObject({ queued: 0, eventIds: [], replayId: expect.any(String) });
     const big = await bulk(JSON.stringify({ ids: ["x".repeat(512 * 1024)] }));
     expect(big.status).toBe(413);
     expect((await big.json()).error).toContain("512 KiB");

@@ -1,5 +1,6 @@
 // POST /api/admin/events/replay — bulk replay of failed events: {"ids": [...]} or {"filter": {source,
-// type, customer, from, to}} (the events list's filters). Answers how many were queued. Admin role.
+// type, customer, from, to}} (the events list's filters). Answers { replayId, queued, eventIds }: the
+// replay is kept in the database, its progress at GET /api/admin/replays/:id. Admin role.
 // Body: JSON up to 512 KiB (413 beyond): room for BULK_REPLAY_LIMIT ids.
 import { z } from "zod";
 import { getDb } from "@/db";
