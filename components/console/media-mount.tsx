@@ -13,7 +13,7 @@ export function MediaMount({ query, children }: { query: string; children: React
     () => window.matchMedia(query).matches,
     () => false,
   );
-  return matches ? <>{children}</> : null;
+  return matches ? children : null;
 }
 
 /** Tailwind's `md` breakpoint (48rem), as the layout uses it. */
