@@ -4,7 +4,7 @@
 // suite shares one database with specs that leave problems open on purpose.)
 import { test, expect } from "@playwright/test";
 import { OWNER_STATE } from "./fixtures";
-import { eventually, failHubspot, healHubspot, seedCustomer, } from "./seed";
+import { eventually, failHubspot, healHubspot, seedCustomer } from "./seed";
 
 test.use({ storageState: OWNER_STATE });
 test.afterEach(() => healHubspot());

@@ -284,7 +284,6 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     replayEventAction: () => [sample.eventId, true],
     bulkReplayAction: () => [{ ids: [sample.eventId] }],
     countBulkReplayAction: () => [{}],
-    bulkReplayProgressAction: () => [[sample.eventId], new Date().toISOString()],
     resyncCustomerAction: () => [{ appUserId: sample.appUserId }],
     confirmIdentityAction: () => [{ appUserId: sample.appUserId, system: "hubspot" }],
     unlinkIdentityAction: () => [{ appUserId: sample.appUserId, system: "zendesk" }],

@@ -64,8 +64,8 @@ export function Badge({
 }
 
 /** `past_due` → "Past due", in the colour of its meaning. */
-export function StatusBadge({ status, title }: { status: string; title?: string }) {
-  const label = status.charAt(0).toUpperCase() + status.slice(1).replaceAll("_", " ");
+export function StatusBadge({ status, title, label: shown }: { status: string; title?: string; label?: string }) {
+  const label = shown ?? status.charAt(0).toUpperCase() + status.slice(1).replaceAll("_", " ");
   return (
     <Badge variant={STATUS_VARIANTS[status] ?? "neutral"} title={title}>
       {label}

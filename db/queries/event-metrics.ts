@@ -19,7 +19,7 @@ export async function ruleWindowCounts(db: Db, since: Date, recentSince: Date) {
                count(*) filter (where status in ('succeeded', 'failed') and received_at >= ${iso(since)}::timestamptz)::int as done,
                count(*) filter (where status = 'failed' and received_at >= ${iso(recentSince)}::timestamptz)::int as recent_failed,
                count(*) filter (where status = 'failed' and type = 'support.requested' and received_at >= ${iso(since)}::timestamptz)::int as support_failed,
-               min(received_at) filter (where status in ('received', 'processing')) as oldest
+               min(case when status = 'received' and attempts > 0 then updated_at else received_at end) filter (where status in ('received', 'processing')) as oldest
         from events where received_at >= ${iso(since)}::timestamptz or status in ('received', 'processing')`,
     ),
   );
@@ -55,7 +55,7 @@ export async function backlogCounts(db: Db) {
         select count(*) filter (where status = 'received')::int as received,
                count(*) filter (where status = 'processing')::int as processing,
                count(*) filter (where status = 'failed')::int as failed,
-               min(received_at) filter (where status in ('received', 'processing')) as oldest
+               min(case when status = 'received' and attempts > 0 then updated_at else received_at end) filter (where status in ('received', 'processing')) as oldest
         from events where status in ('received', 'processing', 'failed')`),
   );
   return {

@@ -38,7 +38,7 @@ export async function getOverview(db: Db, now: Date = new Date()): Promise<Overv
         (select count(*) from events where received_at >= ${todayStart.toISOString()}::timestamptz) as events_today,
         (select count(*) from events where status = 'failed') as failed_events,
         (select count(*) from events where status in ('received', 'processing')) as backlog,
-        (select min(received_at) from events where status in ('received', 'processing')) as oldest_backlog_at,
+        (select min(case when status = 'received' and attempts > 0 then updated_at else received_at end) from events where status in ('received', 'processing')) as oldest_backlog_at,
         (select count(*) from alerts where status = 'open') as open_alerts,
         (select count(*) from customers) as customers,
         (select coalesce(sum(count), 0) from rejected_deliveries where last_at >= ${dayAgo.toISOString()}::timestamptz) as rejected_deliveries_24h,

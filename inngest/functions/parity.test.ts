@@ -160,12 +160,15 @@ describe("bulk replay (JOBS_DRIVER=inngest)", () => {
     expect(calls.map((c) => c.length)).toEqual([SEND_BATCH_SIZE, SEND_BATCH_SIZE, 1]);
     const sent = calls.flat();
     expect(new Set(sent.map((p) => p.data.eventId))).toEqual(new Set(ids));
-    // A replay must run again: no dedupe id; each carries its customer's key.
-    expect(sent.every((p) => p.id === undefined && p.data.mode === "replay-failed")).toBe(true);
+    // Each replay sends under its own id (a later replay of the same events is not a duplicate); deliver mode
+    // skips the steps that already succeeded.
+    expect(sent.every((p) => p.id === `${p.data.eventId}:replay:${answer.replayId}` && p.data.mode === "deliver")).toBe(
+      true,
+    );
     expect(sent.every((p) => p.data.customerKey.startsWith("app:"))).toBe(true);
-    // Nothing was claimed here: the rows wait for their Inngest runs.
+    // Nothing was claimed here: the rows wait, re-queued, for their Inngest runs (the sweeper is the safety net).
     const after = await h.db.select({ status: events.status }).from(events).where(inArray(events.id, ids));
-    expect(after.every((r) => r.status === "failed")).toBe(true);
+    expect(after.every((r) => r.status === "received")).toBe(true);
   });
 
   it("10,000 events are 20 calls; a failed call is logged and the other batches are still sent", async () => {

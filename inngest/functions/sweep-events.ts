@@ -21,7 +21,10 @@ export const SWEEP_LIMIT = 1000;
 
 /** The Inngest event id of a re-send: the row id for a waiting event, a reclaim id for an orphaned run. */
 export function resendId(row: Pick<SweepCandidate, "id" | "status" | "attempts">, now: number, leaseMs: number) {
-  return row.status === "processing" ? `${row.id}:reclaim:${row.attempts}:${Math.floor(now / leaseMs)}` : row.id;
+  if (row.status === "processing") return `${row.id}:reclaim:${row.attempts}:${Math.floor(now / leaseMs)}`;
+  // Re-queued by a bulk replay (received again after a run): a new id, or Inngest would drop the re-send as
+  // a duplicate of the first delivery for 24 hours.
+  return row.attempts > 0 ? `${row.id}:requeued:${row.attempts}` : row.id;
 }
 
 export const sweepEventsFunction = inngest.createFunction(

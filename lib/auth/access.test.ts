@@ -216,9 +216,9 @@ describe("admin API writes with the session cookie (CSRF)", () => {
   ) => new Request(url, { method: "POST", headers, body });
   const json = { "content-type": "application/json" };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     handled = 0;
-    resetRateLimits();
+    await resetRateLimits();
   });
 
   it("refuses a foreign Origin with 403 JSON and never runs the handler", async () => {

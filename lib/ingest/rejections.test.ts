@@ -23,13 +23,13 @@ afterAll(() => h?.close());
 beforeEach(async () => {
   await flushRejections();
   resetRejectionCounters();
-  resetRateLimits();
+  await resetRateLimits();
   await h.db.delete(rejectedDeliveries);
 });
-afterEach(() => {
+afterEach(async () => {
   delete process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE;
   resetEnvCache();
-  resetRateLimits();
+  await resetRateLimits();
 });
 
 const MARKER = "body-marker-never-stored@example.test";
@@ -183,7 +183,7 @@ describe("every refused delivery is recorded with its reason code, and never its
   it("a rate-limited delivery → 429, counted in the minute's aggregate row", async () => {
     process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = "2";
     resetEnvCache();
-    resetRateLimits();
+    await resetRateLimits();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await h.postApp({}, { body: appBody(), header: null })).status);
     expect(statuses).toEqual([400, 400, 429, 429, 429]);
@@ -227,7 +227,7 @@ describe("a flood of refusals writes a bounded number of rows", () => {
   it("a rate-limit flood costs no row per request", async () => {
     process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = "1";
     resetEnvCache();
-    resetRateLimits();
+    await resetRateLimits();
     await Promise.all(Array.from({ length: 200 }, () => h.postStripe({}, { body: "{}", header: "" })));
     const rows = await recorded();
     const limited = rows.filter((r) => r.reason === "rate_limited");

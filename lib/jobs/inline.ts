@@ -14,6 +14,7 @@ import {
 import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
 import { serialisationKeys } from "./keys";
 import { Heartbeat } from "./lease";
+import { withSingleton } from "./singleton";
 
 export type InlineRunnerOptions = {
   db: () => Promise<Db>;
@@ -144,7 +145,12 @@ export class InlineRunner {
   /** Sweeps now, then every `everyMs` (by default a quarter of the lease, between 1 and 15 s). */
   startSweeper(everyMs = Math.min(15_000, Math.max(1_000, Math.floor(this.leaseMs / 4)))): void {
     if (this.sweepTimer) return;
-    const tick = () => void this.sweep().catch((err) => log.error("sweeper.failed", { error: err }));
+    // One sweeper at a time across instances (the others skip this round): lib/jobs/singleton.ts.
+    const tick = () =>
+      void this.opts
+        .db()
+        .then((db) => withSingleton(db, "sweeper", () => this.sweep()))
+        .catch((err) => log.error("sweeper.failed", { error: err }));
     tick();
     this.sweepTimer = setInterval(tick, everyMs);
     this.sweepTimer.unref();

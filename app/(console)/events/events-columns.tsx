@@ -33,7 +33,12 @@ export function getEventsColumns(): DataTableColumn<EventListRow>[] {
       meta: { label: "Status", className: "min-w-44 max-w-72" },
       cell: ({ row }) => (
         <span className="flex flex-col items-start gap-1">
-          <StatusBadge status={row.original.status} />
+          {row.original.status === "received" && row.original.attempts > 0 ? (
+            // Set back to received by a bulk replay: it ran before and waits for its turn again.
+            <StatusBadge status="received" label="Queued for replay" />
+          ) : (
+            <StatusBadge status={row.original.status} />
+          )}
           {row.original.lastError ? (
             <span className="line-clamp-2 text-xs text-red-700" title={row.original.lastError}>
               {row.original.lastError}

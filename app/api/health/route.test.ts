@@ -29,7 +29,9 @@ afterAll(async () => {
   setDbHandle(undefined);
   await handle?.close();
 });
-beforeEach(() => resetRateLimits());
+beforeEach(async () => {
+  await resetRateLimits();
+});
 
 /** The cookie of a real session row, as sign-in makes one. */
 async function sessionCookie(uid: string) {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 beforeEach(async () => {
-  resetRateLimits();
+  await resetRateLimits();
   await h.sandbox.reset();
   await h.db.delete(driftFindings);
 });

@@ -27,7 +27,9 @@ beforeAll(async () => {
     .id;
 });
 afterAll(() => h?.close());
-beforeEach(() => resetRateLimits());
+beforeEach(async () => {
+  await resetRateLimits();
+});
 
 async function sessionCookie(userId: string) {
   const { id: sid } = await createUserSession(h.db, { userId });

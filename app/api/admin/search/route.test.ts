@@ -43,7 +43,9 @@ beforeAll(async () => {
   eventId = event!.id;
 }, 180_000); // a migrated PGlite clone and two password hashes: slow on a busy machine
 afterAll(() => handle?.close());
-beforeEach(() => resetRateLimits());
+beforeEach(async () => {
+  await resetRateLimits();
+});
 
 async function search(
   q: string | null,

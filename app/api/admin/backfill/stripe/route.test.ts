@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 beforeEach(async () => {
-  resetRateLimits();
+  await resetRateLimits();
   h.sandbox.reset();
   await h.db.delete(syncCursors);
 });

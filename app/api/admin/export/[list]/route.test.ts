@@ -53,7 +53,9 @@ beforeAll(async () => {
   });
 }, 180_000); // a migrated PGlite clone and two password hashes: slow on a busy machine
 afterAll(() => handle?.close());
-beforeEach(() => resetRateLimits());
+beforeEach(async () => {
+  await resetRateLimits();
+});
 
 async function sessionCookie(userId: string) {
   const { id: sid } = await createUserSession(handle.db, { userId });

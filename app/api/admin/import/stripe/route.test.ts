@@ -22,7 +22,7 @@ beforeAll(async () => {
     role: "viewer",
   });
   viewerId = viewer!.id;
-  resetRateLimits();
+  await resetRateLimits();
 });
 afterAll(() => h?.close());
 

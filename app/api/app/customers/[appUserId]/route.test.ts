@@ -16,7 +16,9 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-beforeEach(() => resetRateLimits());
+beforeEach(async () => {
+  await resetRateLimits();
+});
 
 async function read(appUserId: string, token: string | null = env.APP_API_TOKEN) {
   const res = await GET(

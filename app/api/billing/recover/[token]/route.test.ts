@@ -22,7 +22,7 @@ afterAll(() => {
   return h?.close();
 });
 beforeEach(async () => {
-  resetRateLimits();
+  await resetRateLimits();
   await h.sandbox.reset();
   portal("https://example.com/account");
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 beforeEach(async () => {
-  resetRateLimits();
+  await resetRateLimits();
   await h.sandbox.reset();
 });
 
