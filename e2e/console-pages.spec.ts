@@ -29,7 +29,7 @@ for (const { path, heading } of PAGES) {
   });
 }
 
-test("the health endpoint shows anyone the status only, and an admin the database, migrations, jobs driver and backlog", async ({
+test("the health endpoint shows anyone the status, version and start time only, and an admin the database, migrations, jobs driver and backlog", async ({
   request,
   playwright,
   baseURL,
@@ -37,7 +37,7 @@ test("the health endpoint shows anyone the status only, and an admin the databas
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const open = await anonymous.get("/api/health");
   expect(open.status()).toBe(200);
-  expect(Object.keys(await open.json()).sort()).toEqual(["status", "time"]);
+  expect(Object.keys(await open.json()).sort()).toEqual(["startedAt", "status", "time", "version"]);
   await anonymous.dispose();
   // `request` carries the owner's session (OWNER_STATE): the details.
   const res = await request.get("/api/health");

@@ -60,6 +60,21 @@ export function ConfirmDialog({
       onClick={(e) => {
         if (e.target === ref.current && !busy) onClose();
       }}
+      onKeyDown={(e) => {
+        // A modal <dialog> lets Tab leave for the browser's own controls: keep it cycling inside.
+        if (e.key !== "Tab" || !ref.current) return;
+        const focusable = [...ref.current.querySelectorAll<HTMLElement>("button, a[href], input, select, textarea")];
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (!first || !last) return;
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }}
     >
       <div className="p-5">
         <h2 id={titleId} className="text-base font-semibold">
