@@ -144,7 +144,7 @@ test("a bulk replay's progress is kept in the database: it survives a reload and
   // A slow HubSpot keeps the replay running across the reload.
   await control.fault(sandboxUrls().hubspot, {
     kind: "latency",
-    latencyMs: 2_500,
+    latencyMs: 6_000,
     path: "/crm/v3/objects/contacts",
     times: "always",
   });

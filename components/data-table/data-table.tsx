@@ -150,7 +150,7 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
       {props.actions}
       <div
         aria-busy={url.isPending}
-        className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}
+        className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}
       >
         <DataTableBody
           table={table}
