@@ -46,7 +46,6 @@ export function ConfirmDialog({
   }, [open]);
 
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: the click only catches the backdrop; Escape closes the dialog through onCancel.
     <dialog
       ref={ref}
       aria-labelledby={titleId}
