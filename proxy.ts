@@ -34,5 +34,5 @@ export function proxy(req: NextRequest) {
 export const config = {
   // Every page, the sign-in page included (its form must not be framed or scripted), but not the API (it
   // answers 401 JSON itself) nor static assets.
-  matcher: ["/((?!api/|_next/|favicon.ico|robots.txt).*)"],
+  matcher: ["/((?!api/|_next/|favicon.ico|icon.svg|robots.txt).*)"],
 };

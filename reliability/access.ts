@@ -32,6 +32,7 @@ type Sample = {
 /** Routes that answer without a session on purpose, and what they must answer. */
 const PUBLIC: Record<string, { method: string; path?: string; expect: (status: number) => boolean; why: string }[]> = {
   "/sign-in": [{ method: "GET", expect: (s) => s === 200, why: "the sign-in page" }],
+  "/icon.svg": [{ method: "GET", expect: (s) => s === 200, why: "the favicon, also on the sign-in page" }],
   "/api/auth/[...nextauth]": [
     { method: "GET", path: "/api/auth/session", expect: (s) => s === 200, why: "Auth.js: no session → null" },
     { method: "GET", path: "/api/auth/providers", expect: (s) => s === 200, why: "Auth.js: provider list" },
@@ -64,7 +65,7 @@ const FRAMEWORK_PAGES = new Set(["/_not-found", "/_global-error"]);
 const OWNER_PAGES = new Set(["/users"]);
 
 /** Pages Next prerenders whatever the app does: no per-request nonce on their scripts. */
-const STATIC_PAGES = new Set(["/_global-error"]);
+const STATIC_PAGES = new Set(["/_global-error", "/icon.svg"]);
 
 /** Server actions anyone may call (the sign-in form itself). */
 const PUBLIC_ACTIONS = new Set(["signInAction", "signOutAction"]);
@@ -374,7 +375,11 @@ export async function access(ctx: Context): Promise<ScenarioResult> {
     "admin cookie: a write from another Origin → 403, Sec-Fetch-Site cross-site → 403, a text/plain body → 415",
   );
   const health = await req("GET", "/api/health");
-  c.equal(Object.keys(health.json ?? {}).sort(), ["status", "time"], "public /api/health: status and time only");
+  c.equal(
+    Object.keys(health.json ?? {}).sort(),
+    ["startedAt", "status", "time", "version"],
+    "public /api/health: status, time, version and start time only",
+  );
   const deepPage = await req("GET", "/api/admin/events?page=1000000000", {
     authorization: `Bearer ${SECRETS.ADMIN_API_TOKEN}`,
   });

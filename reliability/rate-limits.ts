@@ -175,10 +175,13 @@ export async function rateLimits(ctx: Context): Promise<ScenarioResult> {
         deliver(direct.url, d, { secret: SECRETS.APP_WEBHOOK_SECRET, forwardedFor: `192.0.2.${i % 250}` }),
       );
       spoofedServed = answers.filter((r) => r?.status === 200).length;
+      // The limit is shared with the earlier servers of this scenario (same database, same socket source
+      // 127.0.0.1 within the minute), so fewer than the limit may be served; never more.
+      const limited = answers.filter((r) => r?.status === 429).length;
       c.equal(
-        [spoofedServed, answers.filter((r) => r?.status === 429).length],
-        [RATE_LIMIT_PER_MINUTE, 10],
-        "no trusted proxy: a new X-Forwarded-For on every request is still one source (limited)",
+        spoofedServed <= RATE_LIMIT_PER_MINUTE && limited >= 10 && spoofedServed + limited === spoofed.length,
+        true,
+        `no trusted proxy: a new X-Forwarded-For on every request is still one source (limited): ${spoofedServed} served, ${limited}×429`,
       );
     } finally {
       await direct.stop();
