@@ -1,10 +1,9 @@
 // Ingest: the webhook route under load, side by side with the framework floor (a constant JSON route of
 // the same server) and the bare ceiling (node:http + postgres-js doing the same verify-and-insert).
 import { fork, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { sql as raw } from "drizzle-orm";
 import { openDb } from "../db";
-import { children } from "./lib/memory";
+import { cpuMs } from "./lib/cost";
 import { generated, load, signedStripeEvent, type LoadResult } from "./lib/load";
 import type { Row } from "./lib/stats";
 
@@ -32,26 +31,6 @@ export async function startBareServer(port: number, dbUrl: string, secret: strin
     child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
   });
   return child;
-}
-
-/** CPU time (user + system, all threads) a process and its children have used so far, in ms (Linux /proc). */
-function cpuMs(pid: number): number {
-  let ticks = 0;
-  for (const p of [pid, ...children(pid)]) ticks += cpuTicks(p);
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
-function cpuTicks(pid: number): number {
-  let ticks = 0;
-  for (const task of fs.existsSync(`/proc/${pid}/task`) ? fs.readdirSync(`/proc/${pid}/task`) : []) {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return ticks;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
