@@ -225,6 +225,15 @@ const raw = z.object({
   OTEL_SERVICE_NAME: opt(z.string().trim().min(1)),
   /** The build's version for /api/health and traces, e.g. 1.4.0+3f2a9c1; default package.json's version. */
   APP_VERSION: opt(z.string().trim().max(100, "APP_VERSION must be at most 100 characters")),
+  /** An erasure cancels the person's Stripe subscriptions at once (and deletes the customer) or at period end. */
+  ERASURE_STRIPE_CANCEL: opt(
+    z.enum(
+      ["now", "period_end"],
+      "ERASURE_STRIPE_CANCEL must be now (cancel at once and delete the Stripe customer) or period_end (let the paid period run out, anonymise the customer)",
+    ),
+  ),
+  /** A step whose p95 duration over the last hour passes this many milliseconds opens an alert (default 500). */
+  ALERT_STEP_P95_MS: num("ALERT_STEP_P95_MS", 500, { min: 1, max: 600_000, int: true }),
   /** Whether a customer whose renewal failed (past_due, Stripe retrying) keeps access meanwhile. */
   PAST_DUE_ACCESS: opt(
     z.enum(
@@ -392,6 +401,8 @@ function build(r: z.infer<typeof raw>) {
     RECONCILE_MINUTES: r.RECONCILE_MINUTES,
     STRIPE_SILENCE_HOURS: r.STRIPE_SILENCE_HOURS,
     PAST_DUE_ACCESS: (r.PAST_DUE_ACCESS ?? "keep") as "keep" | "pause",
+    ERASURE_STRIPE_CANCEL: (r.ERASURE_STRIPE_CANCEL ?? "now") as "now" | "period_end",
+    ALERT_STEP_P95_MS: r.ALERT_STEP_P95_MS,
     OTEL_EXPORTER_OTLP_ENDPOINT: r.OTEL_EXPORTER_OTLP_ENDPOINT,
     OTEL_SERVICE_NAME: r.OTEL_SERVICE_NAME ?? "founder-ops-console",
     APP_VERSION: r.APP_VERSION,

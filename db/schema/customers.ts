@@ -30,6 +30,10 @@ export const customers = pgTable(
     /** An app user whose unverified email matches this provisional customer: the claim waits for the founder. */
     pendingClaimAppUserId: text("pending_claim_app_user_id"),
     pendingClaimAt: timestamp("pending_claim_at", { withTimezone: true }),
+    /** Set when the person was erased (issue 19): the row is a tombstone (app user id hashed, no email or name). */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
+    /** `app` or the console user who confirmed the erasure. */
+    erasedBy: text("erased_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -8,3 +8,4 @@ export * from "./users";
 export * from "./deliveries";
 export * from "./budgets";
 export * from "./operations";
+export * from "./erasures";

@@ -34,6 +34,12 @@ export const appEventData = {
     name: z.string().max(200).optional(),
     emailVerified: z.boolean().optional(),
   }),
+  /** The person deleted their account (or asked to be erased): erase them everywhere (issue 19). */
+  "user.deleted": z.object({
+    userId,
+    requestedAt: isoTime,
+    reason: z.string().trim().max(500).optional(),
+  }),
   "support.requested": z.object({
     requestId: id,
     userId,

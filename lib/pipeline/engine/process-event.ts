@@ -15,6 +15,7 @@ import { succeededStepOutputs } from "@/db/queries/event-steps";
 import type { Event, EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
+import { erasedReason } from "@/lib/erasure/guard";
 import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 import { getHandler } from "./registry";
 import { attemptStep } from "./run-step";
@@ -111,6 +112,11 @@ async function prepareClaimed(
     const error = "The payload was redacted by the retention policy; it can no longer be processed.";
     await finishEvent(db, eventId, "failed", error, null, fence);
     return { outcome: { status: "failed", error } };
+  }
+  const erased = await erasedReason(db, event.source, event.type, event.rawBody);
+  if (erased) {
+    await finishEvent(db, eventId, "ignored", erased, null, fence);
+    return { outcome: { status: "ignored" } };
   }
   // Step rows exist only for steps that ended in an earlier run (the claim read them): a first delivery has
   // none, and its steps' rows are written with its outcome.

@@ -10,6 +10,11 @@ export const STEP = {
   unlinkIdentity: "unlink-identity",
   notifyApp: "notify-app",
   updateTicketStatus: "update-ticket-status",
+  // An erasure (user.deleted, issue 19): each system in turn, then our own records.
+  eraseCrm: "erase-crm",
+  eraseSupport: "erase-support",
+  eraseBilling: "erase-billing",
+  eraseRecords: "erase-records",
 } as const;
 
 export type StepName = (typeof STEP)[keyof typeof STEP];
@@ -29,6 +34,10 @@ export const STEP_LABELS: Record<StepName, string> = {
   [STEP.unlinkIdentity]: "Unlink the deleted Stripe customer",
   [STEP.notifyApp]: "Tell the app",
   [STEP.updateTicketStatus]: "Record the ticket's new status",
+  [STEP.eraseCrm]: "Delete the HubSpot contact (GDPR)",
+  [STEP.eraseSupport]: "Delete the support user and redact their tickets",
+  [STEP.eraseBilling]: "Cancel subscriptions and remove the Stripe customer",
+  [STEP.eraseRecords]: "Erase our own records",
 };
 
 const NAMES = new Set<string>(Object.values(STEP));
