@@ -27,6 +27,10 @@ const REFS: Record<StepName, string> = {
   [STEP.unlinkIdentity]: "Stripe customer",
   [STEP.notifyApp]: "Callback id",
   [STEP.updateTicketStatus]: "Our ticket reference",
+  [STEP.eraseCrm]: "Deleted HubSpot contact",
+  [STEP.eraseSupport]: "Deleted support user",
+  [STEP.eraseBilling]: "Stripe customer",
+  [STEP.eraseRecords]: "Erasure",
 };
 
 const SERVICES: Record<string, string> = {

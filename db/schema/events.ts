@@ -35,6 +35,11 @@ export const events = pgTable(
     redactedAt: timestamp("redacted_at", { withTimezone: true }),
     /** `backfill`: found by reading Stripe's events API, i.e. a webhook delivery that never reached us. */
     arrivedVia: eventArrival("arrived_via").notNull().default("webhook"),
+    /**
+     * The handler's serialisation key (`app:<user id>`, `stripe:<customer id>`), stored at ingest: one customer's
+     * events run one at a time and in order across every instance (the claim waits for an earlier one). Null: none.
+     */
+    customerKey: text("customer_key"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -49,6 +54,10 @@ export const events = pgTable(
     index("events_customer_id_received_at_idx").on(t.customerId, t.receivedAt),
     // "Find anything": an event by the correlation id a log line or an outbound request carried.
     index("events_correlation_id_idx").on(t.correlationId),
+    // The claim's "is an earlier event of this customer still to run?" (only unfinished rows are indexed).
+    index("events_customer_key_pending_idx")
+      .on(t.customerKey, t.receivedAt)
+      .where(sql`${t.customerKey} is not null and ${t.status} in ('received', 'processing')`),
     index("events_arrived_via_received_at_idx").on(t.arrivedVia, t.receivedAt).where(sql`${t.arrivedVia} <> 'webhook'`),
   ],
 );

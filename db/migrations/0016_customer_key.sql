@@ -1,0 +1,2 @@
+ALTER TABLE "events" ADD COLUMN "customer_key" text;--> statement-breakpoint
+CREATE INDEX "events_customer_key_pending_idx" ON "events" USING btree ("customer_key","received_at") WHERE "events"."customer_key" is not null and "events"."status" in ('received', 'processing');
