@@ -2,6 +2,7 @@
 import type { ActiveFault, FaultSpec, RecordedRequest } from "./faults";
 import type { ServiceName } from "./http";
 import type { Contact } from "./hubspot-contacts";
+import type { PurgedContact } from "./hubspot-gdpr";
 import type { StripeObject } from "./stripe-objects";
 import type { ZComment, ZTicket, ZUser } from "./zendesk-objects";
 
@@ -30,11 +31,15 @@ export type HubspotState = SandboxState & {
   /** Custom (non HubSpot-defined) contact properties. */
   properties: Record<string, unknown>[];
   groups: { name: string; label: string; displayOrder: number; archived: boolean }[];
+  /** Contacts erased with the GDPR delete: id and time only. */
+  purged: PurgedContact[];
 };
 
 export type ZendeskState = SandboxState & {
   tickets: (ZTicket & { comments: ZComment[] })[];
   users: ZUser[];
+  /** Soft-deleted users (DELETE /users/{id}) not yet permanently deleted. */
+  deletedUsers: ZUser[];
 };
 
 function origin(server: ServerRef): string {
@@ -82,7 +87,7 @@ export async function requests(
 }
 
 /** Merges config: stripe { apiKey, idempotencyTtlMs }, hubspot { accessToken, searchLagMs },
- *  zendesk { email, token, idempotencyTtlMs }. Answers the config (secrets masked). */
+ *  zendesk { email, token, idempotencyTtlMs, pageSize (of GET /users/{id}/tickets/requested, default 100) }. Answers the config (secrets masked). */
 export async function configure(server: ServerRef, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
   return (await call<{ config: Record<string, unknown> }>(server, "POST", "config", patch)).config;
 }

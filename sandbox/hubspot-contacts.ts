@@ -1,5 +1,6 @@
 // HubSpot contacts: unique email and unique-value properties, upsert, and an eventually consistent search.
 import { HubspotError, builtInGroups, builtInProperties, validateValues } from "./hubspot-properties";
+import type { PurgedContact } from "./hubspot-gdpr";
 import type { PropertyDef, PropertyGroup } from "./hubspot-properties";
 import { StateError, nextCounter, record, records } from "./persistence";
 import { isRecord } from "./util";
@@ -24,6 +25,8 @@ export class ContactStore {
   properties = new Map<string, PropertyDef>();
   groups = new Map<string, PropertyGroup>();
   writesByEmail: Record<string, number> = {};
+  /** Contacts erased with the GDPR delete (hubspot-gdpr.ts): id and time only. */
+  purged: PurgedContact[] = [];
   private nextId = 1001;
   /** property → value → contact id, for email and unique-value properties: lookups in O(1), as HubSpot's
    * own, so that a benchmark's 10,000th upsert costs what its first did. Built on first use, kept on write. */
@@ -39,6 +42,7 @@ export class ContactStore {
     this.properties = new Map(builtInProperties().map((p) => [p.name, p]));
     this.groups = new Map(builtInGroups().map((g) => [g.name, g]));
     this.writesByEmail = {};
+    this.purged = [];
     // Ids keep counting: HubSpot never hands out an id twice, and a database that outlives a reset still
     // holds the old ones.
   }
@@ -51,6 +55,7 @@ export class ContactStore {
       properties: [...this.properties.values()],
       groups: [...this.groups.values()],
       writesByEmail: { ...this.writesByEmail },
+      purged: [...this.purged],
     };
   }
 
@@ -61,6 +66,8 @@ export class ContactStore {
     const properties = records<PropertyDef>(s.properties, "hubspot properties");
     const groups = records<PropertyGroup>(s.groups, "hubspot property groups");
     const writesByEmail = record(s.writesByEmail ?? {}, "hubspot writesByEmail");
+    // Files saved before the GDPR delete existed have no list.
+    const purged = s.purged === undefined ? [] : records<PurgedContact>(s.purged, "hubspot purged contacts");
     for (const c of contacts) {
       if (typeof c.id !== "string" || !isRecord(c.properties) || !Array.isArray(c.versions))
         throw new StateError("a hubspot contact is malformed");
@@ -74,6 +81,7 @@ export class ContactStore {
     this.writesByEmail = Object.fromEntries(
       Object.entries(writesByEmail).filter((e): e is [string, number] => typeof e[1] === "number"),
     );
+    this.purged = purged;
     this.nextId = nextCounter(s.nextId, [...this.contacts.keys()].map(Number), 1001);
   }
 

@@ -1,42 +1,19 @@
-// HubSpot CRM v3 look-alike: contacts (create, read, update, archive, batch upsert and read, search) and contact properties.
+// HubSpot CRM v3 look-alike: contacts (create, read, update, archive, GDPR delete, batch upsert and read, search)
+// and contact properties.
 import { ContactStore } from "./hubspot-contacts";
+import { gdprDeleteRoute } from "./hubspot-gdpr";
 import { HubspotError, newProperty, toProperty } from "./hubspot-properties";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
+import {
+  type HubspotConfig,
+  type RateLimitConfig,
+  hubspotError,
+  parseRateLimitConfig,
+  rateLimited,
+} from "./hubspot-limits";
 import { header, isRecord, isoNow, uuid } from "./util";
 
-/** `rateLimit`: when set, at most `max` API calls per rolling `windowMs` (HubSpot Starter: 100 per 10 s),
- * answering HubSpot's own 429 past that; null (the default) enforces nothing. */
-export type RateLimitConfig = { max: number; windowMs: number };
-export type HubspotConfig = { accessToken: string; searchLagMs: number; rateLimit: RateLimitConfig | null };
-
-/** Validates a rateLimit patch: `{ max, windowMs }` with positive whole numbers, or null to switch it off. */
-export function parseRateLimitConfig(value: unknown): RateLimitConfig | null {
-  if (value === null || value === false) return null;
-  if (
-    isRecord(value) &&
-    Number.isInteger(value.max) &&
-    Number(value.max) > 0 &&
-    Number.isInteger(value.windowMs) &&
-    Number(value.windowMs) > 0
-  )
-    return { max: Number(value.max), windowMs: Number(value.windowMs) };
-  throw new Error("rateLimit must be { max, windowMs } (positive whole numbers), or null to switch it off");
-}
-
-/** HubSpot's answer past the rolling ten-second limit: no Retry-After, only the X-HubSpot-RateLimit-* headers. */
-export function rateLimited(limit: RateLimitConfig): SandboxResponse {
-  return {
-    ...hubspotError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.", {
-      errorType: "RATE_LIMIT",
-      policyName: "TEN_SECONDLY_ROLLING",
-    }),
-    headers: {
-      "x-hubspot-ratelimit-max": String(limit.max),
-      "x-hubspot-ratelimit-remaining": "0",
-      "x-hubspot-ratelimit-interval-milliseconds": String(limit.windowMs),
-    },
-  };
-}
+export { type HubspotConfig, type RateLimitConfig, hubspotError, parseRateLimitConfig, rateLimited };
 
 type Route = { method: string; pattern: RegExp; run: (match: string[], req: SandboxRequest) => SandboxResponse };
 
@@ -48,15 +25,6 @@ const CATEGORY: Record<number, string> = {
   409: "CONFLICT",
   429: "RATE_LIMITS",
 };
-
-export function hubspotError(
-  status: number,
-  category: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): SandboxResponse {
-  return { status, body: { status: "error", message, correlationId: uuid(), category, ...extra } };
-}
 
 const notFound = () => hubspotError(404, "OBJECT_NOT_FOUND", "resource not found");
 
@@ -96,6 +64,7 @@ export function createHubspotService(options: {
   const CONTACTS = "/crm/v3/objects/contacts";
   const PROPS = "/crm/v3/properties/contacts";
   const routes: Route[] = [
+    gdprDeleteRoute(store),
     {
       method: "POST",
       pattern: /^\/crm\/v3\/objects\/contacts$/,
@@ -383,6 +352,7 @@ export function createHubspotService(options: {
           rateLimited: counters.rateLimited,
         },
         writesByEmail: { ...store.writesByEmail },
+        purged: [...store.purged],
         contacts,
         properties: custom,
         groups: [...store.groups.values()],

@@ -1,4 +1,4 @@
-// Intercom REST API (2.11) look-alike: contacts (create, search, get, update), conversation data attributes,
+// Intercom REST API (2.11) look-alike: contacts (create, search, get, update, delete), conversation data attributes,
 // conversations (started by a contact, search, get with parts, notes and replies, close/open/snooze), admin-initiated
 // messages (POST /messages: email or in-app, opening a conversation when create_conversation_without_contact_reply), GET /me,
 // Bearer auth, `error.list` error bodies, and signed webhooks (X-Hub-Signature: sha1=HMAC-SHA1(secret, body))
@@ -707,6 +707,17 @@ export function createIntercomService(options: {
             },
           };
         return { status: 200, body: contact };
+      },
+    },
+    {
+      // Intercom keeps no copy of a deleted contact; their conversations stay, naming a contact that is gone.
+      method: "DELETE",
+      pattern: /^\/contacts\/([^/]+)$/,
+      run: ([, id]) => {
+        const contact = contacts.get(id);
+        if (!contact) throw fail(404, "not_found", "User Not Found");
+        contacts.delete(id);
+        return { status: 200, body: { type: "contact", id, external_id: contact.external_id, deleted: true } };
       },
     },
     {

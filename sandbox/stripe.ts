@@ -235,6 +235,13 @@ export function createStripeService(options: {
       run: (_p, [, id]) => {
         const found = get("customer", id);
         if (!found || found.deleted) return missing("customer", id);
+        // As Stripe does: deleting a customer cancels their subscriptions at once (no event is sent here).
+        for (const sub of ofType("subscription"))
+          if (sub.customer === id && !["canceled", "incomplete_expired"].includes(String(sub.status)))
+            save(
+              buildSubscription({ status: "canceled", canceled_at: nowSeconds(), ended_at: nowSeconds() }, sub),
+              false,
+            );
         objects.set(id, { ...found, deleted: true });
         return { status: 200, body: { id, object: "customer", deleted: true } };
       },

@@ -1,9 +1,11 @@
-// Zendesk Support API v2 look-alike: tickets (with Idempotency-Key), users, Basic email/token auth.
+// Zendesk Support API v2 look-alike: tickets (with Idempotency-Key), users, Basic email/token auth; user
+// deletion and comment redaction in zendesk-erasure.ts.
 // Comments honour `author_id` and public/private; a public first comment by the requester is acknowledged to
 // them ("request received" notification, in `notifications`). When `webhookUrl` is configured (POST
 // /__sandbox/config { webhookUrl, webhookSecret }), a status change (agent update, PUT /tickets/{id}.json, or
 // setStatus) is sent there as a signed `zen:event-type:ticket.status_changed` webhook, fire and forget.
 import { IdempotencyStore } from "./idempotency";
+import { createZendeskErasure } from "./zendesk-erasure";
 import { StateError, dumpIdempotency, nextCounter, record, records, restoreIdempotency } from "./persistence";
 import type { SandboxRequest, SandboxResponse, Service } from "./http";
 import {
@@ -54,6 +56,8 @@ export function createZendeskService(options: {
 }): Service & {
   tickets: Map<number, ZTicket>;
   users: Map<number, ZUser>;
+  /** Soft-deleted users (DELETE /users/{id}) not yet permanently deleted. */
+  deletedUsers: Map<number, ZUser>;
   /** Comments of a ticket, oldest first. */
   comments: (ticketId: number) => ZComment[];
   /** Notifications sent to end users (request-received acknowledgements), oldest first. */
@@ -101,9 +105,11 @@ export function createZendeskService(options: {
     users.set(ME_ID, buildUser("http://127.0.0.1", ME_ID, { name: "Sandbox Agent", email: config.email }, "admin"));
   }
   seedMe();
+  const erasure = createZendeskErasure({ users, tickets, comments, base });
 
   function publicConfig() {
     return {
+      pageSize: erasure.pageSize,
       email: config.email,
       token: `…${config.token.slice(-4)}`,
       idempotencyTtlMs: config.idempotencyTtlMs,
@@ -321,6 +327,7 @@ export function createZendeskService(options: {
 
   const TICKET_ID = /^\/api\/v2\/tickets\/(\d+)\.json$/;
   const routes: Route[] = [
+    ...erasure.routes,
     { method: "POST", pattern: /^\/api\/v2\/tickets\.json$/, run: (_m, req) => createTicket(req) },
     {
       method: "GET",
@@ -394,14 +401,6 @@ export function createZendeskService(options: {
         return { status: 200, body: { user: updated } };
       },
     },
-    {
-      method: "GET",
-      pattern: /^\/api\/v2\/users\/(\d+)\.json$/,
-      run: ([, id]) => {
-        const user = users.get(Number(id));
-        return user ? { status: 200, body: { user } } : zendeskError(404, "RecordNotFound", "Not found");
-      },
-    },
   ];
 
   function route(req: SandboxRequest): SandboxResponse {
@@ -413,6 +412,7 @@ export function createZendeskService(options: {
     name: "zendesk",
     tickets,
     users,
+    deletedUsers: erasure.deletedUsers,
     comments: (ticketId) => (comments.get(ticketId) ?? []).map((c) => ({ ...c })),
     notifications: () => notifications.map((n) => ({ ...n })),
     deliveries: () => deliveries.map((d) => ({ ...d })),
@@ -490,6 +490,7 @@ export function createZendeskService(options: {
       comments.clear();
       notifications.length = 0;
       deliveries.length = 0;
+      erasure.reset();
       seedMe();
       Object.assign(counters, {
         ticketsCreated: 0,
@@ -506,6 +507,7 @@ export function createZendeskService(options: {
         counters: { ...counters, tickets: tickets.size, users: users.size, idempotencyKeys: idempotency.size() },
         tickets: [...tickets.values()].map((t) => ({ ...t, comments: comments.get(t.id) ?? [] })),
         users: [...users.values()],
+        deletedUsers: erasure.dump(),
         notifications: notifications.map((n) => ({ ...n })),
         webhookDeliveries: deliveries.map((d) => ({ ...d })),
       };
@@ -513,6 +515,7 @@ export function createZendeskService(options: {
     dump() {
       return {
         users: [...users.values()],
+        deletedUsers: erasure.dump(),
         tickets: [...tickets.values()],
         comments: [...comments.entries()],
         notifications: [...notifications],
@@ -537,7 +540,9 @@ export function createZendeskService(options: {
         s.notifications === undefined ? [] : records<ZNotification>(s.notifications, "zendesk notifications");
       const next = record(s.next, "zendesk id counters");
       const savedCounters = record(s.counters ?? {}, "zendesk counters");
+      const restoreDeleted = erasure.restore(s.deletedUsers);
       restoreIdempotency(idempotency, s.idempotency);
+      restoreDeleted();
       seedMe(); // the agent the credentials belong to, unless the saved users have it
       tickets.clear();
       comments.clear();
@@ -571,6 +576,7 @@ export function createZendeskService(options: {
           throw new Error("webhookUrl must be an http(s) URL");
         config.webhookUrl = patch.webhookUrl || null;
       }
+      if (typeof patch.pageSize === "number" && patch.pageSize >= 1) erasure.pageSize = Math.min(patch.pageSize, 100);
       if (typeof patch.webhookSecret === "string" && patch.webhookSecret) config.webhookSecret = patch.webhookSecret;
       return publicConfig();
     },

@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 import { PermanentError } from "../errors";
 import { type BatchMember, ContactBatcher, type BatcherOptions } from "./batcher";
 import { classifyHubspotError, existingContactId, isMissingProperty } from "./errors";
-import { ensureContactProperties, type ContactProperty } from "./properties";
+import { CUSTOM_PROPERTIES, ensureContactProperties, type ContactProperty } from "./properties";
 
 export type HubspotConfig = {
   accessToken: string;
@@ -176,6 +176,40 @@ export class HubspotService {
     return found;
   }
 
+  /**
+   * Erases a contact with HubSpot's GDPR delete (POST /crm/v3/objects/contacts/gdpr-delete): the contact and
+   * its email are purged, not archived, so nothing restores it. 404: already gone, which a retry or a replay
+   * after an answer lost to a timeout must treat as done (`deleted: false`).
+   */
+  async gdprDeleteContact(contactId: string): Promise<{ deleted: boolean }> {
+    try {
+      await this.spend();
+      await this.withTimeout(this.client.crm.contacts.basicApi.purge({ objectId: contactId }));
+      return { deleted: true };
+    } catch (err) {
+      if ((err as { code?: number })?.code === 404) return { deleted: false };
+      throw classifyHubspotError(err);
+    }
+  }
+
+  /** The contact with the properties we write and the person's own (for a data-access export); 404: null. */
+  async exportContact(contactId: string): Promise<Record<string, unknown> | null> {
+    try {
+      await this.spend();
+      const contact = await this.withTimeout(this.client.crm.contacts.basicApi.getById(contactId, EXPORT_PROPERTIES));
+      return {
+        id: contact.id,
+        properties: { ...contact.properties },
+        createdAt: contact.createdAt?.toISOString?.() ?? null,
+        updatedAt: contact.updatedAt?.toISOString?.() ?? null,
+        archived: contact.archived ?? false,
+      };
+    } catch (err) {
+      if ((err as { code?: number })?.code === 404) return null;
+      throw classifyHubspotError(err);
+    }
+  }
+
   /** A cheap authenticated call for the readiness checks. */
   async ping(): Promise<void> {
     try {
@@ -206,6 +240,17 @@ export class HubspotService {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 }
+
+/** What an export reads: every property we write plus the person's own. */
+const EXPORT_PROPERTIES = [
+  ...CUSTOM_PROPERTIES.map((p) => p.name),
+  "email",
+  "firstname",
+  "lastname",
+  "lifecyclestage",
+  "createdate",
+  "lastmodifieddate",
+];
 
 type CallOptions = NonNullable<Parameters<Client["crm"]["contacts"]["batchApi"]["upsert"]>[1]>;
 

@@ -1,15 +1,14 @@
 // Intercom through the official intercom-client (Fern-generated, API 2.11), pointed at INTERCOM_BASE_URL when
 // set. The SDK's own retries are off: the pipeline retries with backoff and honours Retry-After /
 // X-RateLimit-Reset. Every failure comes out as a TransientError or a PermanentError (service "intercom").
-import { IntercomClient, IntercomError, IntercomTimeoutError } from "intercom-client";
-import {
-  IntegrationError,
-  PermanentError,
-  TransientError,
-  isNetworkError,
-  isTransientStatus,
-  retryAfterMs,
-} from "../errors";
+import { IntercomClient } from "intercom-client";
+import { IntegrationError, PermanentError, TransientError } from "../errors";
+import { classifyIntercomError } from "./errors";
+import { stripHtml, textToEmailHtml } from "./html";
+import type { ContactRow, ConversationRow } from "./types";
+
+export { classifyIntercomError, intercomRetryAfterMs } from "./errors";
+export { textToEmailHtml } from "./html";
 
 export type IntercomConfig = { token: string; baseUrl?: string; timeoutMs?: number };
 
@@ -17,71 +16,6 @@ export type IntercomConfig = { token: string; baseUrl?: string; timeoutMs?: numb
 export const REFERENCE_ATTRIBUTE = "reference";
 /** The first line of the internal note with the app's context: how a retry knows it is already there. */
 export const NOTE_MARKER = "Context from the app";
-
-type Headers = { get(name: string): string | null } | undefined;
-type ContactRow = { id: string; external_id?: string | null; email?: string | null; role?: string };
-type ConversationRow = {
-  id: string;
-  created_at?: number;
-  state?: string;
-  custom_attributes?: Record<string, unknown>;
-  source?: {
-    id?: string | number;
-    delivered_as?: string;
-    body?: string | null;
-    author?: { type?: string; id?: string | number };
-  };
-  contacts?: { contacts?: Array<{ id: string }> };
-  conversation_parts?: {
-    conversation_parts?: Array<{ part_type?: string; body?: string | null; author?: { type?: string; id?: string } }>;
-  };
-};
-
-/** The wait an Intercom 429 asks for: Retry-After, else X-RateLimit-Reset (unix seconds), capped at 60 s. */
-export function intercomRetryAfterMs(headers: Headers): number | undefined {
-  const after = retryAfterMs(headers?.get("retry-after"));
-  if (after !== undefined) return after;
-  const reset = Number(headers?.get("x-ratelimit-reset"));
-  if (!Number.isFinite(reset) || reset <= 0) return undefined;
-  const ms = reset * 1000 - Date.now();
-  return ms > 0 ? Math.min(ms, 60_000) : 1_000;
-}
-
-/** Intercom's error body `{ type: "error.list", errors: [{ code, message }] }` → its first code and the messages. */
-function errorsOf(body: unknown): { code?: string; message?: string } {
-  const list = (body as { errors?: Array<{ code?: string; message?: string }> } | undefined)?.errors;
-  if (!Array.isArray(list) || list.length === 0) return {};
-  return {
-    code: list[0]?.code,
-    message: list
-      .map((e) => e.message ?? e.code)
-      .filter(Boolean)
-      .join("; ")
-      .slice(0, 500),
-  };
-}
-
-export function classifyIntercomError(err: unknown): IntegrationError {
-  if (err instanceof IntegrationError) return err;
-  if (err instanceof IntercomTimeoutError) return new TransientError("intercom", `network: ${err.message}`);
-  if (err instanceof IntercomError) {
-    const status = err.statusCode;
-    if (status === undefined) {
-      // No answer at all: refused, reset, DNS, timeout (the SDK's message is fetch's).
-      return new TransientError("intercom", `network: ${err.message.split("\n")[0]}`);
-    }
-    const { code, message } = errorsOf(err.body);
-    const text = message || `HTTP ${status}`;
-    const headers = err.rawResponse?.headers as Headers;
-    return isTransientStatus(status)
-      ? new TransientError("intercom", text, status, intercomRetryAfterMs(headers), code)
-      : new PermanentError("intercom", text, status, code);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return isNetworkError(err)
-    ? new TransientError("intercom", `network: ${message}`)
-    : new PermanentError("intercom", message);
-}
 
 export class IntercomService {
   private readonly client: IntercomClient;
@@ -322,6 +256,37 @@ export class IntercomService {
   }
 
   /**
+   * Deletes the contact (DELETE /contacts/{id}); Intercom keeps no copy to restore. 404: already gone, which a
+   * retry after a lost answer must treat as done (`deleted: false`).
+   */
+  async deleteContact(contactId: string): Promise<{ deleted: boolean }> {
+    try {
+      await this.call((c) => c.contacts.delete({ contact_id: contactId }));
+      return { deleted: true };
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return { deleted: false };
+      throw err;
+    }
+  }
+
+  /** What Intercom holds about a contact (for a data-access export): the contact and every conversation with its parts; 404: null. */
+  async exportContact(contactId: string): Promise<{ contact: unknown; conversations: unknown[] } | null> {
+    const contact = await this.getContact(contactId);
+    if (!contact) return null;
+    const ids: string[] = [];
+    await this.call(async (c) => {
+      const pages = await c.conversations.search({
+        query: { field: "contact_ids", operator: "=", value: contactId },
+        pagination: { per_page: 150 },
+      });
+      for await (const row of pages) ids.push(String((row as { id: string | number }).id));
+    });
+    const conversations: unknown[] = [];
+    for (const id of ids) conversations.push(await this.getConversation(id));
+    return { contact, conversations };
+  }
+
+  /**
    * The admin-initiated message to this contact whose body carries `reference`, if one was sent. Intercom has
    * no idempotency key for POST /messages, so this is how a repeat (or a retry after an answer lost to a
    * timeout) knows the email already went out: the message is sent with create_conversation_without_contact_reply,
@@ -420,24 +385,4 @@ export class IntercomService {
     );
     return { added: true, conversationCreatedAt };
   }
-}
-
-/** Plain text as the HTML of an email: paragraphs on blank lines, <br> on single ones, links clickable. */
-export function textToEmailHtml(text: string): string {
-  const escapeText = (t: string) =>
-    t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-  return text
-    .trim()
-    .split(/\n{2,}/)
-    .map(
-      (para) =>
-        `<p>${escapeText(para)
-          .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
-          .replace(/\n/g, "<br>")}</p>`,
-    )
-    .join("");
-}
-
-function stripHtml(text: string): string {
-  return text.replace(/<[^>]*>/g, "");
 }

@@ -3,7 +3,7 @@
 // (the Idempotency-Key of a ticket create). Some failures (429 with Retry-After, 502, 504) resolve
 // instead of throwing, so every answer's status is checked.
 import zendesk from "node-zendesk";
-import { PermanentError, TransientError } from "../errors";
+import { IntegrationError, PermanentError, TransientError } from "../errors";
 import { classifyZendeskError, zendeskStatusError } from "./errors";
 import type { RateBudget } from "../budget";
 
@@ -203,6 +203,92 @@ export class ZendeskService {
     );
   }
 
+  /**
+   * Erases an end user: DELETE /users/{id} (Zendesk's soft delete), then DELETE /deleted_users/{id}, the
+   * permanent deletion that scrubs their identity (tickets stay, requested by "Permanently deleted user").
+   * Redact their tickets first (redactUserTickets): once they are gone their tickets cannot be found by them.
+   * A retry after the soft delete answered finds no user (404) but still finishes the permanent one; 404 on
+   * both: already erased (`deleted: false`).
+   */
+  async deleteUser(userId: string): Promise<{ deleted: boolean }> {
+    const id = Number(userId);
+    const softDeleted = await this.deleteIfThere(() => this.client().users.delete(id));
+    // node-zendesk has no call for deleted_users: its generic request, with the same auth and transport.
+    const purged = await this.deleteIfThere(() =>
+      this.client().users.request("DELETE", ["deleted_users", id] as never),
+    );
+    return { deleted: softDeleted || purged };
+  }
+
+  /** Runs a DELETE: true when it deleted, false when Zendesk has no such record (404). */
+  private async deleteIfThere(fn: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.call(fn as () => Promise<Reply<unknown>>);
+      return true;
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Redacts the whole text of every comment on every ticket the user requested (all pages), with Zendesk's
+   * PUT /tickets/{id}/comments/{comment_id}/redact { text }: the characters become ▇, the ticket stays. A
+   * comment already redacted (or empty) is skipped, so a retry redacts nothing twice. Answers what this call
+   * redacted: tickets with at least one comment redacted, and comments.
+   */
+  async redactUserTickets(userId: string): Promise<{ tickets: number; comments: number }> {
+    let tickets: Array<{ id: number }>;
+    try {
+      tickets = await this.list(() => this.client().tickets.listByUserRequested(Number(userId)));
+    } catch (err) {
+      // The user is already permanently deleted (a retry after deleteUser answered): their tickets were
+      // redacted before it, and they can no longer be listed by them.
+      if (err instanceof IntegrationError && err.status === 404) return { tickets: 0, comments: 0 };
+      throw err;
+    }
+    let ticketCount = 0;
+    let commentCount = 0;
+    for (const ticket of tickets) {
+      let redacted = 0;
+      for (const comment of await this.rawComments(ticket.id)) {
+        const text = comment.body ?? "";
+        if (isRedacted(text)) continue;
+        await this.call(
+          () =>
+            // Not in node-zendesk either: its generic request.
+            this.client().tickets.request("PUT", ["tickets", ticket.id, "comments", comment.id, "redact"] as never, {
+              text,
+            }) as unknown as Promise<Reply<unknown>>,
+        );
+        redacted += 1;
+      }
+      if (redacted) ticketCount += 1;
+      commentCount += redacted;
+    }
+    return { tickets: ticketCount, comments: commentCount };
+  }
+
+  /** What Zendesk holds about a user (for a data-access export): the user and each requested ticket with its comments; 404: null. */
+  async exportUser(userId: string): Promise<{ user: unknown; tickets: unknown[] } | null> {
+    const id = Number(userId);
+    let user: unknown;
+    try {
+      user = await this.call(() => this.client().users.show(id) as unknown as Promise<Reply<unknown>>);
+    } catch (err) {
+      if (err instanceof IntegrationError && err.status === 404) return null;
+      throw err;
+    }
+    const tickets: unknown[] = [];
+    for (const ticket of await this.list(() => this.client().tickets.listByUserRequested(id)))
+      tickets.push({ ...ticket, comments: await this.rawComments(ticket.id) });
+    return { user, tickets };
+  }
+
+  private async rawComments(ticketId: number): Promise<Array<{ id: number; body?: string }>> {
+    return (await this.list(() => this.client().tickets.getComments(ticketId))) as Array<{ id: number; body?: string }>;
+  }
+
   async ping(): Promise<void> {
     await this.call(() => this.client().users.me() as Promise<Reply<unknown>>);
   }
@@ -237,4 +323,11 @@ export class ZendeskService {
     if (!ticket?.id) throw new TransientError("zendesk", "Ticket create answered without a ticket id.");
     return ticket.id;
   }
+}
+
+/** Zendesk's redaction mark: every redacted character becomes ▇. Nothing left but marks and spaces: done. */
+export const REDACTION_MARK = "\u2587";
+
+function isRedacted(text: string): boolean {
+  return /^[\s\u2587]*$/.test(text);
 }
