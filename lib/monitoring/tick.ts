@@ -1,5 +1,6 @@
 // One pass of the operations loop (every minute: an Inngest cron, or a timer on the inline driver):
-// evaluate the alert rules, record the daily digest, post pending notifications, apply the data retention,
+// evaluate the alert rules, run the launch checks that are due (lib/monitoring/readiness-watch.ts) and probe the
+// public URL (uptime.ts), record the daily digest, post pending notifications, apply the data retention,
 // and run the next slice of the hourly reconciliation (drift against Stripe, HubSpot and Zendesk). One tick at
 // a time across every instance (lib/jobs/singleton.ts): a second instance's timer finds the lock taken and
 // skips that minute, so notifications are not posted twice and the retention does not race itself.
@@ -13,8 +14,10 @@ import type { ReconcileServices } from "@/lib/reconcile/reconcile";
 import { applyRuleResults } from "./apply-rules";
 import { recordDailyDigest } from "./digest";
 import { deliverNotifications } from "./notifier";
+import { runReadinessWatch } from "./readiness-watch";
 import { applyRetention } from "./retention";
 import { evaluateRules } from "./rules";
+import { runUptimeProbe } from "./uptime";
 
 /** Runs one tick, or answers `{ skipped }` when another instance (or this one) is running one. */
 export async function runOpsTick(db: Db, now = new Date(), services?: ReconcileServices) {
@@ -25,6 +28,11 @@ export async function runOpsTick(db: Db, now = new Date(), services?: ReconcileS
 
 async function opsTick(db: Db, now: Date, services?: ReconcileServices) {
   const changes = await applyRuleResults(db, await evaluateRules(db, env.alertThresholds, now), now);
+  // Before the notifier, so that an alert these open is posted in the same tick.
+  const readiness = await guarded("readiness.watch_failed", () => runReadinessWatch(db, { now }));
+  const uptime = await guarded("uptime.probe_failed", () =>
+    runUptimeProbe(db, { appUrl: env.APP_URL, secret: env.AUTH_SECRET, now }),
+  );
   const digest = await recordDailyDigest(db, env.alertThresholds.digestHourUtc, now);
   const notifications = env.ALERT_WEBHOOK_URL
     ? await deliverNotifications(db, { url: env.ALERT_WEBHOOK_URL, consoleUrl: env.APP_URL }, now)
@@ -35,9 +43,27 @@ async function opsTick(db: Db, now: Date, services?: ReconcileServices) {
   const retained = Object.values(retention).some((n) => n > 0);
   if (changes.opened.length || changes.resolved.length || notifications.sent || retained)
     log.info("ops.tick", { ...changes, digest, ...notifications, redacted, retention });
+  if (readiness && (readiness.opened.length || readiness.resolved.length))
+    log.info("readiness.watch", { ...readiness });
+  if (uptime && (uptime.opened || uptime.resolved || !uptime.state.ok))
+    log.info("uptime.probe", {
+      ok: uptime.state.ok,
+      failures: uptime.state.consecutiveFailures,
+      problems: uptime.state.problems,
+    });
   if (reconcile && (reconcile.opened || reconcile.resolved || reconcile.failures.length))
     log.info("reconcile.tick", { ...reconcile });
-  return { ...changes, digest, notifications, redacted, retention, reconcile };
+  return { ...changes, digest, notifications, redacted, retention, reconcile, readiness, uptime };
+}
+
+/** The scheduled checks and the uptime probe never stop the rest of the tick: a failure is logged, retried next minute. */
+async function guarded<T>(event: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (err) {
+    log.error(event, { error: err });
+    return null;
+  }
 }
 
 /** The reconciliation never stops the rest of the tick: a failure is logged and retried next minute. */

@@ -1,5 +1,6 @@
 // Public-URL checks (when APP_URL is set): DNS resolves, the TLS certificate is valid and not about
 // to expire, plain HTTP redirects to HTTPS, and the Stripe webhook route refuses an unsigned request.
+import { UPTIME_PROBE_BODY, UPTIME_PROBE_HEADER, uptimeProbeToken } from "@/lib/monitoring/probe-token";
 import net from "node:net";
 import { fail, failInProduction, pass, warn, type CheckDefinition, type Outcome, type ReadinessContext } from "./types";
 import {
@@ -167,8 +168,9 @@ async function checkWebhookRoute(ctx: ReadinessContext, t: Target): Promise<Outc
       protocol: t.url.protocol === "https:" ? "https:" : "http:",
       method: "POST",
       path,
-      body: "{}",
-      headers: { "content-type": "application/json" },
+      // Marked as our own probe: its refusal is not recorded in the founder's Rejected deliveries.
+      body: UPTIME_PROBE_BODY,
+      headers: { "content-type": "application/json", [UPTIME_PROBE_HEADER]: uptimeProbeToken(ctx.env.AUTH_SECRET) },
       timeoutMs: budget(ctx),
     });
   } catch (err) {

@@ -7,17 +7,24 @@ export function ReadinessSummaryCard({
   failing,
   checkedAt,
   networkCheckedAt,
+  networkSource,
+  nextAutomaticRun,
   seconds,
 }: {
   summary: ReadinessSummary;
   failing: ReadinessCheck[];
   checkedAt: Date;
-  /** When the network checks (services, DNS, TLS) shown last ran: they are reused for a minute. */
+  /** When the network checks (services, DNS, TLS) shown ran. */
   networkCheckedAt: Date;
+  /** "schedule": the ops tick's hourly run; "page": a run made for this page or by "Run again". */
+  networkSource: "schedule" | "page";
+  /** When the ops tick runs them next (null before its first run). */
+  nextAutomaticRun: Date | null;
   seconds: string;
 }) {
   const blocked = summary.fail > 0;
-  const age = Math.max(0, Math.round((checkedAt.getTime() - networkCheckedAt.getTime()) / 1000));
+  const ran = <Time date={networkCheckedAt} pattern="HH:mm" showZone />;
+  const next = nextAutomaticRun ? <Time date={nextAutomaticRun} pattern="HH:mm" showZone /> : null;
   return (
     <section
       aria-label="Summary"
@@ -30,10 +37,26 @@ export function ReadinessSummaryCard({
         {summary.warn} {summary.warn === 1 ? "warning" : "warnings"} · {summary.pass} passed · {summary.total} checks,
         run at <Time date={checkedAt} pattern="HH:mm:ss" showZone /> in {seconds} s
       </p>
-      <p className="mt-0.5 text-sm text-slate-600" data-network-checked-at={networkCheckedAt.toISOString()}>
+      <p
+        className="mt-0.5 text-sm text-slate-600"
+        data-network-checked-at={networkCheckedAt.toISOString()}
+        data-network-source={networkSource}
+      >
         Stripe, HubSpot, Zendesk, DNS and TLS{" "}
-        <time dateTime={networkCheckedAt.toISOString()}>checked {age < 1 ? "just now" : `${age} s ago`}</time>; their
-        results are reused for a minute (an admin can run them again).
+        {networkSource === "schedule" && next ? (
+          <>
+            checked automatically at {ran}, next at {next}. Failures open an alert by themselves.
+          </>
+        ) : next ? (
+          <>
+            run again at {ran}; the next automatic run is at {next}.
+          </>
+        ) : (
+          <>
+            checked at {ran} for this page; from the operations loop's first minute on they run by themselves every
+            hour.
+          </>
+        )}
       </p>
       {failing.length ? (
         <ul className="mt-3 space-y-1 text-sm">

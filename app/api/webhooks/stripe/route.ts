@@ -9,7 +9,8 @@ import { webhookPrelude } from "@/lib/ingest/prelude";
 import { storeEvent } from "@/lib/ingest/store";
 import { findNul } from "@/lib/ingest/nul";
 import { formatIssues } from "@/lib/schemas/issues";
-import { jsonOk } from "@/lib/ingest/respond";
+import { jsonError, jsonOk } from "@/lib/ingest/respond";
+import { isUptimeProbe } from "@/lib/monitoring/probe-token";
 import { type Rejection, refuse } from "@/lib/ingest/rejections";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/app-events/signature";
@@ -54,7 +55,12 @@ async function handleStripeWebhook(req: Request) {
   const refused = (reason: Rejection["reason"], message: string) =>
     refuse(req, { route: "stripe", reason, status: 400, body }, message);
   const header = req.headers.get("stripe-signature");
-  if (!header) return refused("missing_signature", "Missing Stripe-Signature header.");
+  if (!header) {
+    // Our own uptime probe (lib/monitoring/probe-token.ts): the same answer, not recorded as a refusal.
+    if (isUptimeProbe(req, body, env.AUTH_SECRET))
+      return jsonError(400, "Missing Stripe-Signature header.", { code: "missing_signature" });
+    return refused("missing_signature", "Missing Stripe-Signature header.");
+  }
   let parsed: unknown;
   try {
     parsed = verifyStripeWebhook(body, header, env.STRIPE_WEBHOOK_SECRET);
