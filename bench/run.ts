@@ -13,6 +13,7 @@ import { consoleAtScale } from "./console-scale";
 import { endToEnd } from "./end-to-end";
 import { ingest, startBareServer } from "./ingest";
 import { launch } from "./launch";
+import { stepLatencyAtScale } from "./latency";
 import { memorySampler } from "./lib/memory";
 import { startPostgres } from "./lib/postgres";
 import { printTable, type Row } from "./lib/stats";
@@ -23,6 +24,9 @@ const only = process.argv
   ?.slice(7)
   .split(",");
 const want = (name: string) => !only || only.includes(name);
+/** Sections that read the database only: `--only=latency` needs no Next build or server. */
+const DB_ONLY = ["latency"];
+const needsServer = !only || only.some((name) => !DB_ONLY.includes(name));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -54,14 +58,16 @@ async function main() {
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,
   };
-  ensureBuild(env);
-  const server = startNext(port, env, true);
-  const memory = memorySampler(server.pid!);
+  if (needsServer) ensureBuild(env);
+  const server = needsServer ? startNext(port, env, true) : null;
+  const memory = server ? memorySampler(server.pid!) : null;
   const rows: Row[] = [];
-  const bare = await (async () => {
-    await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server); // migrations applied
-    return startBareServer(barePort, pg.url, DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET);
-  })();
+  const bare = server
+    ? await (async () => {
+        await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server); // migrations applied
+        return startBareServer(barePort, pg.url, DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET);
+      })()
+    : null;
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     // A section that breaks is reported as a failed row; the others still run and print.
@@ -96,8 +102,8 @@ async function main() {
         seconds: quick ? 3 : 5,
         rounds: quick ? 1 : 4,
         connections: [16, 64],
-        serverPid: server.pid!,
-        sampleMemory: () => memory.sample(),
+        serverPid: server!.pid!,
+        sampleMemory: () => memory!.sample(),
       }),
     );
     await section("burst", () =>
@@ -132,16 +138,22 @@ async function main() {
         concurrency: 4,
       }),
     );
-    memory.sample();
-    rows.push({
-      section: "memory",
-      metric: "peak server RSS (npm start server, under ingest load)",
-      value: memory.peakMiB(),
-      unit: "MiB",
-    });
+    // Last: its million events would otherwise sit under the other sections' figures.
+    await section("latency", () =>
+      stepLatencyAtScale({ dbUrl: pg.url, events: quick ? 10_000 : 1_000_000, runs: quick ? 3 : 10 }),
+    );
+    if (memory) {
+      memory.sample();
+      rows.push({
+        section: "memory",
+        metric: "peak server RSS (npm start server, under ingest load)",
+        value: memory.peakMiB(),
+        unit: "MiB",
+      });
+    }
   } finally {
-    bare.kill("SIGTERM");
-    server.kill("SIGTERM");
+    bare?.kill("SIGTERM");
+    server?.kill("SIGTERM");
     await sandbox.close();
     pg.stop();
   }

@@ -14,6 +14,7 @@ export const CONSOLE_PAGES = [
   { path: "/deliveries", heading: "Rejected deliveries" },
   { path: "/drift", heading: "Drift" },
   { path: "/readiness", heading: "Readiness" },
+  { path: "/latency", heading: "Latency" },
   { path: "/audit", heading: "Audit log" },
   { path: "/users", heading: "Users" },
   { path: "/account", heading: "Account" },

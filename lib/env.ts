@@ -388,6 +388,7 @@ function build(r: z.infer<typeof raw>) {
       backlogMinutes: r.ALERT_BACKLOG_MINUTES,
       digestHourUtc: r.ALERT_DIGEST_HOUR_UTC,
       stripeSilenceHours: r.STRIPE_SILENCE_HOURS,
+      stepP95Ms: r.ALERT_STEP_P95_MS,
     },
     PAYLOAD_RETENTION_DAYS: r.PAYLOAD_RETENTION_DAYS,
     WEBHOOK_RATE_LIMIT_PER_MINUTE: r.WEBHOOK_RATE_LIMIT_PER_MINUTE,

@@ -11,6 +11,8 @@ const LINKS = [
   { href: "/alerts", label: "Alerts" },
   { href: "/deliveries", label: "Rejected deliveries" },
   { href: "/drift", label: "Drift" },
+  { href: "/latency", label: "Latency" },
+  { href: "/erasures", label: "Erasures" },
   { href: "/readiness", label: "Readiness" },
   { href: "/audit", label: "Audit log" },
 ] as const;

@@ -8,10 +8,12 @@ import { ruleWindowCounts, servicesRefusingCredentials } from "@/db/queries/even
 import { paymentDelayP95 } from "@/db/queries/flow-figures";
 import { lastWebhookEventAt, rejectionCountsByRoute } from "@/db/queries/rejected-deliveries";
 import { SIGNATURE_REASONS } from "@/lib/ingest/rejection-reasons";
-import { STEP } from "@/lib/pipeline/engine/step-names";
-import type { Env } from "@/lib/env";
+import { stepP95Between, type StepTotal } from "@/db/queries/step-latency";
+import { STEP, stepLabel } from "@/lib/pipeline/engine/step-names";
+import { env, type Env } from "@/lib/env";
 
-export type Thresholds = Env["alertThresholds"];
+/** The thresholds of lib/env.ts; `stepP95Ms` falls back to ALERT_STEP_P95_MS (tests pass their own). */
+export type Thresholds = Env["alertThresholds"] & { stepP95Ms?: number };
 export type RuleId =
   | "failure-rate"
   | "failed-webhooks"
@@ -22,7 +24,9 @@ export type RuleId =
   | "backlog"
   | "stripe-signature-failures"
   | "app-signature-failures"
-  | "stripe-silence";
+  | "stripe-silence"
+  /** One rule (and so at most one open alert) per step: `step-latency:sync-crm`. */
+  | `step-latency:${string}`;
 export type RuleResult = {
   rule: RuleId;
   firing: boolean;
@@ -43,6 +47,9 @@ export const CREDENTIAL_CONSEQUENCES: readonly RuleId[] = ["failure-rate", "fail
 export const SIGNATURE_FAILURES_THRESHOLD = 5;
 export const SIGNATURE_FAILURES_MINUTES = 10;
 
+/** Attempts a step needs in the hour before its p95 may alert: one slow call is not a slow step. */
+export const STEP_LATENCY_MIN_SAMPLES = 10;
+
 export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Promise<RuleResult[]> {
   const hourAgo = new Date(now.getTime() - 3_600_000);
   const windowStart = new Date(now.getTime() - t.failedWebhooksMinutes * 60_000);
@@ -57,6 +64,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
     new Date(now.getTime() - SIGNATURE_FAILURES_MINUTES * 60_000),
     SIGNATURE_REASONS,
   );
+  const stepTotals = await stepP95Between(db, hourAgo, now);
   const lastStripe = t.stripeSilenceHours > 0 ? await lastWebhookEventAt(db, "stripe") : null;
   const silentHours = lastStripe ? (now.getTime() - lastStripe.getTime()) / 3_600_000 : 0;
   const rate = counts.done > 0 ? (counts.failed / counts.done) * 100 : 0;
@@ -140,6 +148,7 @@ export async function evaluateRules(db: Db, t: Thresholds, now = new Date()): Pr
       href: "/deliveries?route=stripe",
     },
   ];
+  results.push(...stepLatencyRules(stepTotals, t.stepP95Ms ?? env.ALERT_STEP_P95_MS));
   const credentialsRefused = services.length > 0;
   return credentialsRefused
     ? results.map((r) => (CREDENTIAL_CONSEQUENCES.includes(r.rule) ? { ...r, causedBy: "auth-errors" } : r))
@@ -162,4 +171,28 @@ function signatureRule(route: "stripe" | "app", n: number): RuleResult {
     message: `${n} ${route === "stripe" ? "Stripe" : "app"} deliveries were refused for their signature or timestamp in the last ${SIGNATURE_FAILURES_MINUTES} minutes (threshold ${SIGNATURE_FAILURES_THRESHOLD}): the webhook secret is probably wrong — ${fix}. Rejected deliveries in the console shows each refusal and its reason.`,
     href: `/deliveries?route=${route}`,
   };
+}
+
+/**
+ * One result per step: firing when its p95 over the last hour passes the threshold on enough attempts. Every
+ * known step gets a result, firing or not, so a step that stopped running (no attempts this hour) still
+ * resolves the alert it opened.
+ */
+export function stepLatencyRules(totals: StepTotal[], thresholdMs: number): RuleResult[] {
+  const byStep = new Map(totals.map((s) => [s.step, s]));
+  const names = new Set<string>([...Object.values(STEP), ...byStep.keys()]);
+  return [...names].map((step) => {
+    const s = byStep.get(step);
+    const p95 = s?.p95Ms ?? null;
+    const label = stepLabel(step);
+    return {
+      rule: `step-latency:${step}`,
+      firing: s !== undefined && s.count >= STEP_LATENCY_MIN_SAMPLES && s.p95Ms > thresholdMs,
+      severity: "warning",
+      value: p95,
+      title: `Slow step: “${label}” takes ${p95 ?? 0} ms (p95)`,
+      message: `“${label}” (${step}) took ${p95 ?? 0} ms at the 95th percentile over its ${s?.count ?? 0} attempts in the last hour (threshold ALERT_STEP_P95_MS=${thresholdMs} ms). The service it calls may be slow or rate limiting us; the Latency page shows which handlers and since when.`,
+      href: "/latency?window=1h",
+    } satisfies RuleResult;
+  });
 }

@@ -5,6 +5,7 @@
 // a time across every instance (lib/jobs/singleton.ts): a second instance's timer finds the lock taken and
 // skips that minute, so notifications are not posted twice and the retention does not race itself.
 import type { Db } from "@/db";
+import { sumFinishedStepLatencyHours } from "@/db/queries/step-latency";
 import { env } from "@/lib/env";
 import { getServices } from "@/lib/integrations";
 import { withSingleton } from "@/lib/jobs/singleton";
@@ -33,6 +34,8 @@ async function opsTick(db: Db, now: Date, services?: ReconcileServices) {
   const uptime = await guarded("uptime.probe_failed", () =>
     runUptimeProbe(db, { appUrl: env.APP_URL, secret: env.AUTH_SECRET, now }),
   );
+  // Each finished hour's step durations summed once, so the Latency page's 24 h / 7 d windows stay fast.
+  await guarded("latency.sum_failed", () => sumFinishedStepLatencyHours(db, now));
   const digest = await recordDailyDigest(db, env.alertThresholds.digestHourUtc, now);
   const notifications = env.ALERT_WEBHOOK_URL
     ? await deliverNotifications(db, { url: env.ALERT_WEBHOOK_URL, consoleUrl: env.APP_URL }, now)
