@@ -15,6 +15,7 @@ export const CONSOLE_PAGES = [
   { path: "/drift", heading: "Drift" },
   { path: "/readiness", heading: "Readiness" },
   { path: "/latency", heading: "Latency" },
+  { path: "/erasures", heading: "Erasures" },
   { path: "/audit", heading: "Audit log" },
   { path: "/users", heading: "Users" },
   { path: "/account", heading: "Account" },

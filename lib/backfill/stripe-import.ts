@@ -17,6 +17,8 @@ import {
   saveSyncCursor,
 } from "@/db/queries/sync-cursors";
 import { type StoreInput, storeEvents } from "@/lib/ingest/store";
+import { erasedHashesAmong } from "@/db/queries/erasures";
+import { subjectHash } from "@/lib/erasure/subjects";
 import type { Actor } from "@/lib/auth/roles";
 import { getServices } from "@/lib/integrations";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
@@ -28,9 +30,25 @@ export const IMPORT_CURSOR = "stripe-import";
 const LEASE_STALE_MS = 10 * 60_000;
 
 /** Where the import stands (kept across runs): the last customer done, and the totals of this pass. */
-type Cursor = { startingAfter?: string; done?: boolean; customers: number; stored: number; alreadyHad: number };
+type Cursor = {
+  startingAfter?: string;
+  done?: boolean;
+  customers: number;
+  stored: number;
+  alreadyHad: number;
+  /** Customers of erased people, skipped (not stored). */
+  erased?: number;
+};
 
-export type ImportRun = { customers: number; stored: number; alreadyHad: number; done: boolean; message: string };
+export type ImportRun = {
+  customers: number;
+  stored: number;
+  alreadyHad: number;
+  /** Customers of erased people, skipped (not stored). */
+  erased: number;
+  done: boolean;
+  message: string;
+};
 export type ImportProgress = {
   cursor: Cursor | null;
   running: boolean;
@@ -60,6 +78,17 @@ export function importEventOf(customer: Stripe.Customer, now: Date): StoreInput 
   };
 }
 
+/** The Stripe customers on a page that belong to an erased person (by customer id, email or app user id). */
+async function erasedCustomersOf(db: Db, page: Stripe.Customer[]): Promise<Set<string>> {
+  const hashesOf = (c: Stripe.Customer) => [
+    subjectHash("stripe", c.id),
+    ...(c.email ? [subjectHash("email", c.email)] : []),
+    ...(c.metadata?.app_user_id ? [subjectHash("app", c.metadata.app_user_id)] : []),
+  ];
+  const erased = await erasedHashesAmong(db, page.flatMap(hashesOf));
+  return new Set(page.filter((c) => hashesOf(c).some((h) => erased.has(h))).map((c) => c.id));
+}
+
 /**
  * One run of the import: pages of `pageSize` customers until Stripe has no more or `timeBudgetMs` is spent
  * (then `done: false`, and the next run goes on from there). A finished pass starts over on the next run and
@@ -82,7 +111,7 @@ export async function importStripeCustomers(
   let held = lease.row.runningSince ?? now;
   const previous = cursorOf(lease.row.cursor);
   const cursor: Cursor = previous.done ? cursorOf(null) : previous;
-  const run = { customers: 0, stored: 0, alreadyHad: 0 };
+  const run = { customers: 0, stored: 0, alreadyHad: 0, erased: 0 };
   const enqueue = opts.enqueue ?? ((events) => replayLater(events, "deliver"));
   try {
     for (;;) {
@@ -94,7 +123,12 @@ export async function importStripeCustomers(
         .catch((err) => {
           throw classifyStripeError(err);
         });
-      const inputs = page.data.map((c) => importEventOf(c, new Date()));
+      // An erased person is not imported again (not even stored): their Stripe customer, if Stripe still lists
+      // it, is the anonymised one the erasure left for its last period.
+      const erased = await erasedCustomersOf(db, page.data);
+      run.erased += erased.size;
+      cursor.erased = (cursor.erased ?? 0) + erased.size;
+      const inputs = page.data.filter((c) => !erased.has(c.id)).map((c) => importEventOf(c, new Date()));
       const stored = inputs.length ? await storeEvents(db, inputs) : [];
       const fresh: SchedulableEvent[] = [];
       stored.forEach((row, i) => {
@@ -108,7 +142,7 @@ export async function importStripeCustomers(
       run.customers += page.data.length;
       cursor.customers += page.data.length;
       cursor.stored += fresh.length;
-      cursor.alreadyHad += page.data.length - fresh.length;
+      cursor.alreadyHad += page.data.length - erased.size - fresh.length;
       cursor.startingAfter = page.data.at(-1)?.id ?? cursor.startingAfter;
       cursor.done = !page.has_more;
       const renewedAt = new Date();
@@ -127,7 +161,7 @@ export async function importStripeCustomers(
     );
   }
   const done = Boolean(cursor.done);
-  const message = `${done ? "Import finished" : "Import paused (it goes on from here)"}: ${cursor.customers} Stripe customers read this pass, ${cursor.stored} queued for the pipeline, ${cursor.alreadyHad} imported before.`;
+  const message = `${done ? "Import finished" : "Import paused (it goes on from here)"}: ${cursor.customers} Stripe customers read this pass, ${cursor.stored} queued for the pipeline, ${cursor.alreadyHad} imported before${cursor.erased ? `, ${cursor.erased} skipped (erased people)` : ""}.`;
   const result = { ...run, done, message };
   await releaseSyncLease(db, IMPORT_CURSOR, held, { now: new Date(), result, cursor });
   return { ok: true, ...result };

@@ -9,6 +9,7 @@ import { invoicePaymentFailed } from "../handlers/stripe/invoice-payment-failed"
 import { paymentIntentSucceeded } from "../handlers/stripe/payment-intent-succeeded";
 import { subscriptionChanged } from "../handlers/stripe/subscription-changed";
 import { supportRequested } from "../handlers/app/support-requested";
+import { userDeleted } from "../handlers/app/user-deleted";
 import { userSignedUp } from "../handlers/app/user-signed-up";
 import { userUpdated } from "../handlers/app/user-updated";
 import { intercomConversationStatus } from "../handlers/support/intercom-conversation-status";
@@ -41,6 +42,7 @@ const HANDLERS: Record<EventSource, Record<string, AnyHandler>> = {
     "user.signed_up": userSignedUp as AnyHandler,
     "user.updated": userUpdated as AnyHandler,
     "support.requested": supportRequested as AnyHandler,
+    "user.deleted": userDeleted as AnyHandler,
   },
   // The support tools' webhooks: a ticket's status coming back (issue 14).
   zendesk: {

@@ -1,5 +1,6 @@
 // One customer everywhere: identity in each system (and how it was linked), entitlement, tickets,
-// alerts and every event with its outcome. Admins can re-sync the CRM and fix identity links.
+// alerts and every event with its outcome. Admins can re-sync the CRM and fix identity links; the Privacy card
+// downloads the person's data (admins) or erases them (owners). An erased person shows their tombstone only.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
@@ -22,6 +23,11 @@ import { CustomerAlerts, SupportTickets } from "./support-and-alerts";
 import { ResyncButton } from "./resync-button";
 import { PayerCard, PendingClaims } from "./claim-card";
 import { RecoveryPanel } from "./recovery-panel";
+import { env } from "@/lib/env";
+import { erasureForCustomer, latestErasureOfSubject } from "@/db/queries/erasures";
+import { subjectHash } from "@/lib/erasure/subjects";
+import { ErasedPerson } from "@/components/erasure/erased-person";
+import { PrivacyCard } from "@/components/erasure/privacy-card";
 
 type Params = { params: Promise<{ appUserId: string }> };
 
@@ -51,16 +57,27 @@ export default async function CustomerPage({ params }: Params) {
       ? await customerByIdentity(db, "stripe", appUserId.slice("stripe:".length))
       : undefined;
     if (claimedBy) redirect(`/customers/${encodeURIComponent(claimedBy.appUserId)}`);
+    // An erased person is found by the hash of the id the founder knows them by, never by a name.
+    const erased = await latestErasureOfSubject(db, subjectHash("app", appUserId));
+    if (erased?.completedAt)
+      return <ErasedPerson erasedAt={erased.completedAt} erasedBy={erased.requestedBy} erasureId={erased.id} />;
     notFound();
   }
   const { customer, identities, entitlement } = found;
-  const [timeline, tickets, alerts, lastSync, claims, deletedStripe] = await Promise.all([
+  if (customer.erasedAt) {
+    const erasure = await erasureForCustomer(db, customer.id);
+    return (
+      <ErasedPerson erasedAt={customer.erasedAt} erasedBy={customer.erasedBy} erasureId={erasure?.erasure.id ?? null} />
+    );
+  }
+  const [timeline, tickets, alerts, lastSync, claims, deletedStripe, erasure] = await Promise.all([
     listEvents(db, { customer: customer.id, perPage: TIMELINE_SIZE }),
     listCustomerTickets(db, customer),
     listCustomerAlerts(db, customer.id),
     lastSyncBySystem(db, customer.id),
     customer.provisional ? [] : pendingClaimsOf(db, customer.appUserId),
     identities.some((i) => i.system === "stripe") ? undefined : lastDeletedStripeCustomer(db, customer.id),
+    erasureForCustomer(db, customer.id),
   ]);
   const canEdit = hasRole(actor.role, "admin");
   const name = customer.name ?? customer.email ?? customer.appUserId;
@@ -104,6 +121,24 @@ export default async function CustomerPage({ params }: Params) {
         <RecoveryPanel customer={customer} identities={identities} canEdit={canEdit} />
         <SupportTickets tickets={tickets} ticketUrl={zendeskTicketUrl} conversationUrl={intercomConversationUrl} />
         <CustomerTimeline rows={timeline.rows} total={timeline.total} appUserId={customer.appUserId} />
+        <PrivacyCard
+          appUserId={customer.appUserId}
+          email={customer.email}
+          displayName={name}
+          role={actor.role}
+          erasure={
+            erasure
+              ? {
+                  id: erasure.erasure.id,
+                  status: erasure.status,
+                  requestedAt: erasure.erasure.requestedAt,
+                  requestedBy: erasure.erasure.requestedBy,
+                }
+              : null
+          }
+          stripeCancel={env.ERASURE_STRIPE_CANCEL}
+          provisional={customer.provisional}
+        />
       </div>
     </>
   );

@@ -9,6 +9,7 @@ import { parseAppEvent } from "@/lib/ingest/app-schemas";
 import { findNul } from "@/lib/ingest/nul";
 import { webhookPrelude } from "@/lib/ingest/prelude";
 import { reserveTicketReference } from "@/db/queries/support-tickets";
+import { erasedReason } from "@/lib/erasure/guard";
 import { storeEvent } from "@/lib/ingest/store";
 import { jsonOk } from "@/lib/ingest/respond";
 import { refuse } from "@/lib/ingest/rejections";
@@ -43,7 +44,8 @@ async function handleAppWebhook(req: Request) {
     status: known ? "received" : "ignored",
   });
   let reference: string | undefined;
-  if (known && event.type === "support.requested") {
+  // A support request from an erased person keeps no copy of their email and subject (the guard ignores it).
+  if (known && event.type === "support.requested" && !(await erasedReason(db, "app", event.type, body))) {
     const d = event.data;
     reference = await reserveTicketReference(db, {
       requestId: d.requestId,
