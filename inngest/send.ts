@@ -5,7 +5,7 @@
 // The send and the after-response scheduler can be replaced (tests).
 import { after } from "next/server";
 import type { Db } from "@/db";
-import type { SchedulableEvent } from "@/db/queries/event-processing";
+import type { NextInLine, SchedulableEvent } from "@/db/queries/event-processing";
 import { serialisationKeys } from "@/lib/jobs/keys";
 import { log } from "@/lib/log";
 import type { ProcessMode } from "@/lib/pipeline/engine/process-event";
@@ -142,4 +142,22 @@ export function sendAfterResponse(db: () => Promise<Db>, event: SchedulableEvent
       .then((d) => sendToInngest(d, [event], mode))
       .catch((err) => log.error("jobs.enqueue_failed", { eventIds: [event.id], count: 1, error: err })),
   );
+}
+
+/**
+ * The re-send of a customer's next event once the one before it finished (its own run may have ended
+ * `waiting`). Its id names the finished event and that run's claim: a retried finish is dropped by Inngest,
+ * while the first delivery's id (the row id, already taken) does not shadow it.
+ */
+export function handOverPayload(next: NextInLine, finishedId: string, attempts: number | undefined): ReceivedPayload {
+  return {
+    id: `${next.id}:after:${finishedId}:${attempts ?? 0}`,
+    name: "ops/event.received",
+    data: { eventId: next.id, customerKey: next.customerKey, mode: "deliver" },
+  };
+}
+
+/** Sends the hand-over now (outside a step: a failure recorded inside one). Never throws: the sweeper is the net. */
+export async function sendHandOver(next: NextInLine, finishedId: string, attempts: number | undefined): Promise<void> {
+  await sendInBatches([handOverPayload(next, finishedId, attempts)]);
 }

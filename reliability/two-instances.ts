@@ -2,7 +2,8 @@
 // instances behind a load balancer). Each customer's signup and profile updates go, in order, to either
 // instance at random, with some Stripe checkouts; halfway through one instance is killed -9 (what it was
 // answering fails over to the other, as a load balancer retries) and restarted. Every event is processed
-// once, HubSpot holds one contact per user with the newest name and email, and nothing is left unfinished.
+// once, HubSpot holds one contact per user with the newest name and email, nothing is left unfinished, and
+// no two events of one customer ran at the same time (the claim keeps each customer's events in order).
 // Then a bulk replay started on one instance, which is killed right after answering 202: the replay is in the
 // database, so the other instance's sweeper finishes it and its GET /api/admin/replays/:id says so.
 import path from "node:path";
@@ -174,15 +175,26 @@ async function spreadLoad(ctx: Context, c: Checks, a: AppServer, b: AppServer): 
   for (const line of stale.slice(0, 5)) c.note(`stale: ${line}`);
   const paid = checkouts.filter((u) => hub.byAppUserId.get(u.userId)?.app_billing_status !== "active");
   c.equal(paid.length, 0, `checkout customers not active in HubSpot (of ${checkouts.length})`);
-  // Same customer, two instances: report where the steps of one customer overlapped in time (the
-  // serialisation key holds within a process only) as evidence, whether or not the newest state won.
+  // Same customer, two instances: one customer's events run one at a time across instances (the claim waits
+  // for an earlier event of the customer), so no two of one customer's events ran at once: neither their
+  // HubSpot writes nor their whole runs (first step's start to last step's end).
   const [overlaps] = await ctx.sql<{ n: number }[]>`
     select count(*)::int as n from event_steps s1 join events e1 on e1.id = s1.event_id
     join event_steps s2 on s2.step = s1.step and s2.event_id <> s1.event_id
     join events e2 on e2.id = s2.event_id and e2.customer_id = e1.customer_id and e2.id > e1.id
     where e1.external_id like ${`${p}%`} and s1.step = 'sync-crm'
       and s1.started_at < s2.finished_at and s2.started_at < s1.finished_at`;
-  c.note(`same-customer sync-crm steps that overlapped in time (run on both instances at once): ${overlaps!.n}`);
+  c.equal(overlaps!.n, 0, "same-customer sync-crm steps that overlapped in time (on both instances at once)");
+  const [runs] = await ctx.sql<{ n: number }[]>`
+    with run as (
+      select e.id, e.customer_id, min(s.started_at) as started, max(s.finished_at) as finished
+      from events e join event_steps s on s.event_id = e.id
+      where (e.external_id like ${`${p}%`} or e.external_id like ${`evt_${p}%`}) and e.customer_id is not null
+      group by e.id, e.customer_id
+    )
+    select count(*)::int as n from run r1 join run r2 on r2.customer_id = r1.customer_id and r2.id > r1.id
+    where r1.started < r2.finished and r2.started < r1.finished`;
+  c.equal(runs!.n, 0, "pairs of one customer's events that ran at the same time");
   return `${n} customers, ${total} events over 2 instances, one killed -9 → ${apps!.succeeded + stripes!.succeeded} succeeded, ${hub.contacts} contacts, ${hub.duplicateContacts} duplicates, ${stale.length} stale`;
 }
 

@@ -1,6 +1,6 @@
 // Erasures (issue 19): the erasure row and its receipt, the hashed identifiers that keep an erased person from
 // coming back, the reads behind the erasure's page and the admin API, and `eraseOwnRecords`, the one transaction
-// that reduces our own tables to a tombstone.
+// that reduces our own tables to a tombstone. The guard's lookups of erased identifiers: ./erased-subjects.ts.
 import { and, count, desc, eq, getTableColumns, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { type Db, inTransaction } from "@/db";
 import {
@@ -9,7 +9,6 @@ import {
   customers,
   driftFindings,
   entitlements,
-  erasedSubjects,
   erasures,
   events,
   eventSteps,
@@ -77,42 +76,6 @@ export async function latestErasureOfSubject(db: Db, subjectHash: string): Promi
     .orderBy(desc(erasures.requestedAt))
     .limit(1);
   return row;
-}
-
-/** Records the hashes an erasure covers; a hash another erasure already holds stays with it. */
-export async function recordErasedSubjects(db: Db, erasureId: string, hashes: string[]): Promise<void> {
-  if (!hashes.length) return;
-  await db
-    .insert(erasedSubjects)
-    .values(hashes.map((hash) => ({ hash, erasureId })))
-    .onConflictDoNothing({ target: erasedSubjects.hash });
-}
-
-/**
- * The guard's one query: the erasure holding any of these hashes (primary key lookups), with its dates.
- */
-export async function erasureHoldingAny(
-  db: Db,
-  hashes: string[],
-): Promise<{ id: string; requestedAt: Date; completedAt: Date | null } | undefined> {
-  if (!hashes.length) return undefined;
-  const [row] = await db
-    .select({ id: erasures.id, requestedAt: erasures.requestedAt, completedAt: erasures.completedAt })
-    .from(erasedSubjects)
-    .innerJoin(erasures, eq(erasures.id, erasedSubjects.erasureId))
-    .where(inArray(erasedSubjects.hash, hashes))
-    .limit(1);
-  return row;
-}
-
-/** Which of these hashes belong to an erased person (the adoption import skips them). */
-export async function erasedHashesAmong(db: Db, hashes: string[]): Promise<Set<string>> {
-  if (!hashes.length) return new Set();
-  const rows = await db
-    .select({ hash: erasedSubjects.hash })
-    .from(erasedSubjects)
-    .where(inArray(erasedSubjects.hash, hashes));
-  return new Set(rows.map((r) => r.hash));
 }
 
 /** Sets the erasure's receipt line of `line.system` (replacing an earlier one: a replayed step writes it again). */
@@ -438,3 +401,5 @@ async function scrubAudit(tx: Db, appUserId: string, scrub: Scrub): Promise<numb
       .where(eq(auditLog.id, r.id));
   return rows.length;
 }
+
+export { erasedHashesAmong, erasureHoldingAny, recordErasedSubjects } from "./erased-subjects";

@@ -2,7 +2,7 @@ import type { EventSource } from "@/db/schema";
 // The events table as the outbox: what the pipeline, the job drivers and replays read and write (waiting
 // events for the sweepers, replay candidates and their progress, payload retention). The console's
 // lists and detail pages read events through db/queries/events.ts.
-import { and, asc, count, eq, getTableColumns, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db";
 import { type Event, type EventStatus, events } from "@/db/schema";
 import { type EventFilters, eventFilterConditions } from "./events";
@@ -14,6 +14,8 @@ export type NewDelivery = EventKey & {
   occurredAt: Date | null;
   status: EventStatus;
   correlationId: string;
+  /** The handler's serialisation key (`app:<user id>`, `stripe:<customer id>`); null: none. */
+  customerKey?: string | null;
 };
 const stored = {
   id: events.id,
@@ -21,6 +23,7 @@ const stored = {
   externalId: events.externalId,
   status: events.status,
   correlationId: events.correlationId,
+  customerKey: events.customerKey,
 };
 
 /** Inserts deliveries not stored yet (one multi-row insert); answers the rows it inserted. */
@@ -41,9 +44,24 @@ export async function existingEvents(db: Db, keys: EventKey[]) {
     .where(sql`(${events.source}, ${events.externalId}) in (${sql.join(pairs, sql`, `)})`);
 }
 
-/** What a job driver needs to (re)schedule an event: its id, and what its serialisation key is made of. */
-export type SchedulableEvent = { id: string; source: EventSource; type: string; rawBody: string | null };
-const schedulable = { id: events.id, source: events.source, type: events.type, rawBody: events.rawBody };
+/**
+ * What a job driver needs to (re)schedule an event: its id, and its serialisation key as stored at ingest
+ * (`customerKey`; undefined when the caller did not read it: then it is made from the payload).
+ */
+export type SchedulableEvent = {
+  id: string;
+  source: EventSource;
+  type: string;
+  rawBody: string | null;
+  customerKey?: string | null;
+};
+const schedulable = {
+  id: events.id,
+  source: events.source,
+  type: events.type,
+  rawBody: events.rawBody,
+  customerKey: events.customerKey,
+};
 
 /**
  * Events stored but never finished, oldest first: `received` before `receivedBefore` (a lost enqueue, a
@@ -63,6 +81,22 @@ export async function unfinishedEvents(
     .where(orphaned ? or(waiting, orphaned) : waiting)
     .orderBy(asc(events.receivedAt))
     .limit(opts.limit);
+}
+
+/**
+ * Which of `ids` are still `received` after a claim held them back behind an earlier event of their customer
+ * (the held claim stamps `updated_at`): the Inngest sweeper re-sends them under an id of their own, since the
+ * first delivery's id (the row id) is already used.
+ */
+export async function heldBackEvents(db: Db, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(
+      and(inArray(events.id, ids), eq(events.status, "received"), sql`${events.updatedAt} > ${events.receivedAt}`),
+    );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** One event's state and schedulable fields (a replay checks the state first). */
@@ -129,19 +163,53 @@ export async function redactPayloadsBefore(db: Db, before: Date, now: Date, batc
 export type ClaimedStep = { step: string; status: string; output: unknown };
 export type ClaimedEvent = Event & { steps: ClaimedStep[] };
 
+// One customer's events run one at a time and in the order received, across every instance: an event is
+// claimed only when no other event of its customer is `processing` with a live lease, and none received
+// before it (by received_at, then id: one group insert gives its rows one received_at) is still `received`.
+// An earlier event that failed does not block (a failure must never wedge the customer's later events), nor
+// does one whose holder died (`processing` past its lease). "Its customer" is its `customer_key` (`app:<user
+// id>`, `stripe:<customer id>`, stored at ingest) and, once those ids are linked to one customer, that
+// customer's other key: the app user's events and its Stripe customer's events queue together. Rows without a
+// key (rows stored before it was kept) are never held. `me` is the event being claimed or finished.
+const SAME_CUSTOMER = sql.raw(`o.customer_key is not null and o.id <> me.id
+  and o.customer_key = any(array[me.customer_key] || array(
+    select i2.system::text || ':' || i2.external_id from identities i1
+    join identities i2 on i2.customer_id = i1.customer_id and i2.system in ('app', 'stripe')
+    where i1.system = (case when me.customer_key like 'app:%' then 'app' when me.customer_key like 'stripe:%' then 'stripe' end)::identity_system
+      and i1.external_id = substr(me.customer_key, position(':' in me.customer_key) + 1)))`);
+
+/**
+ * An event's place in its customer's line: received first; rows stored together (one group insert, a backfill
+ * page) by when the source says they happened; then by id, so two events never wait for each other.
+ */
+const IN_LINE = (e: "o" | "me") => sql.raw(`${e}.received_at, coalesce(${e}.occurred_at, ${e}.received_at), ${e}.id`);
+
+/** Whether event `id` must wait for another event of its customer (one boolean; see SAME_CUSTOMER). */
+const WAITS_FOR_EARLIER = (id: SQL, staleBefore: SQL) => sql`(select exists (
+    select 1 from events me join events o on ${SAME_CUSTOMER}
+    where me.id = ${id} and me.customer_key is not null and o.status in ('received', 'processing')
+      and ((o.status = 'processing' and o.updated_at >= ${staleBefore})
+        or (o.status = 'received' and (${IN_LINE("o")}) < (${IN_LINE("me")})))
+  ) as blocked) as gate`;
+
 // The claim runs once per event: prepared once per database and process (the query is built by drizzle only
-// then), with the event's step rows read in the same statement, so a claim is one round trip and one commit.
+// then), with the order check and the event's step rows in the same statement, so a claim is one round trip
+// and one commit. A claim that must wait changes nothing but `updated_at` (the Inngest sweeper's sign that
+// the event was tried and held back), and answers `blocked`.
 const claimStatements = new WeakMap<Db, ReturnType<typeof prepareClaim>>();
 function prepareClaim(db: Db) {
+  const held = sql.raw("gate.blocked");
   return db
     .update(events)
     .set({
-      status: "processing",
-      attempts: sql`${events.attempts} + 1`,
-      updatedAt: sql`now()`,
-      lastError: null,
-      failedStep: null,
+      status: sql`case when ${held} then ${events.status} else 'processing'::event_status end`,
+      attempts: sql`case when ${held} then ${events.attempts} else ${events.attempts} + 1 end`,
+      // A held stale `processing` row keeps its old lease (a bump would make a dead holder look alive).
+      updatedAt: sql`case when ${held} and ${events.status} = 'processing' then ${events.updatedAt} else now() end`,
+      lastError: sql`case when ${held} then ${events.lastError} end`,
+      failedStep: sql`case when ${held} then ${events.failedStep} end`,
     })
+    .from(WAITS_FOR_EARLIER(sql`${sql.placeholder("id")}::uuid`, sql`${sql.placeholder("staleBefore")}::timestamptz`))
     .where(
       and(
         eq(events.id, sql.placeholder("id")),
@@ -156,6 +224,7 @@ function prepareClaim(db: Db) {
     )
     .returning({
       ...getTableColumns(events),
+      blocked: sql<boolean>`gate.blocked`,
       // Spelled out: drizzle writes an update's own columns unqualified, and `id` would be the step row's.
       steps: sql<
         ClaimedStep[] | string | null
@@ -164,17 +233,20 @@ function prepareClaim(db: Db) {
     .prepare("claim_event");
 }
 
+/** What a claim found: the event (now ours), an event that must wait for an earlier one of its customer, or nothing to do. */
+export type ClaimResult = { claimed: ClaimedEvent } | { waiting: true } | undefined;
+
 /**
  * Moves the event to `processing` if its status is one of `claimable`, or it is stuck in `processing` with
- * no heartbeat since `staleBefore`; answers the claimed row (with its step rows), or undefined when someone
- * else has it. Its `attempts` is the claim's fencing token.
+ * no heartbeat since `staleBefore`, unless an earlier event of its customer has to run first (`waiting`).
+ * Answers undefined when someone else has it or it is done. Its `attempts` is the claim's fencing token.
  */
-export async function claimEvent(
+export async function claimEventInOrder(
   db: Db,
   eventId: string,
   claimable: EventStatus[],
   staleBefore: Date,
-): Promise<ClaimedEvent | undefined> {
+): Promise<ClaimResult> {
   let statement = claimStatements.get(db);
   if (!statement) {
     statement = prepareClaim(db);
@@ -186,8 +258,21 @@ export async function claimEvent(
     staleBefore: staleBefore.toISOString(),
   });
   if (!row) return undefined;
-  const steps = typeof row.steps === "string" ? (JSON.parse(row.steps) as ClaimedStep[]) : (row.steps ?? []);
-  return { ...row, steps };
+  const { blocked, steps: rawSteps, ...event } = row;
+  if (blocked) return { waiting: true };
+  const steps = typeof rawSteps === "string" ? (JSON.parse(rawSteps) as ClaimedStep[]) : (rawSteps ?? []);
+  return { claimed: { ...event, steps } };
+}
+
+/** claimEventInOrder for callers that only ask "is it mine?": waiting is not claimed. */
+export async function claimEvent(
+  db: Db,
+  eventId: string,
+  claimable: EventStatus[],
+  staleBefore: Date,
+): Promise<ClaimedEvent | undefined> {
+  const result = await claimEventInOrder(db, eventId, claimable, staleBefore);
+  return result && "claimed" in result ? result.claimed : undefined;
 }
 
 /**
@@ -242,6 +327,25 @@ export async function finishEvent(
   failedStep: string | null = null,
   opts: FinishOptions = {},
 ): Promise<boolean> {
+  return (await finishEventInOrder(db, eventId, status, lastError, failedStep, opts)).finished;
+}
+
+/** The oldest event of the same customer still `received` when another finished: the one to run next. */
+export type NextInLine = { id: string; customerKey: string };
+
+/**
+ * finishEvent, also answering the customer's next event still `received` (oldest first), found in the same
+ * statement: the engine hands it over at once instead of leaving it to a sweeper (a claim held it back
+ * while this one ran). Null when this run did not record the outcome, or nothing of the customer waits.
+ */
+export async function finishEventInOrder(
+  db: Db,
+  eventId: string,
+  status: EventStatus,
+  lastError: string | null,
+  failedStep: string | null = null,
+  opts: FinishOptions = {},
+): Promise<{ finished: boolean; next: NextInLine | null }> {
   const fence = opts.attempts ?? null;
   const steps = JSON.stringify(
     (opts.steps ?? []).map((s) => ({
@@ -256,7 +360,7 @@ export async function finishEvent(
   );
   // One text per call shape: postgres-js prepares it once per connection. A fenced finish also requires the
   // event still `processing` (its own claim), so nothing overwrites the outcome another worker recorded.
-  const [row] = await rowsOf<{ finished: number }>(
+  const [row] = await rowsOf<{ finished: number; next_id: string | null; next_key: string | null }>(
     db.execute(sql`
       with ev as (
         update events set status = ${status}::event_status, last_error = ${lastError}, failed_step = ${failedStep},
@@ -278,10 +382,16 @@ export async function finishEvent(
           finished_at = excluded.finished_at, updated_at = excluded.updated_at,
           attempt_log = es.attempt_log || jsonb_build_array(excluded.attempt_log -> 0 || jsonb_build_object('attempt', es.attempts + 1))
         returning 1
+      ), next as (
+        select o.id, o.customer_key from ev join events me on me.id = ev.id join events o on ${SAME_CUSTOMER}
+        where o.status = 'received' order by ${IN_LINE("o")} limit 1
       )
-      select count(*)::int as finished from ev`),
+      select (select count(*) from ev)::int as finished, (select id from next) as next_id,
+        (select customer_key from next) as next_key`),
   );
-  return (row?.finished ?? 0) > 0;
+  const finished = (row?.finished ?? 0) > 0;
+  const next = finished && row?.next_id && row.next_key ? { id: row.next_id, customerKey: row.next_key } : null;
+  return { finished, next };
 }
 
 /** The first attempt's entry of `attempt_log` from a `jsonb_to_recordset` row `r` (a later one is renumbered). */

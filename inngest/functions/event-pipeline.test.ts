@@ -7,6 +7,8 @@ import type { HubspotState } from "@/sandbox/client";
 import { events, eventSteps } from "@/db/schema";
 import { storeEvent } from "@/lib/ingest/store";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
+import { WAITING_REASON } from "@/lib/pipeline/engine/process-event";
+import { type ReceivedPayload, setInngestSend } from "../send";
 import { markEventFailed, processEventFunction, SUPERSEDED } from "./event-pipeline";
 
 let h: Harness;
@@ -16,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 beforeEach(() => h.sandbox.reset());
 
-async function stored(userId = uid("u")) {
-  const e = appEvent("user.signed_up", { userId, email: `${userId}@example.com` });
+async function stored(userId = uid("u"), type = "user.signed_up") {
+  const e = appEvent(type, { userId, email: `${userId}@example.com` });
   const row = await storeEvent(h.db, {
     source: "app",
     externalId: e.id,
@@ -125,5 +127,52 @@ describe("process-event (Inngest)", () => {
     expect(await h.db.select().from(eventSteps).where(eq(eventSteps.eventId, eventId))).toHaveLength(0);
     await markEventFailed({ event: { data: { event: { data: { eventId } } } }, error: new Error(SUPERSEDED) });
     expect((await h.db.select().from(events).where(eq(events.id, eventId)))[0]!.status).toBe("processing");
+  });
+
+  it("a run whose event must wait for an earlier one of its customer ends `waiting`; the earlier one's finish re-sends it", async () => {
+    const userId = uid("u");
+    const first = await stored(userId);
+    await new Promise((r) => setTimeout(r, 3));
+    const second = await stored(userId, "user.updated");
+    const blocked = await engine(second.eventId, `app:${userId}`).execute();
+    expect(blocked.result).toEqual({ status: "waiting", reason: WAITING_REASON });
+    expect((await h.db.select().from(events).where(eq(events.id, second.eventId)))[0]).toMatchObject({
+      status: "received",
+      attempts: 0,
+    });
+    const done = await engine(first.eventId, `app:${userId}`).execute({
+      steps: [{ id: "hand-over", handler: () => ({ ids: ["sent"] }) }],
+    });
+    expect(done.result).toEqual({ status: "succeeded" });
+    // A new Inngest id (the row id was used by the run that waited), naming the finish that sent it.
+    expect(done.ctx.step.sendEvent).toHaveBeenCalledWith("hand-over", {
+      id: `${second.eventId}:after:${first.eventId}:1`,
+      name: "ops/event.received",
+      data: { eventId: second.eventId, customerKey: `app:${userId}`, mode: "deliver" },
+    });
+    expect((await engine(second.eventId, `app:${userId}`).execute()).result).toEqual({ status: "succeeded" });
+  });
+
+  it("a failure recorded for good hands the customer's next event over too: a failure never wedges it", async () => {
+    const sent: ReceivedPayload[] = [];
+    setInngestSend(async (p) => void sent.push(...p));
+    try {
+      await control.fault(h.sandbox.hubspot, {
+        path: "/crm/v3/objects/contacts/batch/upsert",
+        status: 400,
+        times: "always",
+      });
+      const userId = uid("u");
+      const first = await stored(userId);
+      await new Promise((r) => setTimeout(r, 3));
+      const second = await stored(userId, "user.updated");
+      const { error } = await engine(first.eventId, `app:${userId}`).execute();
+      expect((error as Error).name).toBe("NonRetriableError");
+      expect(sent.map((p) => [p.id, p.data.eventId])).toEqual([
+        [`${second.eventId}:after:${first.eventId}:1`, second.eventId],
+      ]);
+    } finally {
+      setInngestSend(undefined);
+    }
   });
 });

@@ -1,5 +1,7 @@
 // Inngest engine for one stored event: each pipeline step is a step.run (memoised, retried by Inngest),
-// one customer's events run one at a time (concurrency key), runs start within the HubSpot budget (throttle,
+// one customer's events run one at a time (concurrency key, and across keys and drivers the claim itself: a
+// run whose event must wait for an earlier one of its customer ends `waiting`, and the run that finishes
+// that earlier event re-sends the next one; the sweeper cron is the net), runs start within the HubSpot budget (throttle,
 // inngest/throttle.ts), and the outcome is recorded under the claim's fencing token (`events.attempts`), so
 // a run that resurfaces after another worker reclaimed its event cannot overwrite that worker's outcome.
 import { inngestLeaseMs } from "@/inngest/lease";
@@ -7,13 +9,14 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import { getDb } from "@/db";
 import { getServices } from "@/lib/integrations";
 import { IntegrationError } from "@/lib/integrations/errors";
-import { finishEvent } from "@/db/queries/event-processing";
+import { finishEventInOrder, type NextInLine } from "@/db/queries/event-processing";
 import { lastFailedStep } from "@/db/queries/event-steps";
 import { runNamedStep, startEvent } from "@/lib/pipeline/engine/process-event";
 import { eventErrorText } from "@/lib/pipeline/engine/step-error";
 import { isRetryable } from "@/lib/pipeline/engine/retry";
 import { inngest } from "../client";
 import { eventReceived } from "../events";
+import { handOverPayload, sendHandOver } from "../send";
 import { type ThrottleConfig, throttleFromRateLimit } from "../throttle";
 
 /** The message of a run stopped because another worker holds its event now: the failure handler leaves it. */
@@ -44,9 +47,15 @@ export async function markEventFailed({
   if (error.message.startsWith(SUPERSEDED)) return;
   const db = await getDb();
   const eventId = event.data.event.data.eventId;
-  await finishEvent(db, eventId, "failed", error.message.slice(0, 2000), await lastFailedStep(db, eventId), {
-    whileProcessing: true,
-  });
+  const { next } = await finishEventInOrder(
+    db,
+    eventId,
+    "failed",
+    error.message.slice(0, 2000),
+    await lastFailedStep(db, eventId),
+    { whileProcessing: true },
+  );
+  if (next) await sendHandOver(next, eventId, undefined);
 }
 
 /**
@@ -74,7 +83,10 @@ export const processEventFunction = inngest.createFunction(
     // The step's answer is kept in the run's state: only the step names and the claim's token, not the event.
     const started = await step.run("claim", async () => {
       // The same lease as the sweeper's: a run re-sent for an orphaned `processing` event can take it over.
-      const s = await startEvent(db, eventId, mode ?? "deliver", inngestLeaseMs());
+      // An event finished at the claim (ignored, redacted) hands its customer's next one over too.
+      const handOver: NextInLine[] = [];
+      const s = await startEvent(db, eventId, mode ?? "deliver", inngestLeaseMs(), undefined, (n) => handOver.push(n));
+      for (const next of handOver) await sendHandOver(next, eventId, undefined);
       return "outcome" in s ? s : { steps: s.steps, correlationId: s.correlationId, attempts: s.attempts };
     });
     if ("outcome" in started) return started.outcome;
@@ -88,20 +100,31 @@ export const processEventFunction = inngest.createFunction(
           // Failed for good (a permanent error, or the last attempt): the outcome, under this run's claim.
           const last = !isRetryable(err) || (maxAttempts !== undefined && attempt + 1 >= maxAttempts);
           if (last && fence !== undefined) {
-            const recorded = await finishEvent(db, eventId, "failed", eventErrorText(name, err), name, {
-              attempts: fence,
-            });
-            if (!recorded) throw new NonRetriableError(SUPERSEDED, { cause: err });
+            const { finished, next } = await finishEventInOrder(
+              db,
+              eventId,
+              "failed",
+              eventErrorText(name, err),
+              name,
+              {
+                attempts: fence,
+              },
+            );
+            if (!finished) throw new NonRetriableError(SUPERSEDED, { cause: err });
+            // A failure does not hold the customer's later events: the next one runs now.
+            if (next) await sendHandOver(next, eventId, fence);
           }
           return toInngestError(name, err);
         }
       });
     }
-    const finished = await step.run("finish", () =>
-      finishEvent(db, eventId, "succeeded", null, null, { attempts: fence }),
+    const { finished, next } = await step.run("finish", () =>
+      finishEventInOrder(db, eventId, "succeeded", null, null, { attempts: fence }),
     );
     // `false` only under a fence: another run reclaimed the event after this one's lease ran out.
     if (!finished) return { status: "not-claimed" as const };
+    // The customer's next event may have ended `waiting` behind this one: send it again now.
+    if (next) await step.sendEvent("hand-over", handOverPayload(next, eventId, fence));
     return { status: "succeeded" as const };
   },
 );

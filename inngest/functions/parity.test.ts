@@ -98,7 +98,8 @@ describe("sweeper (Inngest cron)", () => {
     // A `received` event whose send never happened is re-sent too, with its row id (Inngest dedupe).
     await h.db
       .update(events)
-      .set({ receivedAt: new Date(Date.now() - 5 * 60_000) })
+      // Stored 5 minutes ago and untouched since (a held-back claim would have stamped updated_at).
+      .set({ receivedAt: new Date(Date.now() - 5 * 60_000), updatedAt: new Date(Date.now() - 5 * 60_000) })
       .where(eq(events.id, waiting.eventId));
 
     const { ctx, result, error } = await sweep();

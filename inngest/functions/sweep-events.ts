@@ -6,10 +6,14 @@
 //   taken by the first delivery); the new run's claim takes over the expired lease and re-runs only the steps
 //   that did not succeed. The id names the claim count and the lease period, so one stuck state is re-sent
 //   at most once per lease.
+// - `received` after a claim held it back behind an earlier event of its customer (its run ended `waiting`,
+//   and the hand-over from that event's finish did not get it going): re-sent once a sweep with an id naming
+//   the minute, since its row id was used by the run that waited.
 // Each re-send carries the customer's serialisation key, so it queues behind that customer's other events.
 import { inngestLeaseMs } from "@/inngest/lease";
 import { cron } from "inngest";
 import { getDb } from "@/db";
+import { heldBackEvents } from "@/db/queries/event-processing";
 import { type SweepCandidate, sweepCandidates } from "@/db/queries/inngest-sweep";
 import { serialisationKeys } from "@/lib/jobs/keys";
 import { inngest } from "../client";
@@ -20,8 +24,14 @@ export const RECEIVED_GRACE_MS = 60_000;
 export const SWEEP_LIMIT = 1000;
 
 /** The Inngest event id of a re-send: the row id for a waiting event, a reclaim id for an orphaned run. */
-export function resendId(row: Pick<SweepCandidate, "id" | "status" | "attempts">, now: number, leaseMs: number) {
+export function resendId(
+  row: Pick<SweepCandidate, "id" | "status" | "attempts">,
+  now: number,
+  leaseMs: number,
+  heldBack = false,
+) {
   if (row.status === "processing") return `${row.id}:reclaim:${row.attempts}:${Math.floor(now / leaseMs)}`;
+  if (heldBack) return `${row.id}:waited:${row.attempts}:${Math.floor(now / RECEIVED_GRACE_MS)}`;
   // Re-queued by a bulk replay (received again after a run): a new id, or Inngest would drop the re-send as
   // a duplicate of the first delivery for 24 hours.
   return row.attempts > 0 ? `${row.id}:requeued:${row.attempts}` : row.id;
@@ -40,9 +50,15 @@ export const sweepEventsFunction = inngest.createFunction(
         limit: SWEEP_LIMIT,
       });
       const keys = await serialisationKeys(db, rows);
+      const held = await heldBackEvents(
+        db,
+        // Never claimed (attempts 0), yet stamped: only a held-back claim does that. A bulk replay's re-queued
+        // rows are stamped too; they keep their `requeued` id, so a long throttle queue is not sent twice.
+        rows.filter((r) => r.status === "received" && r.attempts === 0).map((r) => r.id),
+      );
       return rows.map(
         (r): ReceivedPayload => ({
-          id: resendId(r, now, leaseMs),
+          id: resendId(r, now, leaseMs, held.has(r.id)),
           name: "ops/event.received",
           data: { eventId: r.id, customerKey: keys.get(r.id) ?? r.id, mode: "deliver" },
         }),

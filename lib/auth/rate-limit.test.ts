@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function signed(forwardedFor: string) {
-  const body = JSON.stringify(appEvent("user.deleted", { userId: uid("u") }));
+  const body = JSON.stringify(appEvent("user.archived", { userId: uid("u") }));
   return new Request("http://127.0.0.1/api/webhooks/app", {
     method: "POST",
     body,

@@ -1,7 +1,7 @@
 // Nothing brings an erased person back (issue 19): an event that names an erased person is stored as `ignored`
 // with the reason, before any step could recreate a contact, a ticket or a customer.
 import type { Db } from "@/db";
-import { erasureHoldingAny } from "@/db/queries/erasures";
+import { anyErasureExists, erasureHoldingAny } from "@/db/queries/erased-subjects";
 import type { EventSource } from "@/db/schema";
 import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import { keyHash, subjectHash } from "./subjects";
@@ -44,18 +44,27 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Why this event must not run because it names an erased person (a sentence for `events.last_error`), or null.
- * The erasure's own event (`user.deleted`) is never refused here: its handler is idempotent. One query: primary
- * key lookups of the hashes the event names.
+ * The erasure's own event (`user.deleted`) is never refused here: its handler is idempotent. At most one query
+ * (primary key lookups of the hashes the event names), none while no erasure exists.
  */
-export async function erasedReason(db: Db, source: EventSource, type: string, rawBody: string): Promise<string | null> {
+export async function erasedReason(
+  db: Db,
+  source: EventSource,
+  type: string,
+  rawBody: string,
+  /** The key stored with the event at ingest, when the caller has it (saves parsing the body for it). */
+  storedKey?: string | null,
+): Promise<string | null> {
   if (source === "app" && type === "user.deleted") return null;
+  // No erasure anywhere (most deployments, most of the time): no lookup, no parse.
+  if (!(await anyErasureExists(db))) return null;
   let body: Obj;
   try {
     body = asObj(JSON.parse(rawBody)) ?? {};
   } catch {
     return null;
   }
-  const key = customerKeyOf(source, type, rawBody);
+  const key = storedKey ?? customerKeyOf(source, type, rawBody);
   const hashes = [...new Set([...(key ? [keyHash(key)] : []), ...namedIn(source, body)])];
   const erasure = await erasureHoldingAny(db, hashes);
   if (!erasure) return null;

@@ -4,6 +4,7 @@
 import { getDb } from "@/db";
 import { log } from "@/lib/log";
 import { enqueueEvent } from "@/lib/jobs";
+import { customerKeyOfPayload } from "@/lib/pipeline/engine/registry";
 import { findNul } from "./nul";
 import { refuse } from "./rejections";
 import { jsonOk } from "./respond";
@@ -39,6 +40,8 @@ export async function acceptVerified(
     rawBody: body,
     occurredAt,
     status: known ? "received" : "ignored",
+    // The serialisation key from the body parsed above: the store and the enqueue need no second parse.
+    customerKey: known ? customerKeyOfPayload(source, type, json) : null,
   });
   log.info(`webhook.${source}`, {
     eventId: stored.id,
@@ -48,6 +51,6 @@ export async function acceptVerified(
   });
   const answer = { received: true, id: stored.id };
   if (stored.duplicate) return jsonOk({ ...answer, duplicate: true });
-  if (known) await enqueueEvent({ id: stored.id, source, type, rawBody: body });
+  if (known) await enqueueEvent({ id: stored.id, source, type, rawBody: body, customerKey: stored.customerKey });
   return jsonOk(known ? answer : { ...answer, ignored: true });
 }

@@ -224,7 +224,7 @@ describe("POST /api/webhooks/app refuses bad input and writes nothing", () => {
   });
 
   it("stores an unknown type as ignored", async () => {
-    const res = await h.postApp(appEvent("user.deleted", { userId: "u" }));
+    const res = await h.postApp(appEvent("user.archived", { userId: "u" }));
     expect(res).toMatchObject({ status: 200, body: { ignored: true } });
   });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db";
 import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
 import type { Event, EventStatus } from "@/db/schema";
+import { customerKeyOf } from "@/lib/pipeline/engine/registry";
 import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 
 export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
@@ -12,7 +13,14 @@ export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
   arrivedVia?: EventArrival;
 };
 
-export type Stored = { id: string; duplicate: boolean; status: EventStatus; correlationId: string };
+export type Stored = {
+  id: string;
+  duplicate: boolean;
+  status: EventStatus;
+  correlationId: string;
+  /** The serialisation key stored with the row (null: none), for the enqueue: no second look at the payload. */
+  customerKey: string | null;
+};
 
 type EventArrival = Event["arrivedVia"];
 
@@ -51,19 +59,29 @@ export async function storeEvents(db: Db, inputs: StoreInput[]): Promise<Stored[
   const fresh = [...firstOf.values()].map((i) => inputs[i]!);
   const inserted = await insertNewEvents(
     db,
-    fresh.map((input) => ({
-      ...input,
-      status: input.status ?? "received",
-      correlationId: input.correlationId ?? newCorrelationId(),
-    })),
+    fresh.map((input) => {
+      const status = input.status ?? "received";
+      return {
+        ...input,
+        status,
+        correlationId: input.correlationId ?? newCorrelationId(),
+        customerKey: keyFor(input, status),
+      };
+    }),
   );
   const found = new Map(
-    inserted.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]),
+    inserted.map((row) => [
+      keyOf(row),
+      { id: row.id, status: row.status, correlationId: row.correlationId, customerKey: row.customerKey },
+    ]),
   );
   const missing = fresh.filter((input) => !found.has(keyOf(input)));
   const existing = missing.length ? await existingEvents(db, missing) : [];
   const existed = new Map(
-    existing.map((row) => [keyOf(row), { id: row.id, status: row.status, correlationId: row.correlationId }]),
+    existing.map((row) => [
+      keyOf(row),
+      { id: row.id, status: row.status, correlationId: row.correlationId, customerKey: row.customerKey },
+    ]),
   );
   return inputs.map((input, i) => {
     const key = keyOf(input);
@@ -73,6 +91,15 @@ export async function storeEvents(db: Db, inputs: StoreInput[]): Promise<Stored[
     if (!row) throw new Error(`event ${input.source}/${input.externalId} was neither inserted nor found`);
     return { ...row, duplicate: true };
   });
+}
+
+/**
+ * The serialisation key stored with a new row: the caller's (a route that parsed the body already), else the
+ * handler's, read from the payload once here. Only events the pipeline will run (`received`) need one.
+ */
+function keyFor(input: StoreInput, status: EventStatus): string | null {
+  if (input.customerKey !== undefined) return input.customerKey;
+  return status === "received" ? customerKeyOf(input.source, input.type, input.rawBody) : null;
 }
 
 const newCorrelationId = () => `cor_${randomUUID().replace(/-/g, "").slice(0, 20)}`;

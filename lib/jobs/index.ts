@@ -13,7 +13,7 @@ import { log } from "@/lib/log";
 import type { ProcessMode, ProcessOutcome } from "@/lib/pipeline/engine/process-event";
 import { jobsDriver } from "./driver";
 import { InlineRunner } from "./inline";
-import { serialisationKey, serialisationKeys } from "./keys";
+import { chainKeys, serialisationKeys } from "./keys";
 
 export { jobsDriver };
 
@@ -45,8 +45,6 @@ function afterResponse(work: () => Promise<unknown>) {
   }
 }
 
-const keyOf = async (e: SchedulableEvent) => serialisationKey(await getDb(), e);
-
 /**
  * Sends to Inngest in batches of 500 events per call (inngest/send.ts). A delivery is deduplicated by the row
  * id; a replay must run again, so it has none. Never throws: a failed send is logged, and the sweeper function
@@ -68,7 +66,9 @@ export async function enqueueEvent(event: SchedulableEvent, mode: ProcessMode = 
     return sendAfterResponse(getDb, event, mode);
   }
   const runner = getInlineRunner();
-  afterResponse(() => runner.run(event.id, keyOf(event), mode));
+  // The key stored with the row (Stored.customerKey) when the caller passes it; without it the claim still
+  // keeps the customer's order (the row has its key), so the payload is not parsed a second time here.
+  afterResponse(() => runner.run(event.id, event.customerKey ?? null, mode));
 }
 
 /** Replays one event: inline, waits for its outcome; on Inngest, answers `queued`. */
@@ -80,20 +80,15 @@ export async function replayNow(
     await sendToInngest([event], mode);
     return { status: "queued" };
   }
-  return getInlineRunner().run(event.id, keyOf(event), mode);
+  return getInlineRunner().run(event.id, chainKeys([event]).get(event.id) ?? null, mode);
 }
 
 /** Queues many events for a replay, without waiting for them to run. */
 export async function replayLater(events: SchedulableEvent[], mode: ProcessMode): Promise<void> {
   if (jobsDriver() === "inngest") return sendToInngest(events, mode);
   const runner = getInlineRunner();
-  const keys = getDb().then((db) => serialisationKeys(db, events));
-  for (const e of events)
-    void runner.run(
-      e.id,
-      keys.then((k) => k.get(e.id) ?? null),
-      mode,
-    );
+  const keys = chainKeys(events);
+  for (const e of events) void runner.run(e.id, keys.get(e.id) ?? null, mode);
 }
 
 /**
@@ -115,14 +110,8 @@ export async function enqueueBulkReplay(
       return { unsent: (await send(await getDb(), events, "deliver", bulkReplaySendId(replayId))).unsent };
     }
     const runner = getInlineRunner();
-    const keys = getDb().then((db) => serialisationKeys(db, events));
-    const runs = events.map((e) =>
-      runner.run(
-        e.id,
-        keys.then((k) => k.get(e.id) ?? null),
-        "deliver",
-      ),
-    );
+    const keys = chainKeys(events);
+    const runs = events.map((e) => runner.run(e.id, keys.get(e.id) ?? null, "deliver"));
     void Promise.allSettled(runs)
       .then(() => settled?.())
       .catch((err) => log.error("replay.settle_failed", { replayId, error: err }));

@@ -1,5 +1,9 @@
 // The inline jobs driver: runs the pipeline in this process, at most N events at once, one at a time per
 // customer, and a sweeper that re-drives events left `received`/`processing` after a crash or restart.
+// Order across instances is the claim's (db/queries/event-processing.ts): an event of a customer whose earlier
+// event runs elsewhere comes back `waiting`; the run that finishes that earlier event hands the customer's
+// next one over (here, or on the other instance), and a waiting event is tried again after WAIT_RETRY_MS in
+// case the hand-over crossed its claim. The per-key chain below only saves claims that would wait.
 import pLimit from "p-limit";
 import type { Db } from "@/db";
 import { unfinishedEvents } from "@/db/queries/event-processing";
@@ -12,7 +16,8 @@ import {
   staleBefore as staleBeforeOf,
 } from "@/lib/pipeline/engine/process-event";
 import type { RetryPolicy } from "@/lib/pipeline/engine/retry";
-import { serialisationKeys } from "./keys";
+import type { NextInLine } from "@/db/queries/event-processing";
+import { chainKeys } from "./keys";
 import { Heartbeat } from "./lease";
 import { withSingleton } from "./singleton";
 
@@ -34,17 +39,26 @@ export type InlineRunnerOptions = {
 };
 
 export const DEFAULT_LEASE_MS = 20_000;
+/**
+ * A waiting event is claimed again this long after, once: the hand-over from its blocker's finish can miss it
+ * when both commit at the same moment. Longer waits are the sweeper's (every quarter of the lease).
+ */
+export const WAIT_RETRY_MS = 1_000;
 
 export class InlineRunner {
   private readonly limit;
   private readonly customerChains = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<string>();
+  /** Waiting events with a retry due (idle() waits for them too). */
+  private readonly retrying = new Set<string>();
   /** Resolves when the last run's key is known (keys are admitted in call order). */
   private admission: Promise<unknown> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
   readonly heartbeat: Heartbeat;
   private floor: Promise<Date | undefined> | undefined;
+  /** Hands a finished event's successor to this runner (the engine calls it with the outcome). */
+  private readonly handOver = (next: NextInLine) => void this.run(next.id, next.customerKey);
 
   constructor(private readonly opts: InlineRunnerOptions) {
     this.limit = pLimit(opts.concurrency ?? 8);
@@ -75,6 +89,7 @@ export class InlineRunner {
     eventId: string,
     customerKey: string | null | Promise<string | null>,
     mode: ProcessMode = "deliver",
+    retryWaiting = true,
   ): Promise<ProcessOutcome> {
     if (this.inFlight.has(eventId)) return Promise.resolve({ status: "not-claimed" });
     this.inFlight.add(eventId);
@@ -84,7 +99,7 @@ export class InlineRunner {
       () => undefined,
     );
     return keyReady
-      .then((key) => this.chain(eventId, key, mode))
+      .then((key) => this.chain(eventId, key, mode, retryWaiting))
       .catch((err) => {
         log.error("event.crashed", { eventId, error: err });
         return { status: "failed", error: String(err) } as ProcessOutcome;
@@ -92,7 +107,12 @@ export class InlineRunner {
       .finally(() => this.inFlight.delete(eventId));
   }
 
-  private chain(eventId: string, customerKey: string | null, mode: ProcessMode): Promise<ProcessOutcome> {
+  private chain(
+    eventId: string,
+    customerKey: string | null,
+    mode: ProcessMode,
+    retryWaiting: boolean,
+  ): Promise<ProcessOutcome> {
     const task = () =>
       this.limit(async () =>
         processEvent(await this.opts.db(), eventId, {
@@ -102,8 +122,12 @@ export class InlineRunner {
           staleAfterMs: this.leaseMs,
           orphanedBefore: await this.orphanedBefore(),
           lease: this.heartbeat,
+          handOver: this.handOver,
         }),
-      );
+      ).then((outcome) => {
+        if (outcome.status === "waiting" && retryWaiting) this.retryLater(eventId, customerKey, mode);
+        return outcome;
+      });
     const previous = customerKey ? (this.customerChains.get(customerKey) ?? Promise.resolve()) : Promise.resolve();
     const result = previous.catch(() => undefined).then(task);
     if (customerKey) {
@@ -114,6 +138,14 @@ export class InlineRunner {
       });
     }
     return result;
+  }
+
+  private retryLater(eventId: string, customerKey: string | null, mode: ProcessMode) {
+    this.retrying.add(eventId);
+    setTimeout(() => {
+      this.retrying.delete(eventId);
+      void this.run(eventId, customerKey, mode, false);
+    }, WAIT_RETRY_MS).unref();
   }
 
   /**
@@ -130,15 +162,9 @@ export class InlineRunner {
     const rows = await unfinishedEvents(db, { receivedBefore, staleBefore, limit: 500 });
     const fresh = rows.filter((r) => !this.inFlight.has(r.id));
     if (fresh.length) log.info("sweeper.redrive", { count: fresh.length });
-    const keys = serialisationKeys(db, fresh);
-    await Promise.all(
-      fresh.map((r) =>
-        this.run(
-          r.id,
-          keys.then((k) => k.get(r.id) ?? null),
-        ),
-      ),
-    );
+    const keys = chainKeys(fresh);
+    // No retry of its own for a waiting one: the next sweep re-drives it.
+    await Promise.all(fresh.map((r) => this.run(r.id, keys.get(r.id) ?? null, "deliver", false)));
     return fresh.length;
   }
 
@@ -163,6 +189,6 @@ export class InlineRunner {
 
   /** Waits until nothing is running (tests, graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
+    while (this.inFlight.size > 0 || this.retrying.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -34,3 +34,15 @@ export async function serialisationKeys(db: Db, events: Keyed[]): Promise<Map<st
 export async function serialisationKey(db: Db, event: Keyed): Promise<string | null> {
   return (await serialisationKeys(db, [event])).get(event.id) ?? null;
 }
+
+type Chained = Pick<SchedulableEvent, "id" | "source" | "type" | "rawBody" | "customerKey">;
+
+/**
+ * The keys the inline runner chains events by in this process: the key stored with the row at ingest (a row
+ * without one, from before it was stored, has it made from its payload). Not linked to the customer: the
+ * claim already keeps an app user's and its Stripe customer's events in order, in one statement
+ * (db/queries/event-processing.ts), so the chain needs no lookup; it only spares claims that would wait.
+ */
+export function chainKeys(events: Chained[]): Map<string, string | null> {
+  return new Map(events.map((e) => [e.id, e.customerKey ?? customerKeyOf(e.source, e.type, e.rawBody)]));
+}

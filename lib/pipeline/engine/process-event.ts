@@ -5,9 +5,13 @@
 import type { Db } from "@/db";
 import {
   type ClaimedEvent,
-  claimEvent as claimEventRow,
+  type ClaimResult,
+  claimEventInOrder,
   eventById,
+  type FinishOptions,
   finishEvent,
+  finishEventInOrder,
+  type NextInLine,
   type RecordedStep,
   setEventCustomer,
 } from "@/db/queries/event-processing";
@@ -39,12 +43,23 @@ export type ProcessOptions = {
   orphanedBefore?: Date;
   /** Renews the lease while the event runs; without one, a run longer than the lease may be reclaimed. */
   lease?: LeaseKeeper;
+  /**
+   * Called with the customer's next event still `received` once this one's outcome is recorded (read in the
+   * same statement): a claim may have held it back while this one ran, so the driver runs it now.
+   */
+  handOver?: (next: NextInLine) => void;
 };
 export type ProcessOutcome = {
-  status: "succeeded" | "failed" | "ignored" | "not-claimed";
+  /** `waiting`: not claimed, an earlier event of the same customer has to finish first (`reason`). */
+  status: "succeeded" | "failed" | "ignored" | "not-claimed" | "waiting";
   error?: string;
   failedStep?: string;
+  reason?: string;
 };
+
+/** Why a claim was held back: one customer's events run one at a time, in the order received. */
+export const WAITING_REASON = "waiting for an earlier event of this customer";
+const WAITING: ProcessOutcome = { status: "waiting", reason: WAITING_REASON };
 
 const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
   deliver: ["received"],
@@ -56,14 +71,26 @@ const CLAIMABLE: Record<ProcessMode, EventStatus[]> = {
  * Moves the event to `processing` if `mode` may claim it, or it is stuck in `processing` past the lease (or
  * was last touched before `orphanedBefore`).
  */
-export function claimEvent(
+export async function claimEvent(
   db: Db,
   eventId: string,
   mode: ProcessMode,
   staleAfterMs = 120_000,
   orphanedBefore?: Date,
 ): Promise<ClaimedEvent | undefined> {
-  return claimEventRow(db, eventId, CLAIMABLE[mode], staleBefore(staleAfterMs, orphanedBefore));
+  const result = await claimInOrder(db, eventId, mode, staleAfterMs, orphanedBefore);
+  return result && "claimed" in result ? result.claimed : undefined;
+}
+
+/** claimEvent, telling an event held back behind an earlier one of its customer (`waiting`) from one not to run. */
+export function claimInOrder(
+  db: Db,
+  eventId: string,
+  mode: ProcessMode,
+  staleAfterMs = 120_000,
+  orphanedBefore?: Date,
+): Promise<ClaimResult> {
+  return claimEventInOrder(db, eventId, CLAIMABLE[mode], staleBefore(staleAfterMs, orphanedBefore));
 }
 
 /** The time before which a `processing` event's last heartbeat makes it reclaimable. */
@@ -88,10 +115,30 @@ export async function startEvent(
   mode: ProcessMode,
   staleAfterMs?: number,
   orphanedBefore?: Date,
+  handOver?: (next: NextInLine) => void,
 ): Promise<{ outcome: ProcessOutcome } | StartedEvent> {
-  const event = await claimEvent(db, eventId, mode, staleAfterMs, orphanedBefore);
-  if (!event) return { outcome: { status: "not-claimed" } };
-  return prepareClaimed(db, event, mode);
+  const claim = await claimInOrder(db, eventId, mode, staleAfterMs, orphanedBefore);
+  if (!claim) return { outcome: { status: "not-claimed" } };
+  if ("waiting" in claim) return { outcome: WAITING };
+  return prepareClaimed(db, claim.claimed, mode, handOver);
+}
+
+/**
+ * Records the outcome (finishEvent) and hands the customer's next waiting event to `handOver`. Answers
+ * whether this run recorded it (false: its claim was taken over; the other run's outcome stands).
+ */
+export async function finish(
+  db: Db,
+  eventId: string,
+  status: EventStatus,
+  lastError: string | null,
+  failedStep: string | null,
+  opts: FinishOptions,
+  handOver?: (next: NextInLine) => void,
+): Promise<boolean> {
+  const { finished, next } = await finishEventInOrder(db, eventId, status, lastError, failedStep, opts);
+  if (next) handOver?.(next);
+  return finished;
 }
 
 /** For a claimed event: the steps still to run (or the outcome when none will). */
@@ -99,21 +146,22 @@ async function prepareClaimed(
   db: Db,
   claimed: ClaimedEvent,
   mode: ProcessMode,
+  handOver?: (next: NextInLine) => void,
 ): Promise<{ outcome: ProcessOutcome } | StartedEvent> {
   const { steps: rows, ...event } = claimed;
   const eventId = event.id;
   const fence = { attempts: event.attempts };
   const handler = getHandler(event.source, event.type);
   if (!handler) {
-    await finishEvent(db, eventId, "ignored", null, null, fence);
+    await finish(db, eventId, "ignored", null, null, fence, handOver);
     return { outcome: { status: "ignored" } };
   }
   if (!event.rawBody) {
     const error = "The payload was redacted by the retention policy; it can no longer be processed.";
-    await finishEvent(db, eventId, "failed", error, null, fence);
+    await finish(db, eventId, "failed", error, null, fence, handOver);
     return { outcome: { status: "failed", error } };
   }
-  const erased = await erasedReason(db, event.source, event.type, event.rawBody);
+  const erased = await erasedReason(db, event.source, event.type, event.rawBody, event.customerKey);
   if (erased) {
     await finishEvent(db, eventId, "ignored", erased, null, fence);
     return { outcome: { status: "ignored" } };
@@ -193,8 +241,10 @@ export async function runNamedStep(
  */
 export async function processEvent(db: Db, eventId: string, opts: ProcessOptions): Promise<ProcessOutcome> {
   const mode = opts.mode ?? "deliver";
-  const event = await claimEvent(db, eventId, mode, opts.staleAfterMs, opts.orphanedBefore);
-  if (!event) return { status: "not-claimed" };
+  const claim = await claimInOrder(db, eventId, mode, opts.staleAfterMs, opts.orphanedBefore);
+  if (!claim) return { status: "not-claimed" };
+  if ("waiting" in claim) return WAITING;
+  const event = claim.claimed;
   const release = opts.lease?.hold(eventId, event.attempts);
   try {
     const span = {
@@ -210,21 +260,21 @@ export async function processEvent(db: Db, eventId: string, opts: ProcessOptions
 
 async function runClaimed(db: Db, event: ClaimedEvent, opts: ProcessOptions): Promise<ProcessOutcome> {
   const eventId = event.id;
-  const started = await prepareClaimed(db, event, opts.mode ?? "deliver");
+  const started = await prepareClaimed(db, event, opts.mode ?? "deliver", opts.handOver);
   if ("outcome" in started) return started.outcome;
   const loaded: LoadedEvent = { ...started, recorded: [] };
-  const finish = () => ({ attempts: started.attempts, customerId: loaded.customerId, steps: loaded.recorded });
+  const recorded = () => ({ attempts: started.attempts, customerId: loaded.customerId, steps: loaded.recorded });
   for (const name of started.steps) {
     try {
       await withRetries(() => runNamedStep(db, eventId, name, opts.services, loaded), opts.retry ?? DEFAULT_RETRY);
     } catch (err) {
       const error = eventErrorText(name, err);
-      if (!(await finishEvent(db, eventId, "failed", error, name, finish()))) return superseded(started);
+      if (!(await finish(db, eventId, "failed", error, name, recorded(), opts.handOver))) return superseded(started);
       log.warn("event.failed", { eventId, correlationId: started.correlationId, step: name, error });
       return { status: "failed", error, failedStep: name };
     }
   }
-  if (!(await finishEvent(db, eventId, "succeeded", null, null, finish()))) return superseded(started);
+  if (!(await finish(db, eventId, "succeeded", null, null, recorded(), opts.handOver))) return superseded(started);
   log.info("event.succeeded", { eventId, correlationId: started.correlationId });
   return { status: "succeeded" };
 }

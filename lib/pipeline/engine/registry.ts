@@ -65,13 +65,35 @@ export function hasHandler(source: EventSource, type: string): boolean {
 
 /** The serialisation key of an event (one customer's events run one at a time), or null. */
 export function customerKeyOf(source: EventSource, type: string, rawBody: string | null): string | null {
-  const handler = getHandler(source, type);
-  if (!handler || !rawBody) return null;
+  if (!rawBody || !hasHandler(source, type)) return null;
   try {
-    return handler.customerKey(JSON.parse(rawBody));
+    return customerKeyOfPayload(source, type, JSON.parse(rawBody));
   } catch {
     return null;
   }
+}
+
+/**
+ * customerKeyOf for a body the caller has parsed already (a webhook route: the key is stored at ingest). A
+ * Stripe object that names our app user (`client_reference_id`, `metadata.app_user_id`) is that user's
+ * (`app:<id>`), as identity resolution decides: a checkout then queues with the signup and profile changes
+ * of its user even before the Stripe customer is linked (one key per customer, whichever source).
+ */
+export function customerKeyOfPayload(source: EventSource, type: string, payload: unknown): string | null {
+  const handler = getHandler(source, type);
+  if (!handler) return null;
+  try {
+    const appUser = source === "stripe" ? appUserNamedBy(payload) : undefined;
+    return appUser ? `app:${appUser}` : handler.customerKey(payload);
+  } catch {
+    return null;
+  }
+}
+
+function appUserNamedBy(payload: unknown): string | undefined {
+  const object = (payload as { data?: { object?: Record<string, unknown> } } | null)?.data?.object;
+  const named = (object?.metadata as Record<string, unknown> | undefined)?.app_user_id ?? object?.client_reference_id;
+  return typeof named === "string" && named ? named : undefined;
 }
 
 /** The event types with a handler, as the sources name them (Stripe's own types only: no import events). */

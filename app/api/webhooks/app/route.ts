@@ -14,6 +14,7 @@ import { storeEvent } from "@/lib/ingest/store";
 import { jsonOk } from "@/lib/ingest/respond";
 import { refuse } from "@/lib/ingest/rejections";
 import { enqueueEvent } from "@/lib/jobs";
+import { customerKeyOfPayload } from "@/lib/pipeline/engine/registry";
 import { annotate, TRACE_ATTR, tracedRoute } from "@/lib/telemetry/trace";
 
 async function handleAppWebhook(req: Request) {
@@ -42,6 +43,8 @@ async function handleAppWebhook(req: Request) {
     rawBody: body,
     occurredAt: new Date(event.created),
     status: known ? "received" : "ignored",
+    // The customer's serialisation key, from the body already parsed (no second parse on the hot path).
+    customerKey: known ? customerKeyOfPayload("app", event.type, json) : null,
   });
   let reference: string | undefined;
   // A support request from an erased person keeps no copy of their email and subject (the guard ignores it).
@@ -64,7 +67,14 @@ async function handleAppWebhook(req: Request) {
   });
   const answer = { received: true, id: stored.id, ...(reference ? { reference } : {}) };
   if (stored.duplicate) return jsonOk({ ...answer, duplicate: true });
-  if (known) await enqueueEvent({ id: stored.id, source: "app", type: event.type, rawBody: body });
+  if (known)
+    await enqueueEvent({
+      id: stored.id,
+      source: "app",
+      type: event.type,
+      rawBody: body,
+      customerKey: stored.customerKey,
+    });
   return jsonOk(known ? answer : { ...answer, ignored: true });
 }
 

@@ -14,7 +14,7 @@ import { isUptimeProbe } from "@/lib/monitoring/probe-token";
 import { type Rejection, refuse } from "@/lib/ingest/rejections";
 import { verifyStripeWebhook } from "@/lib/integrations/stripe/client";
 import { SIGNATURE_TOLERANCE_SECONDS } from "@/lib/app-events/signature";
-import { hasHandler } from "@/lib/pipeline/engine/registry";
+import { customerKeyOfPayload, hasHandler } from "@/lib/pipeline/engine/registry";
 import { enqueueEvent } from "@/lib/jobs";
 import { annotate, TRACE_ATTR, tracedRoute } from "@/lib/telemetry/trace";
 
@@ -93,6 +93,8 @@ async function handleStripeWebhook(req: Request) {
     rawBody: body,
     occurredAt: new Date(event.created * 1000),
     status: handled ? "received" : "ignored",
+    // The customer's serialisation key, from the event already parsed (no second parse on the hot path).
+    customerKey: handled ? customerKeyOfPayload("stripe", event.type, parsed) : null,
   });
   annotate({ [TRACE_ATTR.eventId]: stored.id, [TRACE_ATTR.correlationId]: stored.correlationId });
   log.info("webhook.stripe", {
@@ -103,7 +105,14 @@ async function handleStripeWebhook(req: Request) {
     correlationId: stored.correlationId,
   });
   if (stored.duplicate) return jsonOk({ received: true, duplicate: true, id: stored.id });
-  if (handled) await enqueueEvent({ id: stored.id, source: "stripe", type: event.type, rawBody: body });
+  if (handled)
+    await enqueueEvent({
+      id: stored.id,
+      source: "stripe",
+      type: event.type,
+      rawBody: body,
+      customerKey: stored.customerKey,
+    });
   return jsonOk({ received: true, id: stored.id, ...(handled ? {} : { ignored: true }) });
 }
 
