@@ -38,6 +38,40 @@ test("Export CSV downloads the filtered events across pages", async ({ page }) =
   expect(await res.text()).toContain('"Émilie ""du Châtelet"", Marquise"');
 });
 
+test("a viewer sees no Export CSV (exports are for admins) and the route refuses them", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const viewer = { email: `${uniqueId("csvviewer")}@example.com`.toLowerCase(), password: "viewer-temporary-pw" };
+  await page.goto("/users");
+  await page.getByLabel("Email").fill(viewer.email);
+  await page.getByLabel("Temporary password").fill(viewer.password);
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.locator(`tr[data-email="${viewer.email}"]`)).toBeVisible();
+
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const asViewer = await context.newPage();
+  await asViewer.goto("/sign-in");
+  await asViewer.getByLabel("Email").fill(viewer.email);
+  await asViewer.getByLabel("Password").fill(viewer.password);
+  await asViewer.getByRole("button", { name: "Sign in" }).click();
+  await expect(asViewer.getByRole("heading", { name: "Overview" })).toBeVisible();
+  for (const path of ["/events", "/customers", "/audit"]) {
+    await asViewer.goto(path);
+    await expect(asViewer.getByRole("table").first()).toBeVisible();
+    await expect(asViewer.getByRole("button", { name: "Export CSV" })).toHaveCount(0);
+  }
+  const res = await context.request.get("/api/admin/export/events");
+  expect(res.status()).toBe(403);
+  await context.close();
+
+  // The owner still has it.
+  await page.goto("/events");
+  await expect(page.getByRole("button", { name: "Export CSV" })).toBeVisible();
+});
+
 test("a refused export says why in the toolbar", async ({ page }) => {
   await page.goto("/audit");
   // 10,001 rows are slow to seed through webhooks; the route's own refusal is covered by its route test.

@@ -1,4 +1,5 @@
 // The node:http core every sandbox server runs on: body parsing, control routes, faults, recording.
+import { recordPage } from "./record-pages";
 import http from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -109,6 +110,13 @@ export async function startServer(
     if (sreq.path.startsWith("/__sandbox/")) {
       send(res, handleControl({ service, faults, log }, sreq), {});
       changes?.();
+      return;
+    }
+    // A record link opened in a browser (the console's links in the demo): a read-only HTML page, no token.
+    const page = recordPage(sreq.method, req.url ?? "/", req.headers, service.name, () => service.dump());
+    if (page) {
+      res.writeHead(page.status, page.headers);
+      res.end(sreq.method === "HEAD" ? undefined : page.body);
       return;
     }
     const common = service.commonHeaders(sreq);

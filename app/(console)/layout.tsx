@@ -9,6 +9,7 @@ import { AccountBox } from "@/components/console/account-box";
 import { MediaMount, DESKTOP, PHONE } from "@/components/console/media-mount";
 import { SkipLink } from "@/components/ui/skip-link";
 import { CommandPalette } from "@/components/search/command-palette";
+import { ActorRoleProvider } from "@/components/console/actor-role";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   // Each page checks its own access (and sends a user with a temporary password to the Account page).
@@ -40,7 +41,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </aside>
         {/* tabIndex -1: the skip link moves focus here, so the next Tab continues inside the page. */}
         <main id="content" tabIndex={-1} className="min-w-0 flex-1 px-4 py-5 outline-none sm:px-6 md:px-8 md:py-6">
-          {children}
+          <ActorRoleProvider role={actor.role}>{children}</ActorRoleProvider>
         </main>
       </div>
     </>

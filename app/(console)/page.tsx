@@ -14,6 +14,7 @@ import { VolumeChart } from "@/components/overview/volume-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -66,7 +67,8 @@ export default async function OverviewPage({
     searchParams,
   ]);
   const dayAgo = encodeURIComponent(o.dayAgo.toISOString());
-  const today = o.todayStart.toISOString().slice(0, 10);
+  // The UTC day the count covers, as an instant: the events list shows it in the display time zone.
+  const today = encodeURIComponent(o.todayStart.toISOString());
   const nothingYet =
     o.eventsToday === 0 &&
     o.failedEvents === 0 &&
@@ -95,7 +97,7 @@ export default async function OverviewPage({
         className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-[repeat(auto-fit,minmax(12rem,1fr))]"
       >
         <Figure href={`/events?from=${today}`} label="Events today" value={o.eventsToday}>
-          Received since 00:00 UTC.
+          Received since <Time date={o.todayStart} pattern="HH:mm" showZone /> (midnight UTC).
         </Figure>
         <Figure href="/events?status=failed" label="Failed events" value={o.failedEvents} tone="danger">
           {o.failedEvents > 0 ? "Open one to see the failed step, then replay it." : "Nothing failed."}

@@ -20,7 +20,11 @@ function Who({ customer }: { customer: AttentionCustomer | null }) {
   const first = customer.name ?? customer.email ?? customer.appUserId;
   const second = customer.name && customer.email ? customer.email : null;
   return (
-    <Link href={customerHref(customer)} className="font-medium text-slate-900 underline-offset-2 hover:underline">
+    // wrap-anywhere: a long email or app user id wraps on a phone instead of pushing the page sideways.
+    <Link
+      href={customerHref(customer)}
+      className="font-medium wrap-anywhere text-slate-900 underline-offset-2 hover:underline"
+    >
       {first}
       {second ? <span className="font-normal text-slate-600"> · {second}</span> : null}
       {first !== customer.appUserId ? (

@@ -4,13 +4,19 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { usePathname } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { useHasRole } from "@/components/console/actor-role";
+import { dayInZone, formatInZone, zoneDayBound } from "@/components/ui/time";
+import { useDisplayTimeZone } from "@/components/ui/time-zone";
 import type { TableUrl } from "./use-table-url";
 
 export type DataTableFilterOption = { value: string; label: string };
 export type DataTableFilter =
   | { kind: "select"; param: string; label: string; options: readonly DataTableFilterOption[]; allLabel?: string }
   | { kind: "search"; param: string; label: string; placeholder?: string }
-  /** A UTC day: `from` keeps events from its start, `to` until its end. */
+  /**
+   * A day in the display time zone, sent to the server as the UTC instant where it starts (`from`, and
+   * any other param) or ends (`to`).
+   */
   | { kind: "date"; param: string; label: string };
 
 const controlClass =
@@ -63,8 +69,10 @@ const EXPORTS: Record<string, string> = {
  */
 function ExportButton({ params }: { params: URLSearchParams }) {
   const list = EXPORTS[usePathname()];
+  // Exports carry personal data out of the console: admins only (the route refuses viewers too).
+  const canExport = useHasRole("admin");
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  if (!list) return null;
+  if (!list || !canExport) return null;
   const run = async () => {
     setState({ busy: true, error: null });
     const query = new URLSearchParams(params);
@@ -123,18 +131,7 @@ function FilterField({ filter, url }: { filter: DataTableFilter; url: TableUrl }
 function FilterControl({ id, filter, url }: { id: string; filter: DataTableFilter; url: TableUrl }) {
   const value = url.params.get(filter.param) ?? "";
   if (filter.kind === "search") return <SearchInput id={id} filter={filter} value={value} url={url} />;
-  if (filter.kind === "date") {
-    return (
-      <input
-        id={id}
-        type="date"
-        className={controlClass}
-        value={/^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : ""}
-        title="A UTC day"
-        onChange={(e) => url.update({ [filter.param]: e.target.value || null })}
-      />
-    );
-  }
+  if (filter.kind === "date") return <DateInput id={id} param={filter.param} value={value} url={url} />;
   const known = filter.options.some((o) => o.value === value);
   return (
     <select
@@ -197,6 +194,23 @@ function SearchInput({ id, filter, value, url }: SearchProps) {
       onKeyDown={(e) => {
         if (e.key === "Enter") apply(text);
       }}
+    />
+  );
+}
+
+/** A day in the display time zone; the URL (and so the server and the export) gets the UTC instant. */
+function DateInput({ id, param, value, url }: { id: string; param: string; value: string; url: TableUrl }) {
+  const zone = useDisplayTimeZone();
+  const edge = param === "to" ? "end" : "start";
+  const zoneName = formatInZone(new Date(), "zzz", zone);
+  return (
+    <input
+      id={id}
+      type="date"
+      className={controlClass}
+      value={value ? dayInZone(value, zone) : ""}
+      title={`A day in your time zone (${zoneName}); change it on the Account page`}
+      onChange={(e) => url.update({ [param]: e.target.value ? zoneDayBound(e.target.value, edge, zone) : null })}
     />
   );
 }

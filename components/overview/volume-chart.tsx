@@ -2,20 +2,23 @@
 // Event volume per hour (recharts), for the overview: events that failed at least once show as failures
 // even when a retry or a replay fixed them since ("recovered"), so a replay never erases a bad hour.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatInZone } from "@/components/ui/time";
+import { useDisplayTimeZone } from "@/components/ui/time-zone";
 
 export type VolumePoint = { hour: string; succeeded: number; recovered: number; failed: number; other: number };
 
-const hourLabel = (iso: string) =>
-  new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-
 export function VolumeChart({ data }: { data: VolumePoint[] }) {
+  // Hours in the display time zone (UTC until the browser has hydrated and knows it).
+  const zone = useDisplayTimeZone();
+  const hourLabel = (iso: string) => formatInZone(new Date(iso), "HH:mm", zone);
+  const zoneName = data.length > 0 ? formatInZone(new Date(data[0].hour), "zzz", zone) : "UTC";
   const total = data.reduce((s, d) => s + d.succeeded + d.recovered + d.failed + d.other, 0);
   const failed = data.reduce((s, d) => s + d.failed + d.recovered, 0);
   const recovered = data.reduce((s, d) => s + d.recovered, 0);
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-5">
       <figcaption className="mb-3 flex items-baseline justify-between">
-        <span className="text-sm font-medium text-slate-700">Events per hour, last 24 hours (UTC)</span>
+        <span className="text-sm font-medium text-slate-700">Events per hour, last 24 hours ({zoneName})</span>
         <span className="text-sm text-slate-600">
           {total.toLocaleString("en-US")} event{total === 1 ? "" : "s"}, {failed.toLocaleString("en-US")} failed at
           least once
@@ -37,15 +40,15 @@ export function VolumeChart({ data }: { data: VolumePoint[] }) {
               interval={3}
             />
             <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "var(--color-slate-500)" }} />
-            <Tooltip labelFormatter={(v) => `${hourLabel(String(v))} UTC`} />
+            <Tooltip labelFormatter={(v) => `${hourLabel(String(v))} ${zoneName}`} />
             {/* The legend's text in the page's text colour: recharts paints it in each series' colour, under 3:1 for the grey. */}
             <Legend
               wrapperStyle={{ fontSize: 12 }}
               formatter={(value) => <span className="text-slate-700">{value}</span>}
             />
             <Bar dataKey="succeeded" name="Succeeded" stackId="a" fill="var(--color-slate-700)" />
-            <Bar dataKey="other" name="Waiting or ignored" stackId="a" fill="var(--color-slate-400)" />
-            <Bar dataKey="recovered" name="Failed, then recovered" stackId="a" fill="var(--color-amber-500)" />
+            <Bar dataKey="other" name="Waiting or ignored" stackId="a" fill="var(--color-slate-500)" />
+            <Bar dataKey="recovered" name="Failed, then recovered" stackId="a" fill="var(--color-amber-600)" />
             <Bar dataKey="failed" name="Failed" stackId="a" fill="var(--color-red-600)" />
           </BarChart>
         </ResponsiveContainer>

@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { Command } from "cmdk";
 import { Dialog } from "radix-ui";
 import { cn } from "@/lib/utils";
+import { Time } from "@/components/ui/time";
 
 type CustomerHit = {
   appUserId: string;
@@ -160,7 +161,7 @@ function SearchBox({ onDone }: { onDone: () => void }) {
                 <span className="min-w-0 flex-1">
                   <span className="block truncate font-mono text-[13px]">{e.type}</span>
                   <span className="block truncate text-xs text-slate-600">
-                    {e.status} · {e.externalId} · {new Date(e.receivedAt).toLocaleString()}
+                    {e.status} · {e.externalId} · <Time date={e.receivedAt} />
                   </span>
                 </span>
               </Command.Item>

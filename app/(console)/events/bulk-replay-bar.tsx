@@ -7,6 +7,8 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { formatInZone } from "@/components/ui/time";
+import { useDisplayTimeZone } from "@/components/ui/time-zone";
 import { bulkReplayAction, countBulkReplayAction, type BulkReplayFilter } from "@/lib/actions/bulk-replay-action";
 import { ReplayProgressStatus } from "./replay-progress-status";
 import { useReplayProgress, type ReplayRun } from "./use-replay-progress";
@@ -26,13 +28,15 @@ type Confirm =
 
 const plural = (n: number) => `${n.toLocaleString("en-US")} failed event${n === 1 ? "" : "s"}`;
 
-export function describeFilter(filter: BulkReplayFilter): string {
+/** The filter in words, its times in the display time zone (what the date fields showed). */
+export function describeFilter(filter: BulkReplayFilter, zone: string | null): string {
+  const at = (iso: string) => formatInZone(new Date(iso), "d MMM yyyy, HH:mm zzz", zone);
   const parts = [
     filter.type && `type ${filter.type}`,
     filter.source && `source ${sourceLabel(filter.source)}`,
     filter.customer && `customer ${filter.customer}`,
-    filter.from && `received from ${filter.from.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC")}`,
-    filter.to && `until ${filter.to.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC")}`,
+    filter.from && `received from ${at(filter.from)}`,
+    filter.to && `until ${at(filter.to)}`,
   ].filter(Boolean);
   return parts.length ? parts.join(", ") : "no filter: every failed event";
 }
@@ -52,6 +56,7 @@ function announce(run: ReplayRun) {
 export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props) {
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [pending, startTransition] = useTransition();
+  const zone = useDisplayTimeZone();
   const { run, start, dismiss } = useReplayProgress(announce);
   const running = run?.state === "running";
 
@@ -146,7 +151,7 @@ export function BulkReplayBar({ selectedIds, filter, matching, onQueued }: Props
             for the rest.
           </p>
         ) : null}
-        {confirm?.kind === "filter" && filter ? <p>Filters: {describeFilter(filter)}.</p> : null}
+        {confirm?.kind === "filter" && filter ? <p>Filters: {describeFilter(filter, zone)}.</p> : null}
         <p>
           Each event re-runs only its failed steps, one customer at a time; the steps that already succeeded are not
           repeated.

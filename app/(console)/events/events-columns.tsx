@@ -5,6 +5,24 @@ import type { EventListRow } from "@/db/queries/events";
 import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { explainError, serviceName } from "@/lib/errors/explain";
+import { isStepName, stepLabel } from "@/lib/pipeline/engine/step-names";
+
+/**
+ * The stored last error ("sync-crm: hubspot 400: Property values were not valid") in words: the step's
+ * label and the known error's sentence; the raw line stays in the title. Anything else is shown as stored.
+ */
+export function readableLastError(raw: string): string {
+  const m = /^([a-z0-9-]+): ([a-z]+) (\d{3}): ([\s\S]*)$/.exec(raw);
+  if (!m) {
+    const s = /^([a-z0-9-]+): ([\s\S]*)$/.exec(raw);
+    return s && isStepName(s[1]) ? `${stepLabel(s[1])}: ${s[2]}` : raw;
+  }
+  const [, step, service, status, message] = m;
+  const known = explainError({ service, status: Number(status), code: null, message });
+  const what = known?.sentence ?? `${serviceName(service)} answered HTTP ${status}: ${message}`;
+  return `${isStepName(step) ? stepLabel(step) : step}: ${what}`;
+}
 
 const helper = dataTableColumnHelper<EventListRow>();
 
@@ -41,7 +59,7 @@ export function getEventsColumns(): DataTableColumn<EventListRow>[] {
           )}
           {row.original.lastError ? (
             <span className="line-clamp-2 text-xs text-red-700" title={row.original.lastError}>
-              {row.original.lastError}
+              {readableLastError(row.original.lastError)}
             </span>
           ) : null}
         </span>

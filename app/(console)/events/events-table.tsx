@@ -76,8 +76,8 @@ export function EventsTable({ page, state, defaultSort, types, emptyState, repla
           { value: "import", label: "Adoption import" },
         ],
       },
-      { kind: "date", param: "from", label: "From (UTC)" },
-      { kind: "date", param: "to", label: "To (UTC)" },
+      { kind: "date", param: "from", label: "From" },
+      { kind: "date", param: "to", label: "To" },
     ],
     [types],
   );

@@ -1,9 +1,9 @@
 // What the customer may use, from Stripe: plan, status, whether that grants access (lib/billing/access),
 // period end, whether it renews, the one-time payment behind it and an open dispute.
-import { format } from "date-fns";
 import type { CustomerEntitlement } from "@/db/queries/customers";
 import { StatusBadge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { DATE_ONLY, Time } from "@/components/ui/time";
 import { hasAccess, pastDueSentence } from "@/lib/billing/access";
 
 const STATUS_HELP: Record<CustomerEntitlement["status"], () => string> = {
@@ -30,8 +30,8 @@ export function EntitlementCard({ entitlement }: Props) {
       <p className="mt-0.5 text-sm text-slate-600">{STATUS_HELP[e.status]()}</p>
       {e.disputedAt ? (
         <p role="status" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-          A payment of this customer is disputed (since {format(e.disputedAt, "d MMM yyyy")}): respond in Stripe before
-          the evidence deadline. A lost dispute removes access bought with that payment.
+          A payment of this customer is disputed (since <Time date={e.disputedAt} pattern={DATE_ONLY} />
+          ): respond in Stripe before the evidence deadline. A lost dispute removes access bought with that payment.
         </p>
       ) : null}
       <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm">
@@ -51,7 +51,7 @@ export function EntitlementCard({ entitlement }: Props) {
         <Item label="Current period ends">
           {e.currentPeriodEnd ? (
             <span className="flex flex-col">
-              <span>{format(e.currentPeriodEnd, "d MMM yyyy")}</span>
+              <Time date={e.currentPeriodEnd} pattern={DATE_ONLY} />
               <RelativeTime date={e.currentPeriodEnd} className="text-xs text-slate-500" />
             </span>
           ) : (

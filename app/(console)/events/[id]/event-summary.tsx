@@ -4,8 +4,7 @@ import Link from "next/link";
 import type { EventDetail } from "@/db/queries/events";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-
-const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+import { Time as ExactTime } from "@/components/ui/time";
 
 export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "customer">) {
   return (
@@ -35,7 +34,7 @@ export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "c
         )}
       </Field>
       <Field label="Received">
-        <Time date={event.receivedAt} />
+        <When date={event.receivedAt} />
         {event.arrivedVia === "backfill" ? (
           <span className="mt-1 block text-xs text-amber-700">
             Arrived by backfill (the webhook delivery never reached us)
@@ -45,10 +44,10 @@ export function EventSummary({ event, customer }: Pick<EventDetail, "event" | "c
         ) : null}
       </Field>
       <Field label="Processed">
-        {event.processedAt ? <Time date={event.processedAt} /> : <span className="text-slate-600">Not yet</span>}
+        {event.processedAt ? <When date={event.processedAt} /> : <span className="text-slate-600">Not yet</span>}
       </Field>
       <Field label="Occurred at source">
-        {event.occurredAt ? <Time date={event.occurredAt} /> : <span className="text-slate-600">—</span>}
+        {event.occurredAt ? <When date={event.occurredAt} /> : <span className="text-slate-600">—</span>}
       </Field>
       <Field label="Source">
         <Badge>{sourceLabel(event.source)}</Badge>
@@ -75,11 +74,11 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function Time({ date }: { date: Date }) {
+function When({ date }: { date: Date }) {
   return (
     <span className="flex flex-col">
       <RelativeTime date={date} className="underline decoration-slate-300 decoration-dotted underline-offset-2" />
-      <span className="text-xs text-slate-500 tabular-nums">{utc(date)}</span>
+      <ExactTime date={date} pattern="d MMM yyyy, HH:mm:ss" showZone className="text-xs text-slate-500 tabular-nums" />
     </span>
   );
 }
