@@ -14,6 +14,8 @@ const LABELS: Record<string, string> = {
   "customer.claim_rejected": "Rejected a payer's claim",
   "customer.resync_crm": "Re-synced a customer to HubSpot",
   "customer.recovery_card_update_link": "Sent a card update link",
+  "customer.data_exported": "Downloaded a person's data",
+  "customer.erasure_requested": "Started an erasure",
   "drift.check": "Checked for drift",
   "drift.repair": "Repaired drift",
   "stripe.backfill": "Ran the Stripe backfill",

@@ -21,7 +21,11 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
       meta: { label: "Email" },
       cell: ({ row }) => (
         <span className="flex flex-col">
-          <span className="font-medium">{row.original.name ?? row.original.email ?? "Unnamed"}</span>
+          <span className="font-medium">
+            {row.original.appUserId.startsWith("erased:")
+              ? "Erased person"
+              : (row.original.name ?? row.original.email ?? "Unnamed")}
+          </span>
           {row.original.name && row.original.email ? (
             <span className="text-xs text-slate-500">{row.original.email}</span>
           ) : null}

@@ -25,6 +25,10 @@ function announce(result: ReplayEventActionResult, force: boolean) {
       description: "The job engine will run it shortly; this page shows the steps as they finish.",
     });
   else if (outcome.status === "ignored") toast.info(`${what}: nothing to do for this event type`);
+  else if (outcome.status === "waiting")
+    toast.info("Replay waiting for an earlier event of this customer", {
+      description: "It runs by itself as soon as that one finishes.",
+    });
   else toast.info("The event is already being processed", { description: "Wait for it to finish, then look again." });
 }
 
