@@ -4,7 +4,7 @@
 // suite shares one database with specs that leave problems open on purpose.)
 import { test, expect } from "@playwright/test";
 import { OWNER_STATE } from "./fixtures";
-import { eventually, failHubspot, healHubspot, seedCustomer } from "./seed";
+import { eventually, failHubspot, healHubspot, seedCustomer, settled } from "./seed";
 
 test.use({ storageState: OWNER_STATE });
 test.afterEach(() => healHubspot());
@@ -13,6 +13,7 @@ const attention = (page: import("@playwright/test").Page) =>
   page.getByRole("region", { name: /Needs attention|All clear/ });
 
 test("a failed HubSpot sync is listed in words with Replay, and leaves the list once replayed", async ({ page }) => {
+  await settled();
   await failHubspot(1);
   const customer = await seedCustomer();
   await page.goto("/");

@@ -91,6 +91,21 @@ export async function seedCustomer(opts: { appUserId?: string; plan?: string } =
 }
 
 /** Makes the next `times` HubSpot upserts fail permanently (400), so events fail and can be replayed. */
+/**
+ * Waits until no event is waiting or running (the suite shares one server: a previous spec's events still in
+ * flight would share a HubSpot batch with the next one's, and use up a one-time fault meant for it).
+ */
+export async function settled(timeoutMs = 30_000) {
+  await eventually(async () => {
+    const res = await fetch(`${base()}/api/health`, {
+      headers: { authorization: `Bearer ${DEMO_DEFAULTS.ADMIN_API_TOKEN}` },
+    });
+    const body = (await res.json()) as { backlog?: { received: number; processing: number } | null };
+    if (!body.backlog || body.backlog.received + body.backlog.processing > 0)
+      throw new Error(`events still in flight: ${JSON.stringify(body.backlog)}`);
+  }, timeoutMs);
+}
+
 export async function failHubspot(times: number | "always" = 1) {
   await control.fault(sandboxUrls().hubspot, {
     path: "/crm/v3/objects/contacts/batch/upsert",

@@ -11,7 +11,7 @@ const STATUS_COLOUR = { running: "running", completed: "succeeded", failed: "fai
 
 export function ErasuresList({ rows }: { rows: ErasureListItem[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full min-w-[44rem] text-left text-sm">
         <caption className="sr-only">Erasures, newest first</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">

@@ -14,7 +14,7 @@ const OUTCOME: Record<ReceiptLineStatus, { label: string; variant: BadgeVariant 
 
 export function ReceiptLines({ lines }: { lines: ReceiptSystemLine[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">What each system did</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">

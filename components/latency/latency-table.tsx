@@ -18,7 +18,7 @@ export function LatencyTable({
   const from = encodeURIComponent(since.toISOString());
   return (
     <>
-      <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
+      <div className="relative hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
         <table className="w-full min-w-[44rem] text-sm">
           <caption className="sr-only">Step latency per handler and step, slowest p95 first</caption>
           <thead className="border-b border-slate-200 bg-slate-50 text-left text-slate-600">
