@@ -3,10 +3,11 @@
 // the tombstone. A viewer sees neither button (with the reason) and the admin API refuses their session. An
 // erasure that fails at one system says why on its receipt and completes once the failed step is replayed.
 import { readFileSync } from "node:fs";
-import { test, expect, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { test, expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { OWNER_STATE } from "./fixtures";
 import * as control from "../sandbox/client";
-import { eventually, sandboxUrls, seedCustomer, uniqueId } from "./seed";
+import { eventually, sandboxUrls, seedCustomer } from "./seed";
+import { signInAsNewViewer } from "./viewer";
 
 test.use({ storageState: OWNER_STATE });
 // Each test seeds a customer through four systems and waits for pipelines: more than the default minute on a
@@ -35,24 +36,6 @@ async function seededEverywhere(request: APIRequestContext) {
     expect(body.identities?.map((i) => i.system)).toEqual(expect.arrayContaining(["stripe", "hubspot", "zendesk"]));
   }, 60_000);
   return seeded;
-}
-
-async function signInAsNewViewer(page: Page, browser: Browser, baseURL?: string) {
-  const viewer = { email: `${uniqueId("viewer")}@example.com`.toLowerCase(), password: "viewer-temporary-pw" };
-  await page.goto("/users");
-  await page.getByLabel("Email").fill(viewer.email);
-  await page.getByLabel("Temporary password").fill(viewer.password);
-  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
-  await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.locator(`tr[data-email="${viewer.email}"]`)).toBeVisible();
-  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  const asViewer = await context.newPage();
-  await asViewer.goto("/sign-in");
-  await asViewer.getByLabel("Email").fill(viewer.email);
-  await asViewer.getByLabel("Password").fill(viewer.password);
-  await asViewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(asViewer.getByRole("heading", { name: "Overview" })).toBeVisible();
-  return { context, page: asViewer };
 }
 
 test("the owner downloads a person's data, erases them through the dialog and sees the receipt complete", async ({

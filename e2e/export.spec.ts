@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { test, expect } from "@playwright/test";
 import { OWNER_STATE } from "./fixtures";
 import { eventually, postApp, uniqueId } from "./seed";
+import { signInAsNewViewer } from "./viewer";
 
 test.use({ storageState: OWNER_STATE });
 
@@ -43,21 +44,7 @@ test("a viewer sees no Export CSV (exports are for admins) and the route refuses
   browser,
   baseURL,
 }) => {
-  const viewer = { email: `${uniqueId("csvviewer")}@example.com`.toLowerCase(), password: "viewer-temporary-pw" };
-  await page.goto("/users");
-  await page.getByLabel("Email").fill(viewer.email);
-  await page.getByLabel("Temporary password").fill(viewer.password);
-  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
-  await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.locator(`tr[data-email="${viewer.email}"]`)).toBeVisible();
-
-  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  const asViewer = await context.newPage();
-  await asViewer.goto("/sign-in");
-  await asViewer.getByLabel("Email").fill(viewer.email);
-  await asViewer.getByLabel("Password").fill(viewer.password);
-  await asViewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(asViewer.getByRole("heading", { name: "Overview" })).toBeVisible();
+  const { context, page: asViewer } = await signInAsNewViewer(page, browser, baseURL, "csvviewer");
   for (const path of ["/events", "/customers", "/audit"]) {
     await asViewer.goto(path);
     await expect(asViewer.getByRole("table").first()).toBeVisible();
