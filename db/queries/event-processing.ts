@@ -312,7 +312,24 @@ export type FinishOptions = {
   customerId?: string | null;
   /** Steps that ended since the claim and are not recorded yet: written in the same statement. */
   steps?: RecordedStep[];
+  /**
+   * Identity links a step made (as linkIdentity would write them), written in the same statement when the
+   * outcome is. An external id already linked to another customer makes the whole statement fail (a unique
+   * violation, see isLinkConflict) and write nothing: the caller links the slow way, then finishes again.
+   */
+  links?: FinishLink[];
 };
+
+export type FinishLink = { customerId: string; system: string; externalId: string; matchedBy: "id" | "email" };
+
+/** Whether a finish failed because one of its `links` names an external id that is someone else's. */
+export function isLinkConflict(err: unknown): boolean {
+  type PgError = { code?: string; constraint_name?: string; constraint?: string };
+  const cause = (err as { cause?: PgError }).cause ?? (err as PgError);
+  // postgres-js names the constraint `constraint_name`, PGlite `constraint`.
+  const constraint = cause?.constraint_name ?? cause?.constraint;
+  return cause?.code === "23505" && constraint === "identities_system_external_id_idx";
+}
 
 /**
  * Records the outcome (a failure names the step it stopped at, whose row holds the error's fields) and, in
@@ -358,6 +375,14 @@ export async function finishEventInOrder(
       duration_ms: s.finishedAt.getTime() - s.startedAt.getTime(),
     })),
   );
+  const links = JSON.stringify(
+    (opts.links ?? []).map((l) => ({
+      customer_id: l.customerId,
+      system: l.system,
+      external_id: l.externalId,
+      matched_by: l.matchedBy,
+    })),
+  );
   // One text per call shape: postgres-js prepares it once per connection. A fenced finish also requires the
   // event still `processing` (its own claim), so nothing overwrites the outcome another worker recorded.
   const [row] = await rowsOf<{ finished: number; next_id: string | null; next_key: string | null }>(
@@ -381,6 +406,16 @@ export async function finishEventInOrder(
           error_status = null, error_code = null, error_message = null, started_at = excluded.started_at,
           finished_at = excluded.finished_at, updated_at = excluded.updated_at,
           attempt_log = es.attempt_log || jsonb_build_array(excluded.attempt_log -> 0 || jsonb_build_object('attempt', es.attempts + 1))
+        returning 1
+      ), linked as (
+        insert into identities as i (customer_id, system, external_id, matched_by, verified, last_synced_at)
+        select l.customer_id, l.system::identity_system, l.external_id, l.matched_by::identity_match,
+          l.matched_by <> 'email', now()
+        from ev, jsonb_to_recordset(${links}::jsonb) as l(customer_id uuid, system text, external_id text, matched_by text)
+        on conflict (customer_id, system) do update set
+          external_id = case when i.verified and not excluded.verified then i.external_id else excluded.external_id end,
+          matched_by = case when i.verified and not excluded.verified then i.matched_by else excluded.matched_by end,
+          verified = i.verified or excluded.verified, last_synced_at = now(), updated_at = now()
         returning 1
       ), next as (
         select o.id, o.customer_key from ev join events me on me.id = ev.id join events o on ${SAME_CUSTOMER}

@@ -99,7 +99,7 @@ const customerColumnsOf = (cte: object) =>
 export async function upsertAppCustomerCounting(
   db: Db,
   input: AppUserFields,
-): Promise<{ customer: Customer; provisionalWithEmail: number }> {
+): Promise<{ customer: Customer; provisionalWithEmail: number; projection?: CarriedProjection }> {
   const upserted = db.$with("upserted").as(appCustomerUpsert(db, input).returning());
   // The app identity, as linkIdentity(customer, "app", appUserId, "id") makes it (a verified link by id).
   const linked = db.$with("linked", { id: identities.id }).as(sql`
@@ -114,10 +114,24 @@ export async function upsertAppCustomerCounting(
       .select({
         ...customerColumnsOf(upserted),
         provisionalWithEmail: sql<number>`(select count(*)::int from customers p where p.provisional and lower(p.email) = lower("upserted"."email"))`,
+        // What the HubSpot projection adds to the row (customerProjectionRow), as of this statement: sync-crm
+        // of the same run uses it instead of reading it again.
+        entitlementStatus: sql<
+          string | null
+        >`(select e.status::text from entitlements e where e.customer_id = "upserted"."id")`,
+        entitlementPlan: sql<string | null>`(select e.plan from entitlements e where e.customer_id = "upserted"."id")`,
+        stripeCustomerId: sql<
+          string | null
+        >`(select i.external_id from identities i where i.customer_id = "upserted"."id" and i.system = 'stripe' limit 1)`,
       })
       .from(upserted);
-    const { provisionalWithEmail, ...customer } = row!;
-    return { customer: customer as Customer, provisionalWithEmail: Number(provisionalWithEmail) };
+    const { provisionalWithEmail, entitlementStatus, entitlementPlan, stripeCustomerId, ...customer } = row!;
+    const entitlement = entitlementStatus ? { status: entitlementStatus, plan: entitlementPlan } : null;
+    return {
+      customer: customer as Customer,
+      provisionalWithEmail: Number(provisionalWithEmail),
+      projection: { entitlement, stripeCustomerId },
+    };
   } catch (err) {
     // The app user id is already linked to another customer (a unique violation): the statement wrote
     // nothing; the step-by-step path keeps that link, as linkIdentity does.
@@ -370,6 +384,12 @@ export async function linkIdentityManually(
       set: { externalId, matchedBy: "manual", verified: true, updatedAt: new Date() },
     });
 }
+
+/** What the HubSpot projection reads besides the customer row: its entitlement's status and plan, its Stripe id. */
+export type CarriedProjection = {
+  entitlement: { status: string; plan: string | null } | null;
+  stripeCustomerId: string | null;
+};
 
 /** The customer row with its entitlement (none yet: null), what the HubSpot projection is written from. */
 export async function customerWithEntitlement(

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import * as control from "@/sandbox/client";
+import { customerByAppUserId, deleteIdentity, identityLink } from "@/db/queries/identities";
 import { events, eventSteps } from "@/db/schema";
 import { replayEvent } from "@/lib/commands/replay";
 import type { Actor } from "@/lib/auth/roles";
@@ -144,6 +145,9 @@ describe("entitlement.changed", () => {
 
   it("a 400 fails the event at notify-app with the app's message; a replay delivers it", async () => {
     const { userId, cus } = await payer();
+    // The HubSpot link is written with the event's outcome: a failure at a later step still records it.
+    const customerId = (await customerByAppUserId(h.db, userId))!.id;
+    await deleteIdentity(h.db, (await identityLink(h.db, customerId, "hubspot"))!.id);
     h.sandbox.app.faults.add({
       method: "POST",
       path: "/callbacks",
@@ -160,6 +164,10 @@ describe("entitlement.changed", () => {
     expect(steps["notify-app"]).toMatchObject({ status: "failed", attempts: 1, errorService: "app", errorStatus: 400 });
     expect(steps["notify-app"]!.lastError).toContain("The app's callback endpoint answered 400");
     expect(steps["update-entitlement"]).toMatchObject({ status: "succeeded" });
+    expect(steps["sync-crm"]).toMatchObject({ status: "succeeded" });
+    expect(await identityLink(h.db, customerId, "hubspot")).toMatchObject({
+      externalId: steps["sync-crm"]!.externalRef,
+    });
     expect(callbacksOf(userId)).toEqual([]);
 
     // The app is fixed, then the founder replays from the console.

@@ -11,11 +11,12 @@ import {
   type FinishOptions,
   finishEvent,
   finishEventInOrder,
+  isLinkConflict,
   type NextInLine,
   type RecordedStep,
   setEventCustomer,
 } from "@/db/queries/event-processing";
-import { succeededStepOutputs } from "@/db/queries/event-steps";
+import { recordStepAttempt, succeededStepOutputs } from "@/db/queries/event-steps";
 import type { Event, EventStatus } from "@/db/schema";
 import type { Services } from "@/lib/integrations";
 import { log } from "@/lib/log";
@@ -23,9 +24,9 @@ import { erasedReason } from "@/lib/erasure/guard";
 import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 import { getHandler } from "./registry";
 import { attemptStep } from "./run-step";
-import { eventErrorText } from "./step-error";
+import { eventErrorText, stepErrorColumns, stepErrorOf } from "./step-error";
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from "./retry";
-import type { StepContext, StepResult } from "./types";
+import type { DeferredLink, StepContext, StepResult } from "./types";
 
 export type ProcessMode = "deliver" | "replay-failed" | "replay-all";
 /** Keeps a claimed event's lease alive while it runs (lib/jobs/lease.ts); `hold` answers the release. */
@@ -184,6 +185,10 @@ export type LoadedEvent = {
   attempts: number;
   recorded: RecordedStep[];
   customerId?: string;
+  /** StepContext.scratch of this run. */
+  scratch: Map<string, unknown>;
+  /** Identity links the steps left to write with the outcome (StepContext.deferLink), with the step of each. */
+  links: (DeferredLink & { step: string })[];
 };
 
 /**
@@ -205,6 +210,8 @@ export async function runNamedStep(
   const step = getHandler(event.source, event.type)?.steps.find((s) => s.name === stepName);
   if (!step) throw new Error(`no step ${stepName} for ${event.type}`);
   const outputs = loaded?.outputs ?? (await succeededStepOutputs(db, eventId));
+  // Links of this attempt: kept for the outcome only if the attempt succeeds (a retry defers its own).
+  const links: DeferredLink[] = [];
   const ctx: StepContext<unknown> = {
     db,
     event,
@@ -217,6 +224,8 @@ export async function runNamedStep(
           loaded.customerId = customerId;
         }
       : (customerId) => setEventCustomer(db, eventId, customerId),
+    scratch: loaded?.scratch,
+    deferLink: loaded ? (link) => links.push(link) : undefined,
   };
   const span = {
     [TRACE_ATTR.step]: stepName,
@@ -232,6 +241,7 @@ export async function runNamedStep(
   // steps after it; a skipped step's output is not passed on, as from the database.
   if (loaded && !result?.skipped)
     loaded.outputs[stepName] = JSON.parse(JSON.stringify(result?.output ?? null)) as unknown;
+  if (loaded) loaded.links.push(...links.map((l) => ({ ...l, step: stepName })));
   return result;
 }
 
@@ -262,21 +272,77 @@ async function runClaimed(db: Db, event: ClaimedEvent, opts: ProcessOptions): Pr
   const eventId = event.id;
   const started = await prepareClaimed(db, event, opts.mode ?? "deliver", opts.handOver);
   if ("outcome" in started) return started.outcome;
-  const loaded: LoadedEvent = { ...started, recorded: [] };
-  const recorded = () => ({ attempts: started.attempts, customerId: loaded.customerId, steps: loaded.recorded });
+  const loaded: LoadedEvent = { ...started, recorded: [], scratch: new Map(), links: [] };
+  let outcome: ProcessOutcome = { status: "succeeded" };
   for (const name of started.steps) {
     try {
       await withRetries(() => runNamedStep(db, eventId, name, opts.services, loaded), opts.retry ?? DEFAULT_RETRY);
     } catch (err) {
-      const error = eventErrorText(name, err);
-      if (!(await finish(db, eventId, "failed", error, name, recorded(), opts.handOver))) return superseded(started);
-      log.warn("event.failed", { eventId, correlationId: started.correlationId, step: name, error });
-      return { status: "failed", error, failedStep: name };
+      outcome = { status: "failed", error: eventErrorText(name, err), failedStep: name };
+      break;
     }
   }
-  if (!(await finish(db, eventId, "succeeded", null, null, recorded(), opts.handOver))) return superseded(started);
-  log.info("event.succeeded", { eventId, correlationId: started.correlationId });
-  return { status: "succeeded" };
+  const written = await finishRun(db, loaded, outcome, opts.handOver);
+  if (!written) return superseded(started);
+  if (written.status === "failed")
+    log.warn("event.failed", {
+      eventId,
+      correlationId: started.correlationId,
+      step: written.failedStep,
+      error: written.error,
+    });
+  else log.info("event.succeeded", { eventId, correlationId: started.correlationId });
+  return written;
+}
+
+/**
+ * Records the run's outcome with its steps, customer and deferred links in one statement. Should a link name an
+ * external id that is someone else's, the statement writes nothing: each link is then settled the slow way
+ * (a step's `settle` may relink, or throw: that step failed) and the outcome recorded without them. Answers
+ * the outcome written, or undefined when this run's claim was taken over.
+ */
+async function finishRun(
+  db: Db,
+  loaded: LoadedEvent,
+  outcome: ProcessOutcome,
+  handOver?: (next: NextInLine) => void,
+): Promise<ProcessOutcome | undefined> {
+  const id = loaded.event.id;
+  const write = (o: ProcessOutcome, links = loaded.links) =>
+    finish(
+      db,
+      id,
+      o.status === "failed" ? "failed" : "succeeded",
+      o.error ?? null,
+      o.failedStep ?? null,
+      {
+        attempts: loaded.attempts,
+        customerId: loaded.customerId,
+        steps: loaded.recorded,
+        links,
+      },
+      handOver,
+    );
+  try {
+    return (await write(outcome)) ? outcome : undefined;
+  } catch (err) {
+    if (!isLinkConflict(err)) throw err;
+  }
+  for (const link of loaded.links) {
+    try {
+      await link.settle();
+    } catch (err) {
+      // The step did not succeed after all: its row records the failure, not a success.
+      const ran = loaded.recorded.find((r) => r.step === link.step);
+      loaded.recorded = loaded.recorded.filter((r) => r !== ran);
+      const failed = { status: "failed" as const, ...stepErrorColumns(stepErrorOf(err)) };
+      const timing = { startedAt: ran?.startedAt ?? new Date(), finishedAt: new Date() };
+      await recordStepAttempt(db, { eventId: id, step: link.step }, failed, timing, loaded.attempts);
+      outcome = { status: "failed", error: eventErrorText(link.step, err), failedStep: link.step };
+      break;
+    }
+  }
+  return (await write(outcome, [])) ? outcome : undefined;
 }
 
 /** This run's claim was taken over (its lease ran out while it stalled): the other worker's outcome stands. */

@@ -16,6 +16,26 @@ export type StepContext<P> = {
   outputs: Record<string, unknown>;
   /** Links the event to its customer once a step knows who it is. */
   setCustomer: (customerId: string) => Promise<void>;
+  /**
+   * What a step leaves for the later steps of the same run, in memory only (never stored): the inline engine
+   * keeps one per claim; a replay, another process or an Inngest invocation starts empty and reads again.
+   */
+  scratch?: Map<string, unknown>;
+  /**
+   * The inline engine writes this identity link with the event's outcome, in the same statement, instead of a
+   * statement of its own; should the external id turn out to be someone else's, it calls `settle` (which links
+   * it the slow way, or throws to fail this step). Absent (Inngest): the step calls `settle` itself.
+   */
+  deferLink?: (link: DeferredLink) => void;
+};
+
+/** An identity link written with the event's outcome (see StepContext.deferLink). */
+export type DeferredLink = {
+  customerId: string;
+  system: "hubspot" | "zendesk" | "intercom" | "stripe";
+  externalId: string;
+  matchedBy: "id" | "email";
+  settle: () => Promise<void>;
 };
 
 /** What a step returns: the reference it made in another system, and anything later steps need. */

@@ -136,6 +136,9 @@ export function resolveStripeIdentityStep(
   };
 }
 
+/** Key of StepContext.scratch: the row resolve-identity's upsert read, so sync-crm need not read it again. */
+export const CARRIED_PROJECTION = "crm-projection";
+
 export function customerFrom<P>(ctx: StepContext<P>): ResolvedCustomer {
   const customer = ctx.outputs[STEP.resolveIdentity] as ResolvedCustomer | undefined;
   if (!customer) throw new Error(`${STEP.resolveIdentity} has not run`);
@@ -152,12 +155,17 @@ export function resolveAppIdentityStep<P extends AppPayload>(fieldsOf: (payload:
     name: STEP.resolveIdentity,
     run: async (ctx) => {
       // One statement: the customer, its app identity, and whether any payer not yet claimed has its email.
-      const { customer, provisionalWithEmail } = await upsertAppCustomerCounting(ctx.db, fieldsOf(ctx.payload));
+      const { customer, provisionalWithEmail, projection } = await upsertAppCustomerCounting(
+        ctx.db,
+        fieldsOf(ctx.payload),
+      );
       const claimed =
         customer.email && provisionalWithEmail > 0 ? await provisionalCustomersByEmail(ctx.db, customer.email) : [];
       let claimedPayer = false;
       for (const provisional of claimed) if (await settleProvisional(ctx.db, provisional)) claimedPayer = true;
       await ctx.setCustomer(customer.id);
+      // sync-crm of this run writes the contact from this row (a merged payer changed it: read again then).
+      if (projection && !claimedPayer) ctx.scratch?.set(CARRIED_PROJECTION, { customer, ...projection });
       const output: ResolvedCustomer & { claimedPayer?: true } = {
         customerId: customer.id,
         appUserId: customer.appUserId,
