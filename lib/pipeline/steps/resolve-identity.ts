@@ -7,7 +7,6 @@ import { PermanentError } from "@/lib/integrations/errors";
 import { classifyStripeError } from "@/lib/integrations/stripe/errors";
 import type { Db } from "@/db";
 import {
-  type AppUserFields,
   appCustomersByEmail,
   customerByAppUserId,
   customerByEmail,
@@ -16,10 +15,9 @@ import {
   markPendingClaim,
   mergeProvisionalCustomer,
   provisionalCustomersByEmail,
-  upsertAppCustomer,
-  upsertAppCustomerCounting,
   upsertProvisionalCustomer,
 } from "@/db/queries/identities";
+import { type AppUserFields, upsertAppCustomer, upsertAppCustomerCounting } from "@/db/queries/app-customers";
 import { log } from "@/lib/log";
 import { customerIdOf } from "@/lib/integrations/stripe/shapes";
 import type { AppPayload, Step, StepContext, StripePayload } from "../engine/types";
