@@ -4,7 +4,9 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { customers, identities, type Customer } from "@/db/schema";
-import { type CarriedProjection, customerByAppUserId, linkIdentity, provisionalCustomersByEmail } from "./identities";
+import { linkIdentity } from "./identity-links";
+import { type CarriedProjection, customerByAppUserId } from "./identity-lookups";
+import { provisionalCustomersByEmail } from "./provisional-customers";
 
 /**
  * What an app event says of its user. A field absent is unchanged. With `asOf` (the event's time) each field

@@ -1,7 +1,8 @@
 // Erasures (issue 19): the erasure row and its receipt, the hashed identifiers that keep an erased person from
-// coming back, the reads behind the erasure's page and the admin API, and `eraseOwnRecords`, the one transaction
-// that reduces our own tables to a tombstone. The guard's lookups of erased identifiers: ./erased-subjects.ts.
-import { and, count, desc, eq, getTableColumns, inArray, isNotNull, or, sql } from "drizzle-orm";
+// coming back, and `eraseOwnRecords`, the one transaction that reduces our own tables to a tombstone. The reads
+// behind the erasure's page and the admin API: ./erasure-views.ts; the guard's lookups of erased identifiers:
+// ./erased-subjects.ts.
+import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { type Db, inTransaction } from "@/db";
 import {
   alerts,
@@ -17,8 +18,6 @@ import {
   supportTickets,
   type Erasure,
   type ErasureReceiptLine,
-  type Event,
-  type EventStep,
   type StepAttempt,
 } from "@/db/schema";
 import type { ErasureSubject } from "@/lib/erasure/subjects";
@@ -109,94 +108,6 @@ export async function insertErasureRequest(
 /** Locks the customer row until the transaction ends: two erasure requests for one person queue up. */
 export async function lockCustomer(tx: Db, customerId: string): Promise<void> {
   await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for("update");
-}
-
-// ---- Reads: the erasure's page, the admin API ----
-
-export type ErasureStatusView = "running" | "completed" | "failed";
-export type ErasureView = {
-  erasure: Erasure;
-  /** `failed` while its event is failed (a step to fix and replay), else the erasure's own status. */
-  status: ErasureStatusView;
-  steps: Pick<EventStep, "step" | "status" | "attempts" | "lastError" | "externalRef" | "startedAt" | "finishedAt">[];
-  receipt: ErasureReceiptLine[];
-  event: Pick<Event, "id" | "status" | "lastError" | "failedStep" | "receivedAt" | "processedAt" | "attempts"> | null;
-};
-
-const statusOf = (erasure: Erasure, eventStatus: string | null | undefined): ErasureStatusView =>
-  erasure.status === "completed" ? "completed" : eventStatus === "failed" ? "failed" : erasure.status;
-
-const eventView = {
-  id: events.id,
-  status: events.status,
-  lastError: events.lastError,
-  failedStep: events.failedStep,
-  receivedAt: events.receivedAt,
-  processedAt: events.processedAt,
-  attempts: events.attempts,
-};
-
-const STEP_ORDER = ["erase-crm", "erase-support", "erase-billing", "erase-records"];
-
-export async function getErasure(db: Db, id: string): Promise<ErasureView | undefined> {
-  const [row] = await db
-    .select({ erasure: erasures, event: eventView })
-    .from(erasures)
-    .leftJoin(events, eq(events.id, erasures.eventId))
-    .where(eq(erasures.id, id))
-    .limit(1);
-  if (!row) return undefined;
-  const steps = row.erasure.eventId
-    ? await db
-        .select({
-          step: eventSteps.step,
-          status: eventSteps.status,
-          attempts: eventSteps.attempts,
-          lastError: eventSteps.lastError,
-          externalRef: eventSteps.externalRef,
-          startedAt: eventSteps.startedAt,
-          finishedAt: eventSteps.finishedAt,
-        })
-        .from(eventSteps)
-        .where(eq(eventSteps.eventId, row.erasure.eventId))
-    : [];
-  steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
-  return {
-    erasure: row.erasure,
-    status: statusOf(row.erasure, row.event?.status),
-    steps,
-    receipt: row.erasure.receipt,
-    event: row.event,
-  };
-}
-
-export type ErasureListRow = Erasure & { statusView: ErasureStatusView; eventStatus: string | null };
-
-/** Erasures, newest first. */
-export async function listErasures(
-  db: Db,
-  p: { limit?: number; offset?: number } = {},
-): Promise<{ rows: ErasureListRow[]; total: number }> {
-  const rows = await db
-    .select({ ...getTableColumns(erasures), eventStatus: events.status })
-    .from(erasures)
-    .leftJoin(events, eq(events.id, erasures.eventId))
-    .orderBy(desc(erasures.requestedAt), desc(erasures.id))
-    .limit(Math.min(Math.max(p.limit ?? 50, 1), 500))
-    .offset(Math.max(p.offset ?? 0, 0));
-  const [total] = await db.select({ n: count() }).from(erasures);
-  return { rows: rows.map((r) => ({ ...r, statusView: statusOf(r, r.eventStatus) })), total: total?.n ?? 0 };
-}
-
-/** The latest erasure of a customer (its tombstone), if any. */
-export async function erasureForCustomer(db: Db, customerId: string): Promise<ErasureView | undefined> {
-  const [row] = await db
-    .select({ id: erasures.id })
-    .from(erasures)
-    .where(eq(erasures.customerId, customerId))
-    .orderBy(desc(erasures.requestedAt))
-    .limit(1);
-  return row ? getErasure(db, row.id) : undefined;
 }
 
 // ---- Our own records ----
@@ -403,3 +314,11 @@ async function scrubAudit(tx: Db, appUserId: string, scrub: Scrub): Promise<numb
 }
 
 export { erasedHashesAmong, erasureHoldingAny, recordErasedSubjects } from "./erased-subjects";
+export {
+  type ErasureListRow,
+  type ErasureStatusView,
+  type ErasureView,
+  erasureForCustomer,
+  getErasure,
+  listErasures,
+} from "./erasure-views";

@@ -6,6 +6,7 @@ import { customerByAppUserId, identityOf } from "@/db/queries/identities";
 import { driftFindings } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
 import { env } from "@/lib/env";
+import { adminToken } from "@/test/admin-route";
 import { type Harness, appEvent, startHarness, uid } from "@/test/harness";
 import { POST as check } from "./check/route";
 import { POST as repair } from "./repair/route";
@@ -22,7 +23,7 @@ beforeEach(async () => {
   await h.db.delete(driftFindings);
 });
 
-const auth = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+const auth = adminToken();
 const url = (path: string) => `http://127.0.0.1:3000/api/admin/drift${path}`;
 async function call(handler: (req: Request) => Promise<Response>, req: Request) {
   const res = await handler(req);

@@ -1,14 +1,11 @@
 // GET /api/admin/replays and /api/admin/replays/:id: admin only (401 without credentials, 403 for a viewer's
 // session), 404 for an unknown or malformed id, 400 for a bad query; the progress of a replay kept in the database.
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { events } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
 import type { Actor } from "@/lib/auth/roles";
 import { bulkReplay } from "@/lib/commands/replay";
-import { env } from "@/lib/env";
+import { adminToken, createRoleUsers, sessionHeaders } from "@/test/admin-route";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
 import { GET as getOne } from "./[id]/route";
 import { GET as list } from "./route";
@@ -18,30 +15,14 @@ let viewerId: string;
 let adminId: string;
 beforeAll(async () => {
   h = await startHarness();
-  viewerId = (await createUser(h.db, {
-    email: "viewer@example.com",
-    password: "correct horse battery",
-    role: "viewer",
-  }))!.id;
-  adminId = (await createUser(h.db, { email: "admin@example.com", password: "correct horse battery", role: "admin" }))!
-    .id;
+  ({ viewer: viewerId, admin: adminId } = await createRoleUsers(h.db, ["viewer", "admin"]));
 });
 afterAll(() => h?.close());
 beforeEach(async () => {
   await resetRateLimits();
 });
 
-async function sessionCookie(userId: string) {
-  const { id: sid } = await createUserSession(h.db, { userId });
-  const token = await encode({
-    token: { sub: userId, uid: userId, sid },
-    secret: env.AUTH_SECRET,
-    salt: "authjs.session-token",
-  });
-  return `authjs.session-token=${token}`;
-}
-
-const TOKEN = () => ({ authorization: `Bearer ${env.ADMIN_API_TOKEN}` });
+const TOKEN = adminToken;
 
 async function one(id: string, headers: Record<string, string> = TOKEN()) {
   const res = await getOne(new Request(`http://127.0.0.1:3000/api/admin/replays/${id}`, { headers }), {
@@ -79,11 +60,11 @@ describe("GET /api/admin/replays/:id", () => {
     const { replayId } = await pendingReplay();
     expect((await one(replayId, {})).status).toBe(401);
     expect((await one(replayId, { authorization: "Bearer not-the-token-at-all-000000" })).status).toBe(401);
-    const viewer = await one(replayId, { cookie: await sessionCookie(viewerId) });
+    const viewer = await one(replayId, await sessionHeaders(h.db, viewerId));
     expect(viewer.status).toBe(403);
     expect(viewer.body).not.toHaveProperty("total");
     expect((await many("", {})).status).toBe(401);
-    expect((await many("", { cookie: await sessionCookie(viewerId) })).status).toBe(403);
+    expect((await many("", await sessionHeaders(h.db, viewerId))).status).toBe(403);
   });
 
   it("404 for an unknown or malformed id", async () => {
@@ -111,7 +92,7 @@ describe("GET /api/admin/replays/:id", () => {
       finishedAt: null,
     });
     expect(typeof pending.body.queuedAt).toBe("string");
-    const admin = await one(replayId, { cookie: await sessionCookie(adminId) });
+    const admin = await one(replayId, await sessionHeaders(h.db, adminId));
     expect(admin.status).toBe(200);
     const unfinished = await many("?status=unfinished");
     expect((unfinished.body.replays as { id: string }[]).map((r) => r.id)).toContain(replayId);

@@ -5,7 +5,7 @@ import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
 import { customers, events, identities } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
+import { adminToken } from "@/test/admin-route";
 import { GET } from "./route";
 
 type Hits = {
@@ -47,10 +47,7 @@ beforeEach(async () => {
   await resetRateLimits();
 });
 
-async function search(
-  q: string | null,
-  headers: Record<string, string> = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` },
-) {
+async function search(q: string | null, headers: Record<string, string> = adminToken()) {
   const url =
     q === null
       ? "http://127.0.0.1:3000/api/admin/search"

@@ -1,14 +1,11 @@
 // POST /api/admin/backfill/stripe: admin only (401 without credentials, 403 for a viewer's session), an
 // optional `since`, and the backfill's counts from the Stripe sandbox.
-import { encode } from "next-auth/jwt";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { auditLog, syncCursors } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
 import * as control from "@/sandbox/client";
+import { adminToken, createRoleUsers, sessionHeaders } from "@/test/admin-route";
 import { type Harness, startHarness, stripeEvent, uid } from "@/test/harness";
 import { POST } from "./route";
 
@@ -16,12 +13,7 @@ let h: Harness;
 let viewerId: string;
 beforeAll(async () => {
   h = await startHarness();
-  const viewer = await createUser(h.db, {
-    email: "viewer@example.com",
-    password: "correct horse battery",
-    role: "viewer",
-  });
-  viewerId = viewer!.id;
+  ({ viewer: viewerId } = await createRoleUsers(h.db, ["viewer"]));
 });
 afterAll(() => h?.close());
 beforeEach(async () => {
@@ -30,16 +22,7 @@ beforeEach(async () => {
   await h.db.delete(syncCursors);
 });
 
-async function sessionCookie(uid: string) {
-  const { id: sid } = await createUserSession(h.db, { userId: uid });
-  const token = await encode({ token: { sub: uid, uid, sid }, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
-  return `authjs.session-token=${token}`;
-}
-
-async function post(
-  body?: string,
-  headers: Record<string, string> = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` },
-) {
+async function post(body?: string, headers: Record<string, string> = adminToken()) {
   const res = await POST(
     new Request("http://127.0.0.1:3000/api/admin/backfill/stripe", {
       method: "POST",
@@ -54,7 +37,7 @@ describe("POST /api/admin/backfill/stripe", () => {
   it("refuses without credentials (401) and a viewer's session (403), running nothing", async () => {
     expect((await post(undefined, {})).status).toBe(401);
     expect((await post("{}", { authorization: "Bearer not-the-token-at-all-000000" })).status).toBe(401);
-    const viewer = await post("{}", { cookie: await sessionCookie(viewerId) });
+    const viewer = await post("{}", await sessionHeaders(h.db, viewerId));
     expect(viewer.status).toBe(403);
     expect(await control.requests(h.sandbox.stripe, { path: "/v1/events" })).toEqual([]);
   });

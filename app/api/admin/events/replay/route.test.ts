@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
 import { MAX_ADMIN_BODY_BYTES } from "@/lib/auth/access";
-import { env } from "@/lib/env";
+import { adminToken } from "@/test/admin-route";
 import { POST as bulkReplay } from "./route";
 import { POST as replayOne } from "../[id]/replay/route";
 
@@ -21,7 +21,7 @@ const EVENT_ID = "00000000-0000-4000-8000-000000000000";
 const post = (path: string, body: string) =>
   new Request(`http://127.0.0.1:3000${path}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${env.ADMIN_API_TOKEN}`, "content-type": "application/json" },
+    headers: { ...adminToken(), "content-type": "application/json" },
     body,
   });
 const one = (body: string) =>

@@ -1,35 +1,23 @@
 // GET /api/admin/export/:list: admin only, the rows the filters select across every page, CSV escaped
 // (quotes, commas, line breaks, formulas), refused past the cap with a message, and audited.
-import { encode } from "next-auth/jwt";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setDbHandle, type DbHandle } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { auditLog, customers, events } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
+import { adminToken, createRoleUsers, sessionCookie, sessionHeaders } from "@/test/admin-route";
 import { GET } from "./route";
 
 let handle: DbHandle;
 let viewerId: string;
 let adminId: string;
-const admin = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+const admin = adminToken();
 
 beforeAll(async () => {
   handle = await createTestDb();
   setDbHandle(handle);
-  viewerId = (await createUser(handle.db, {
-    email: "viewer@example.com",
-    password: "correct horse battery",
-    role: "viewer",
-  }))!.id;
-  adminId = (await createUser(handle.db, {
-    email: "admin@example.com",
-    password: "correct horse battery",
-    role: "admin",
-  }))!.id;
+  ({ viewer: viewerId, admin: adminId } = await createRoleUsers(handle.db, ["viewer", "admin"]));
   const [ada] = await handle.db
     .insert(customers)
     .values({ appUserId: "u_ada", email: "ada@example.com", name: 'Ada "The Countess", Lovelace' })
@@ -56,16 +44,6 @@ afterAll(() => handle?.close());
 beforeEach(async () => {
   await resetRateLimits();
 });
-
-async function sessionCookie(userId: string) {
-  const { id: sid } = await createUserSession(handle.db, { userId });
-  const token = await encode({
-    token: { sub: userId, uid: userId, sid },
-    secret: env.AUTH_SECRET,
-    salt: "authjs.session-token",
-  });
-  return `authjs.session-token=${token}`;
-}
 
 async function get(path: string, headers: Record<string, string> = admin) {
   const list = /\/export\/([^?]*)/.exec(path)?.[1] ?? "";
@@ -99,7 +77,7 @@ const exportsAudited = async () => handle.db.select().from(auditLog).where(eq(au
 describe("GET /api/admin/export/:list", () => {
   it("refuses without credentials (401) and a viewer (403): exports carry personal data", async () => {
     expect((await get("/api/admin/export/customers", {})).status).toBe(401);
-    const viewer = await get("/api/admin/export/customers", { cookie: await sessionCookie(viewerId) });
+    const viewer = await get("/api/admin/export/customers", await sessionHeaders(handle.db, viewerId));
     expect(viewer.status).toBe(403);
     expect(JSON.parse(viewer.text).error).toMatch(/admin/);
     expect(await exportsAudited()).toHaveLength(0);
@@ -117,7 +95,7 @@ describe("GET /api/admin/export/:list", () => {
 
   it("exports every row the filters select, not just one page, and audits who exported what", async () => {
     const res = await get("/api/admin/export/events?status=failed&page=2&perPage=10", {
-      cookie: await sessionCookie(adminId),
+      cookie: await sessionCookie(handle.db, adminId),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);

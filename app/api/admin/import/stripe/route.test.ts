@@ -1,14 +1,11 @@
 // POST /api/admin/import/stripe: admin only (401 without credentials, 403 for a viewer's session), then one
 // run of the adoption import against the Stripe sandbox, audited; GET answers where it stands.
-import { encode } from "next-auth/jwt";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { auditLog } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
 import * as control from "@/sandbox/client";
+import { adminToken, createRoleUsers, sessionHeaders } from "@/test/admin-route";
 import { type Harness, startHarness, uid } from "@/test/harness";
 import { GET, POST } from "./route";
 
@@ -16,33 +13,18 @@ let h: Harness;
 let viewerId: string;
 beforeAll(async () => {
   h = await startHarness();
-  const viewer = await createUser(h.db, {
-    email: "viewer@example.com",
-    password: "correct horse battery",
-    role: "viewer",
-  });
-  viewerId = viewer!.id;
+  ({ viewer: viewerId } = await createRoleUsers(h.db, ["viewer"]));
   await resetRateLimits();
 });
 afterAll(() => h?.close());
 
-async function sessionCookie(userId: string) {
-  const { id: sid } = await createUserSession(h.db, { userId });
-  const token = await encode({
-    token: { sub: userId, uid: userId, sid },
-    secret: env.AUTH_SECRET,
-    salt: "authjs.session-token",
-  });
-  return `authjs.session-token=${token}`;
-}
-
 const url = "http://127.0.0.1:3000/api/admin/import/stripe";
-const bearer = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+const bearer = adminToken();
 
 describe("/api/admin/import/stripe", () => {
   it("refuses without credentials (401) and a viewer (403), reading nothing from Stripe", async () => {
     expect((await POST(new Request(url, { method: "POST" }))).status).toBe(401);
-    const viewer = await POST(new Request(url, { method: "POST", headers: { cookie: await sessionCookie(viewerId) } }));
+    const viewer = await POST(new Request(url, { method: "POST", headers: await sessionHeaders(h.db, viewerId) }));
     expect(viewer.status).toBe(403);
     expect(await control.requests(h.sandbox.stripe, { path: "/v1/customers" })).toEqual([]);
   });

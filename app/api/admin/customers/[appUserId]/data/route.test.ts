@@ -1,27 +1,23 @@
 // GET /api/admin/customers/:appUserId/data: admins and owners download one JSON file of what every system holds
 // about the person (a viewer gets 403, nobody 401, an unknown person 404); a provider that fails is reported in
 // the file, not as a 500; each download is audited.
-import { encode } from "next-auth/jwt";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { auditLog } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
 import * as control from "@/sandbox/client";
+import { adminToken, createRoleUsers, jsonAnswer, sessionHeaders } from "@/test/admin-route";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
 import type { PersonDataExport } from "@/lib/erasure/export";
 import { GET } from "./route";
 
 let h: Harness;
-const ids: Record<"viewer" | "admin" | "owner", string> = { viewer: "", admin: "", owner: "" };
-const token = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+let ids: Record<"viewer" | "admin" | "owner", string>;
+const token = adminToken();
 
 beforeAll(async () => {
   h = await startHarness();
-  for (const role of ["viewer", "admin", "owner"] as const)
-    ids[role] = (await createUser(h.db, { email: `${role}@example.com`, password: "correct horse battery", role }))!.id;
+  ids = await createRoleUsers(h.db, ["viewer", "admin", "owner"]);
 }, 180_000); // a migrated PGlite clone, the sandboxes and three password hashes: slow on a busy machine
 afterAll(() => h?.close());
 beforeEach(async () => {
@@ -29,26 +25,14 @@ beforeEach(async () => {
   await control.clearFaults(h.sandbox.hubspot);
 });
 
-async function cookie(role: keyof typeof ids) {
-  const { id: sid } = await createUserSession(h.db, { userId: ids[role] });
-  const jwt = await encode({
-    token: { sub: ids[role], uid: ids[role], sid },
-    secret: env.AUTH_SECRET,
-    salt: "authjs.session-token",
-  });
-  return { cookie: `authjs.session-token=${jwt}` };
-}
+const cookie = (role: keyof typeof ids) => sessionHeaders(h.db, ids[role]);
 
 async function download(appUserId: string, headers: Record<string, string> = token) {
   const req = new Request(`http://127.0.0.1:3000/api/admin/customers/${encodeURIComponent(appUserId)}/data`, {
     headers,
   });
   const res = await GET(req, { params: Promise.resolve({ appUserId: encodeURIComponent(appUserId) }) });
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: JSON.parse(await res.text()) as PersonDataExport & { error?: string },
-  };
+  return jsonAnswer<PersonDataExport & { error?: string }>(res);
 }
 
 async function signedUp() {

@@ -1,49 +1,30 @@
 // POST /api/admin/customers/:appUserId/erase: owners only (admins, viewers and the API token get 403 with a
 // message), the typed confirmation must name the person (400, nothing written), an unknown person 404; a good
 // request answers 202 with the erasure, whose receipt (GET /api/admin/erasures/:id, and the list) completes.
-import { encode } from "next-auth/jwt";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUserSession } from "@/db/queries/user-sessions";
-import { createUser } from "@/db/queries/users";
 import { erasures, events } from "@/db/schema";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
+import { adminToken, createRoleUsers, jsonAnswer, sessionHeaders } from "@/test/admin-route";
 import { appEvent, startHarness, uid, type Harness } from "@/test/harness";
 import { GET as listErasures } from "@/app/api/admin/erasures/route";
 import { GET as getErasure } from "@/app/api/admin/erasures/[id]/route";
 import { POST } from "./route";
 
 let h: Harness;
-const ids: Record<"viewer" | "admin" | "owner", string> = { viewer: "", admin: "", owner: "" };
-const token = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+let ids: Record<"viewer" | "admin" | "owner", string>;
+const token = adminToken();
 
 beforeAll(async () => {
   h = await startHarness();
-  for (const role of ["viewer", "admin", "owner"] as const)
-    ids[role] = (await createUser(h.db, { email: `${role}@example.com`, password: "correct horse battery", role }))!.id;
+  ids = await createRoleUsers(h.db, ["viewer", "admin", "owner"]);
 }, 180_000); // a migrated PGlite clone, the sandboxes and three password hashes: slow on a busy machine
 afterAll(() => h?.close());
 beforeEach(async () => {
   await resetRateLimits();
 });
 
-async function cookie(role: keyof typeof ids) {
-  const { id: sid } = await createUserSession(h.db, { userId: ids[role] });
-  const jwt = await encode({
-    token: { sub: ids[role], uid: ids[role], sid },
-    secret: env.AUTH_SECRET,
-    salt: "authjs.session-token",
-  });
-  return { cookie: `authjs.session-token=${jwt}` };
-}
-
-type Answer = { status: number; headers: Headers; body: Record<string, unknown> };
-const answer = async (res: Response): Promise<Answer> => ({
-  status: res.status,
-  headers: res.headers,
-  body: JSON.parse(await res.text()) as Record<string, unknown>,
-});
+const cookie = (role: keyof typeof ids) => sessionHeaders(h.db, ids[role]);
 
 async function erase(appUserId: string, body: string, headers: Record<string, string>) {
   const req = new Request(`http://127.0.0.1:3000/api/admin/customers/${appUserId}/erase`, {
@@ -51,11 +32,11 @@ async function erase(appUserId: string, body: string, headers: Record<string, st
     body,
     headers: { ...headers, "content-type": "application/json" },
   });
-  return answer(await POST(req, { params: Promise.resolve({ appUserId }) }));
+  return jsonAnswer(await POST(req, { params: Promise.resolve({ appUserId }) }));
 }
 
 const receipt = async (id: string, query = "", headers: Record<string, string> = token) =>
-  answer(
+  jsonAnswer(
     await getErasure(new Request(`http://127.0.0.1:3000/api/admin/erasures/${id}${query}`, { headers }), {
       params: Promise.resolve({ id }),
     }),
@@ -139,7 +120,7 @@ describe("POST /api/admin/customers/:appUserId/erase", () => {
     const file = await receipt(erasureId, "?download=1", await cookie("viewer"));
     expect(file.headers.get("content-disposition")).toBe(`attachment; filename="erasure-${erasureId}.json"`);
 
-    const list = await answer(
+    const list = await jsonAnswer(
       await listErasures(new Request("http://127.0.0.1:3000/api/admin/erasures?perPage=5", { headers: token })),
     );
     expect(list.status).toBe(200);
@@ -153,7 +134,7 @@ describe("POST /api/admin/customers/:appUserId/erase", () => {
     expect((await receipt("00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await receipt("not-a-uuid")).status).toBe(404);
     expect((await receipt("00000000-0000-4000-8000-000000000000", "", {})).status).toBe(401);
-    const bad = await answer(
+    const bad = await jsonAnswer(
       await listErasures(new Request("http://127.0.0.1:3000/api/admin/erasures?perPage=5000", { headers: token })),
     );
     expect(bad).toMatchObject({ status: 400, body: { error: expect.stringMatching(/perPage/) } });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts } from "@/db/schema";
 import { linkIdentity, upsertAppCustomer } from "@/db/queries/identities";
 import { resetRateLimits } from "@/lib/auth/rate-limit";
-import { env } from "@/lib/env";
 import * as control from "@/sandbox/client";
+import { adminToken } from "@/test/admin-route";
 import { startHarness, uid, type Harness } from "@/test/harness";
 import { GET, POST } from "./route";
 
@@ -19,7 +19,7 @@ beforeEach(async () => {
   await h.sandbox.reset();
 });
 
-const auth = { authorization: `Bearer ${env.ADMIN_API_TOKEN}` };
+const auth = adminToken();
 const url = (appUserId: string) => `http://127.0.0.1:3000/api/admin/customers/${appUserId}/recovery`;
 async function call(
   handler: typeof GET,
