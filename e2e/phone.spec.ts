@@ -2,7 +2,7 @@
 // closes; tables scroll sideways inside their box with the key column pinned, never the whole page.
 import { test, expect } from "@playwright/test";
 import { CONSOLE_PAGES, OWNER_STATE } from "./fixtures";
-import { seedCustomer } from "./seed";
+import { eventually, postApp, seedCustomer, uniqueId } from "./seed";
 
 test.use({ storageState: OWNER_STATE, viewport: { width: 390, height: 844 }, hasTouch: true });
 
@@ -65,4 +65,31 @@ test("a table scrolls inside its box with the key column pinned, and its rows st
   expect(link!.x).toBeLessThan(container!.x + 60);
   await firstLink.click();
   await expect(page).toHaveURL(/\/events\/[0-9a-f-]+$/);
+});
+
+test("the erasures list is one card per erasure: status and systems visible, a receipt one tap away", async ({
+  page,
+}) => {
+  const userId = uniqueId("leaving");
+  expect(
+    (await postApp("user.signed_up", { userId, email: `${userId}@example.com`, name: "Leaving Person" })).status,
+  ).toBe(200);
+  expect(
+    (await postApp("user.deleted", { userId, requestedAt: new Date().toISOString(), reason: "Closed the account" }))
+      .status,
+  ).toBe(200);
+  const card = page.locator("li[data-erasure-card]").filter({ hasText: "Closed the account" }).first();
+  await eventually(async () => {
+    await page.goto("/erasures");
+    await expect(card).toBeVisible({ timeout: 1000 });
+  });
+  // No table on a phone: the card carries what the table's columns say, inside the screen.
+  await expect(page.locator("table")).toBeHidden();
+  await expect(card.getByText(/^(Running|Completed|Failed)$/)).toBeVisible();
+  const box = await card.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await card.getByRole("link", { name: "Receipt →" }).click();
+  await expect(page).toHaveURL(/\/erasures\/[0-9a-f-]+$/);
 });

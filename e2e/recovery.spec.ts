@@ -6,6 +6,7 @@ import * as control from "../sandbox/client";
 import type { ZendeskState } from "../sandbox/client";
 import { OWNER, OWNER_STATE } from "./fixtures";
 import { eventually, postStripe, sandboxUrls, seedCustomer, uniqueId } from "./seed";
+import { signInAsNewViewer } from "./viewer";
 
 test.use({ storageState: OWNER_STATE });
 
@@ -71,21 +72,7 @@ test("an admin sends a card-update link; a viewer sees it recorded, without butt
   expect(ticket?.comments[0]?.body).toContain(`https://invoice.stripe.com/i/sandbox/${inv}`);
 
   // A viewer: the same history, no buttons; the admin API refuses their session.
-  const viewer = { email: `${uniqueId("viewer")}@example.com`.toLowerCase(), password: "viewer-temporary-pw" };
-  await page.goto("/users");
-  await page.getByLabel("Email").fill(viewer.email);
-  await page.getByLabel("Temporary password").fill(viewer.password);
-  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
-  await page.getByRole("button", { name: "Add user" }).click();
-  await expect(page.locator(`tr[data-email="${viewer.email}"]`)).toBeVisible();
-
-  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  const asViewer = await context.newPage();
-  await asViewer.goto("/sign-in");
-  await asViewer.getByLabel("Email").fill(viewer.email);
-  await asViewer.getByLabel("Password").fill(viewer.password);
-  await asViewer.getByRole("button", { name: "Sign in" }).click();
-  await expect(asViewer.getByRole("heading", { name: "Overview" })).toBeVisible();
+  const { context, page: asViewer } = await signInAsNewViewer(page, browser, baseURL);
   await asViewer.goto(`/customers/${seeded.appUserId}`);
   const viewerCard = asViewer.getByRole("region", { name: "Recover payment" });
   await expect(viewerCard.getByRole("list", { name: "Recovery history" })).toContainText(sentText);

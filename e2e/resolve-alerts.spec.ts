@@ -18,9 +18,9 @@ test("a billing alert is acknowledged, then resolved, with a toast each time", a
     attempt_count: 1,
   };
   expect((await postStripe("invoice.payment_failed", invoice)).status).toBe(200);
-  // Alert texts name the app user, never the email (they are posted to Slack); the search still finds the
-  // alert by the customer's email, through the alert's customer.
-  const title = `Payment failed for ${customer.appUserId}`;
+  // Alert titles name the person, id second (emails are masked before Slack); the search finds the alert by
+  // the customer's email, through the alert's customer.
+  const title = `Payment failed for Grace Hopper (${customer.appUserId})`;
 
   await page.goto(`/alerts?q=${encodeURIComponent(customer.email)}`);
   const row = page.getByRole("row").filter({ hasText: title });

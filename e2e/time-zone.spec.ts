@@ -79,6 +79,14 @@ test("every console page in light and dark, and the main ones on a phone", async
     return body.rows[0]!;
   });
   await healHubspot();
+  // One erasure, so the Erasures list (table at 1280, cards at 390) and the audit log show one.
+  const leaving = uniqueId("leaving");
+  await postApp("user.signed_up", { userId: leaving, email: `${leaving}@example.com`, name: "Ada Leaving" });
+  await postApp("user.deleted", {
+    userId: leaving,
+    requestedAt: new Date().toISOString(),
+    reason: "Deleted in the app",
+  });
 
   const pages = [
     ...CONSOLE_PAGES.map((p) => ({ name: p.path === "/" ? "overview" : p.path.slice(1), path: p.path })),
@@ -91,6 +99,12 @@ test("every console page in light and dark, and the main ones on a phone", async
     for (const p of pages) {
       await page.goto(p.path);
       await expect(page.locator("h1").first()).toBeVisible();
+      // At 1280 px these lists fit their box: no sideways scroll to reach the last column.
+      if (["events", "audit", "erasures"].includes(p.name)) {
+        const box = page.locator("table").first().locator("xpath=..");
+        const extra = await box.evaluate((el) => el.scrollWidth - el.clientWidth);
+        expect(extra, `${p.path}'s table is ${extra}px wider than its box at 1280 px`).toBeLessThanOrEqual(0);
+      }
       await shoot(page, `${scheme}-1280-${p.name}`);
     }
   }
@@ -105,7 +119,7 @@ test("every console page in light and dark, and the main ones on a phone", async
   for (const scheme of ["light", "dark"] as const) {
     await onPhone.emulateMedia({ colorScheme: scheme });
     for (const p of pages.filter((x) =>
-      ["overview", "customers", "events", "alerts", "event-failed", "customer"].includes(x.name),
+      ["overview", "customers", "events", "alerts", "erasures", "audit", "event-failed", "customer"].includes(x.name),
     )) {
       await onPhone.goto(p.path);
       await expect(onPhone.locator("h1").first()).toBeVisible();

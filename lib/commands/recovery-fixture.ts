@@ -33,7 +33,7 @@ export async function seedRecoveryCustomer(on: Harness, opts: RecoveryCustomerOp
     await on.db.insert(alerts).values({
       kind: "billing",
       dedupeKey: `payment_failed:${inv}`,
-      title: `Payment failed for ${appUserId}`,
+      title: `Payment failed for Ann Example (${appUserId})`,
       customerId: customer.id,
       details: {
         invoice: inv,

@@ -173,6 +173,8 @@ function signatureRule(route: "stripe" | "app", n: number): RuleResult {
   };
 }
 
+const attempts = (n: number) => (n === 1 ? "1 attempt" : `${n} attempts`);
+
 /**
  * One result per step: firing when its p95 over the last hour passes the threshold on enough attempts. Every
  * known step gets a result, firing or not, so a step that stopped running (no attempts this hour) still
@@ -191,7 +193,9 @@ export function stepLatencyRules(totals: StepTotal[], thresholdMs: number): Rule
       severity: "warning",
       value: p95,
       title: `Slow step: “${label}” takes ${p95 ?? 0} ms (p95)`,
-      message: `“${label}” (${step}) took ${p95 ?? 0} ms at the 95th percentile over its ${s?.count ?? 0} attempts in the last hour (threshold ALERT_STEP_P95_MS=${thresholdMs} ms). The service it calls may be slow or rate limiting us; the Latency page shows which handlers and since when.`,
+      // In words for the founder: the step's label, not its stored name, and the threshold without the env
+      // var that sets it (the README names ALERT_STEP_P95_MS).
+      message: `${label} took ${p95 ?? 0} ms at the 95th percentile over its ${attempts(s?.count ?? 0)} in the last hour (threshold ${thresholdMs} ms). The service it calls may be slow or rate limiting us; the Latency page shows which handlers and since when.`,
       href: "/latency?window=1h",
     } satisfies RuleResult;
   });

@@ -62,7 +62,12 @@ describe("step latency rule", () => {
     expect(alert!.title).toMatch(/^Slow step: “Upsert the HubSpot contact” takes \d+ ms \(p95\)$/);
     const p95 = Number(/takes (\d+) ms/.exec(alert!.title)![1]);
     expect(p95).toBeGreaterThanOrEqual(SLOW_MS);
-    expect(alert!.message).toContain("threshold ALERT_STEP_P95_MS=500 ms");
+    expect(alert!.message).toMatch(
+      /^Upsert the HubSpot contact took \d+ ms at the 95th percentile over its \d+ attempts in the last hour \(threshold 500 ms\)\. The service it calls may be slow/,
+    );
+    // Words only: no env var name, no stored step name.
+    expect(alert!.message).not.toContain("ALERT_STEP_P95_MS");
+    expect(alert!.message).not.toContain("sync-crm");
     expect(alert!.details).toMatchObject({ href: "/latency?window=1h", value: p95 });
 
     // The next tick keeps the one alert.
@@ -92,5 +97,8 @@ describe("step latency rule", () => {
       (r) => r.rule === "step-latency:legacy-step",
     );
     expect(old).toMatchObject({ firing: true, title: "Slow step: “legacy-step” takes 900 ms (p95)" });
+    expect(old!.message).toContain("legacy-step took 900 ms at the 95th percentile over its 10 attempts");
+    const once = stepLatencyRules([{ ...slow, count: 1 }], 500).find((r) => r.rule === "step-latency:sync-crm");
+    expect(once!.message).toContain("over its 1 attempt in the last hour (threshold 500 ms)");
   });
 });

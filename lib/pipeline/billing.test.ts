@@ -171,7 +171,7 @@ describe("first payment of a new subscription fails", () => {
     expect((await entitlementOf(userId))!.status).toBe("incomplete");
     const [alert] = await alertsOf(userId);
     expect(alert).toMatchObject({ kind: "billing", status: "open", severity: "warning" });
-    expect(alert!.title).toBe(`First payment failed for ${userId}`);
+    expect(alert!.title).toBe(`First payment failed for Ada Lovelace (${userId})`);
     expect(alert!.message).toContain("no access was granted");
     const contact = await contactOf(userId);
     expect(contact.properties.app_billing_status).toBe("incomplete");
@@ -480,7 +480,11 @@ describe("delayed payment methods", () => {
     expect((await eventRow(failed.id)).status).toBe("succeeded");
     expect((await entitlementOf(userId))?.status ?? "none").toBe("none");
     const [alert] = await alertsOf(userId);
-    expect(alert).toMatchObject({ kind: "billing", status: "open", title: `Payment failed for ${userId}` });
+    expect(alert).toMatchObject({
+      kind: "billing",
+      status: "open",
+      title: `Payment failed for Ada Lovelace (${userId})`,
+    });
     expect(alert!.message).toContain("no access was granted");
     // The customer pays again by card: access, and the alert resolves.
     await post(stripeEvent("checkout.session.completed", (await paidCheckout({ userId, cus })).object));

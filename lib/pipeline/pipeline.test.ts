@@ -211,8 +211,8 @@ describe("Stripe billing events", () => {
     const open = await h.db.select().from(alerts).where(eq(alerts.customerId, customer.id));
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ kind: "billing", status: "open", dedupeKey: `payment_failed:${invoice.id}` });
-    // Alert texts go to ALERT_WEBHOOK_URL: they name the app user, never the customer's email.
-    expect(open[0]!.title).toBe(`Payment failed for ${userId}`);
+    // Alert texts go to ALERT_WEBHOOK_URL: they name the person by name (the email only when there is none).
+    expect(open[0]!.title).toBe(`Payment failed for Ada Lovelace (${userId})`);
     expect(`${open[0]!.title} ${open[0]!.message}`).not.toContain("@");
     expect((await contactsOf(userId))[0]!.properties.app_billing_status).toBe("past_due");
 

@@ -1,18 +1,52 @@
 // Columns of the audit log: when, who (and through which door), did what, to what.
 import Link from "next/link";
+import { Fragment } from "react";
 import type { AuditListRow } from "@/db/queries/audit";
 import { dataTableColumnHelper, type DataTableColumn } from "@/components/data-table/features";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { AuditDetailsCell } from "@/components/audit/audit-details-cell";
 import { auditActionLabel } from "./audit-labels";
 
 const helper = dataTableColumnHelper<AuditListRow>();
 const VIA_LABEL: Record<string, string> = { session: "Console", "api-token": "API token", system: "System" };
 
-function summary(details: unknown): string {
-  if (details === null || details === undefined) return "";
-  const text = JSON.stringify(details);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+const TARGET_LABEL: Record<string, string> = {
+  user: "User",
+  customer: "Customer",
+  event: "Event",
+  erasure: "Erasure",
+  alert: "Alert",
+  bulk_replay: "Bulk replay",
+  api: "Admin API",
+  action: "Console action",
+};
+
+/** A UUID shortened to its first block (the full id is in the cell's title); names and paths stay whole. */
+const shortTargetId = (id: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? `${id.slice(0, 8)}…` : id);
+
+/**
+ * Text with line-break opportunities after each match ("viewer@" / "example.com",
+ * "customer.recovery_" / "card_update_link"): long emails and action names wrap where they read well,
+ * which keeps the columns narrow enough for the list to fit its box at 1280 px.
+ */
+function withBreaks(text: string, after: RegExp) {
+  // split with a capturing group keeps the separators at odd indexes: a <wbr> follows each of them.
+  return text.split(after).map((piece, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one string, in order
+    <Fragment key={i}>
+      {piece}
+      {i % 2 === 1 ? <wbr /> : null}
+    </Fragment>
+  ));
+}
+
+/** Console pages of a target, by its type; other targets (users, API paths, alerts) are shown as text. */
+function targetHref(type: string | null, id: string): string | null {
+  if (type === "event") return `/events/${encodeURIComponent(id)}`;
+  if (type === "customer") return `/customers/${encodeURIComponent(id)}`;
+  if (type === "erasure") return `/erasures/${encodeURIComponent(id)}`;
+  return null;
 }
 
 export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
@@ -28,9 +62,10 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
       header: "Who",
       enableSorting: true,
       meta: { label: "Who" },
+      // The channel under the email: a long email then keeps the column narrow enough for Details.
       cell: ({ row }) => (
-        <span className="flex items-center gap-2">
-          <span>{row.original.actorEmail}</span>
+        <span className="flex flex-col items-start gap-1">
+          <span>{withBreaks(row.original.actorEmail, /(@)/)}</span>
           <Badge variant="muted">{VIA_LABEL[row.original.via] ?? row.original.via}</Badge>
         </span>
       ),
@@ -43,41 +78,36 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
       cell: ({ getValue }) => (
         <span className="flex flex-col">
           <span>{auditActionLabel(getValue())}</span>
-          <span className="font-mono text-xs text-slate-600">{getValue()}</span>
+          <span className="font-mono text-xs text-slate-600">{withBreaks(getValue(), /([._])/)}</span>
         </span>
       ),
     }),
     helper.accessor("targetId", {
       header: "Target",
+      meta: { className: "min-w-32 max-w-56" },
       cell: ({ row }) => {
         const { targetType, targetId } = row.original;
         if (!targetId) return <span className="text-slate-500">—</span>;
-        const label = `${targetType ?? "target"} ${targetId}`;
-        return targetType === "event" ? (
-          <Link href={`/events/${targetId}`} className="font-mono text-xs hover:underline">
-            {label}
+        const href = targetHref(targetType, targetId);
+        const body = (
+          <span className="flex flex-col" title={`${targetType ?? "target"} ${targetId}`}>
+            <span>{TARGET_LABEL[targetType ?? ""] ?? targetType ?? "Target"}</span>
+            <span className="font-mono text-xs [overflow-wrap:anywhere] text-slate-600">{shortTargetId(targetId)}</span>
+          </span>
+        );
+        return href ? (
+          <Link href={href} className="hover:underline">
+            {body}
           </Link>
         ) : (
-          <span className="font-mono text-xs">{label}</span>
+          body
         );
       },
     }),
     helper.accessor("details", {
       header: "Details",
-      meta: { className: "max-w-md" },
-      cell: ({ row }) => {
-        const text = summary(row.original.details);
-        return text ? (
-          <span
-            className="line-clamp-2 font-mono text-xs text-slate-600"
-            title={JSON.stringify(row.original.details, null, 2)}
-          >
-            {text}
-          </span>
-        ) : (
-          <span className="text-slate-500">—</span>
-        );
-      },
+      meta: { className: "min-w-64 max-w-md" },
+      cell: ({ row }) => <AuditDetailsCell action={row.original.action} details={row.original.details} />,
     }),
   ]);
 }

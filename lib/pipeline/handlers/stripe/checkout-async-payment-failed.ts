@@ -6,6 +6,7 @@ import { raiseBillingAlert } from "@/db/queries/alerts";
 import { customerIdOf, formatAmount, paymentNote } from "@/lib/integrations/stripe/shapes";
 import type { Handler, StripePayload } from "@/lib/pipeline/engine/types";
 import { STEP } from "@/lib/pipeline/engine/step-names";
+import { payerLabel } from "./invoice-payment-failed";
 
 type Obj = Record<string, unknown>;
 const session = (p: StripePayload) => p.data.object as unknown as Obj;
@@ -21,7 +22,7 @@ export const checkoutAsyncPaymentFailed: Handler<StripePayload> = {
         const customer = customerFrom(ctx);
         const id = await raiseBillingAlert(ctx.db, {
           dedupeKey: `payment_failed:${String(s.id)}`,
-          title: `Payment failed for ${customer.appUserId}`,
+          title: `Payment failed for ${payerLabel(customer)}`,
           message: `The delayed payment (bank debit or transfer) of ${formatAmount(s.amount_total, s.currency)} for checkout ${String(s.id)} failed: no access was granted. The customer has to pay again.`,
           customerId: customer.customerId,
           eventId: ctx.event.id,

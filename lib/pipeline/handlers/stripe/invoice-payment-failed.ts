@@ -3,7 +3,7 @@
 // text follows the latest attempt and the next retry; critical once the final attempt failed), and the
 // billing status in HubSpot.
 import { notifyEntitlementStep } from "@/lib/pipeline/steps/notify-app";
-import { customerFrom, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
+import { customerFrom, type ResolvedCustomer, resolveStripeIdentityStep } from "@/lib/pipeline/steps/resolve-identity";
 import { syncCrmStep } from "@/lib/pipeline/steps/sync-crm";
 import { raiseOrUpdateDunningAlert } from "@/db/queries/alerts";
 import { pastDueSentence } from "@/lib/billing/access";
@@ -14,6 +14,16 @@ import { STEP } from "@/lib/pipeline/engine/step-names";
 
 type Obj = Record<string, unknown>;
 const invoice = (p: StripePayload) => p.data.object as unknown as Obj;
+
+/**
+ * Who a billing alert is about, the way the founder knows them: "Katherine Lee (usr_katherine)", else the email
+ * with the id, else the app user id alone. An email is masked by the notifier before the alert is posted to
+ * ALERT_WEBHOOK_URL ("k***@example.com"); the id stays so the person can be found in the console.
+ */
+export function payerLabel(customer: Pick<ResolvedCustomer, "appUserId" | "email" | "name">): string {
+  const who = customer.name?.trim() || customer.email?.trim();
+  return who && who !== customer.appUserId ? `${who} (${customer.appUserId})` : customer.appUserId;
+}
 
 /** The first invoice of a new subscription: its failure means the subscription never started. */
 const isFirstPayment = (inv: Obj) => inv.billing_reason === "subscription_create";
@@ -40,11 +50,9 @@ export const invoicePaymentFailed: Handler<StripePayload> = {
         const final = !first && inv.next_payment_attempt === null;
         const what = `Invoice ${String(inv.number ?? inv.id)} for ${formatAmount(inv.amount_due, inv.currency)}`;
         const retry = next ? ` Stripe retries on ${next.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "";
-        // The app user id, never the email: alert texts are posted to ALERT_WEBHOOK_URL (the console links
-        // the alert to the customer).
         const { id, outcome } = await raiseOrUpdateDunningAlert(ctx.db, {
           dedupeKey: `payment_failed:${String(inv.id)}`,
-          title: first ? `First payment failed for ${customer.appUserId}` : `Payment failed for ${customer.appUserId}`,
+          title: `${first ? "First payment" : "Payment"} failed for ${payerLabel(customer)}`,
           message: first
             ? `${what}, the first payment of a new subscription, failed: no access was granted. The customer has to complete the payment (Stripe expires the subscription after 23 hours otherwise).`
             : `${what} failed (attempt ${attempt}).${retry} ${final ? "That was the final attempt: the subscription now follows your Stripe settings (canceled, unpaid or left past due)." : pastDueSentence()}`,
