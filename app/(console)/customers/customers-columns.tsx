@@ -44,6 +44,11 @@ export function getCustomersColumns(): DataTableColumn<CustomerListRow>[] {
               {row.original.pendingClaimAppUserId ? "Paid · claim to confirm" : "Paid · not in the app yet"}
             </span>
           </span>
+        ) : getValue().startsWith("erased:") ? (
+          // An erased person keeps only a hashed id (70 characters): shortened, the whole of it on hover.
+          <span className="font-mono text-[13px]" title={getValue()}>
+            {getValue().slice(0, "erased:".length + 8)}…
+          </span>
         ) : (
           <span className="font-mono text-[13px]">{getValue()}</span>
         ),

@@ -37,12 +37,13 @@ export function CustomerTimeline({ rows, total, appUserId }: Props) {
                 href={`/events/${e.id}`}
                 className="flex items-start gap-4 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50"
               >
-                <span className="w-28 shrink-0 text-sm text-slate-600">
+                <span className="w-20 shrink-0 text-sm text-slate-600 sm:w-28">
                   <RelativeTime date={e.receivedAt} />
                 </span>
                 <span className="min-w-0 flex-1">
                   <span className="flex flex-wrap items-center gap-2">
-                    <span className="font-mono text-[13px] font-medium text-slate-900">{e.type}</span>
+                    {/* On a phone a long type wraps at its dots rather than running under the status. */}
+                    <span className="min-w-0 font-mono text-[13px] font-medium break-all text-slate-900">{e.type}</span>
                     <Badge variant="muted">{sourceLabel(e.source)}</Badge>
                   </span>
                   {e.lastError && e.status === "failed" ? (
