@@ -58,17 +58,19 @@ async function main() {
     HUBSPOT_BASE_URL: sandbox.hubspot.url,
     ZENDESK_BASE_URL: sandbox.zendesk.url,
   };
-  if (needsServer) ensureBuild(env);
-  const server = needsServer ? startNext(port, env, true) : null;
-  const memory = server ? memorySampler(server.pid!) : null;
   const rows: Row[] = [];
-  const bare = server
-    ? await (async () => {
-        await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server); // migrations applied
-        return startBareServer(barePort, pg.url, DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET);
-      })()
-    : null;
+  let server: ReturnType<typeof startNext> | null = null;
+  let bare: Awaited<ReturnType<typeof startBareServer>> | null = null;
+  // From here on a failure (a build that does not compile, a server that never answers) still stops the
+  // throwaway PostgreSQL and the sandboxes: `finally` below.
   try {
+    if (needsServer) ensureBuild(env);
+    server = needsServer ? startNext(port, env, true) : null;
+    const memory = server ? memorySampler(server.pid!) : null;
+    if (server) {
+      await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000, server); // migrations applied
+      bare = await startBareServer(barePort, pg.url, DEMO_DEFAULTS.STRIPE_WEBHOOK_SECRET);
+    }
     const baseUrl = `http://127.0.0.1:${port}`;
     // A section that breaks is reported as a failed row; the others still run and print.
     const section = async (name: string, fn: () => Promise<Row[]>) => {
