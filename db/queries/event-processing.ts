@@ -35,6 +35,11 @@ export async function insertNewEvents(db: Db, rows: NewDelivery[]) {
     .returning(stored);
 }
 
+/** Refreshes the planner's statistics of `events` (see lib/ingest/events-stats.ts for when). */
+export async function analyzeEvents(db: Db): Promise<void> {
+  await db.execute(sql`analyze events`);
+}
+
 /** The stored rows of deliveries already there (a duplicate), by (source, external id). */
 export async function existingEvents(db: Db, keys: EventKey[]) {
   const pairs = keys.map((k) => sql`(${k.source}::event_source, ${k.externalId})`);

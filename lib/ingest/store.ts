@@ -4,6 +4,7 @@ import type { Db } from "@/db";
 import { type EventKey, type NewDelivery, existingEvents, insertNewEvents } from "@/db/queries/event-processing";
 import type { Event, EventStatus } from "@/db/schema";
 import { customerKeyOf } from "@/lib/pipeline/engine/registry";
+import { noteEventsInserted } from "./events-stats";
 import { TRACE_ATTR, traced } from "@/lib/telemetry/trace";
 
 export type StoreInput = Omit<NewDelivery, "status" | "correlationId"> & {
@@ -69,6 +70,8 @@ export async function storeEvents(db: Db, inputs: StoreInput[]): Promise<Stored[
       };
     }),
   );
+  // A burst outruns autovacuum: keep the planner's picture of the table current (events-stats.ts).
+  if (inserted.length) void noteEventsInserted(db, inserted.length);
   const found = new Map(
     inserted.map((row) => [
       keyOf(row),
