@@ -154,7 +154,11 @@ describe("the scheduled launch checks", () => {
     expect(adopted).toMatchObject({ network: "adopted", opened: ["readiness:integrations.counted"] });
     expect(remote.runs).toBe(2);
     // The page shows the scheduled run without running anything.
-    const page = await readinessForPage({ ...readiness, scheduled: (await readinessSchedule(handle.db)).run });
+    const page = await readinessForPage({
+      ...readiness,
+      scheduled: (await readinessSchedule(handle.db)).run,
+      now: () => later(12 * 60_000),
+    });
     expect(page).toMatchObject({ networkFresh: false });
     expect(remote.runs).toBe(2);
   });
