@@ -4,8 +4,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { sql } from "drizzle-orm";
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession } from "drizzle-orm/pg-core";
+import { type SQL, sql } from "drizzle-orm";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -225,6 +225,16 @@ export async function migrationStatus(db: Db): Promise<{ expected: number; appli
 export async function rowsOf<T>(result: Promise<unknown>): Promise<T[]> {
   const r = (await result) as { rows?: T[] } | T[];
   return Array.isArray(r) ? r : (r.rows ?? []);
+}
+
+/**
+ * `db.execute` for the hot raw statements, prepared: PostgreSQL parses it once per connection and, after a few
+ * calls, keeps one plan (postgres-js names the statement by its text). `db.execute` sends an unnamed statement,
+ * parsed and planned again on every call. One text per call shape: each distinct text is kept per connection.
+ */
+export function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const { session, dialect } = db as unknown as { session: PgSession; dialect: PgDialect };
+  return rowsOf<T>(session.prepareQuery(dialect.sqlToQuery(query), undefined, "prepared", false).execute());
 }
 
 const globalForDb = globalThis as unknown as { __opsDb?: Promise<DbHandle> };

@@ -66,13 +66,27 @@ export async function customerWithEntitlement(
   db: Db,
   customerId: string,
 ): Promise<{ customer: Customer; entitlement: Entitlement | null } | undefined> {
-  const [row] = await db
-    .select({ customer: customers, entitlement: entitlements })
+  const row = await customerProjectionRow(db, customerId);
+  return row && { customer: row.customer, entitlement: row.entitlement };
+}
+
+// Read once per event whose projection was not carried (a replay, a Stripe event): prepared once per database
+// and process, so PostgreSQL plans it once per connection instead of on every call.
+const projectionStatements = new WeakMap<Db, ReturnType<typeof prepareProjection>>();
+function prepareProjection(db: Db) {
+  return db
+    .select({
+      customer: customers,
+      entitlement: entitlements,
+      stripeCustomerId: sql<
+        string | null
+      >`(select i.external_id from identities i where i.customer_id = "customers"."id" and i.system = 'stripe' limit 1)`,
+    })
     .from(customers)
     .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
-    .where(eq(customers.id, customerId))
-    .limit(1);
-  return row;
+    .where(eq(customers.id, sql.placeholder("customerId")))
+    .limit(1)
+    .prepare("customer_projection");
 }
 
 /**
@@ -83,18 +97,12 @@ export async function customerProjectionRow(
   db: Db,
   customerId: string,
 ): Promise<{ customer: Customer; entitlement: Entitlement | null; stripeCustomerId: string | null } | undefined> {
-  const [row] = await db
-    .select({
-      customer: customers,
-      entitlement: entitlements,
-      stripeCustomerId: sql<
-        string | null
-      >`(select i.external_id from identities i where i.customer_id = "customers"."id" and i.system = 'stripe' limit 1)`,
-    })
-    .from(customers)
-    .leftJoin(entitlements, eq(entitlements.customerId, customers.id))
-    .where(eq(customers.id, customerId))
-    .limit(1);
+  let statement = projectionStatements.get(db);
+  if (!statement) {
+    statement = prepareProjection(db);
+    projectionStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ customerId });
   return row;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { type DbHandle, rowsOf } from "@/db";
 import { createTestDb } from "@/db/test-db";
-import { ANALYZE_AFTER_MIN, noteEventsInserted } from "./events-stats";
+import { ANALYZE_AFTER_MAX, ANALYZE_AFTER_MIN, noteEventsInserted } from "./events-stats";
 import { storeEvents } from "./store";
 
 let handle: DbHandle;
@@ -38,16 +38,30 @@ describe("the events table's statistics during a burst", () => {
     await storeEvents(handle.db, deliveries("burst", ANALYZE_AFTER_MIN));
     await expect.poll(plannerRows, { timeout: 10_000 }).toBeGreaterThanOrEqual(ANALYZE_AFTER_MIN);
 
-    // While one runs, another is not started; the next needs 10% of the table more (at least the minimum).
+    // While one runs, another is not started; the next needs as many events as were stored before it (the table
+    // doubled: 550 so far here), at least the minimum.
     const db = handle.db;
-    const started = noteEventsInserted(db, ANALYZE_AFTER_MIN);
+    expect(noteEventsInserted(db, 549)).toBeUndefined();
+    const started = noteEventsInserted(db, 1);
     expect(started).toBeDefined();
-    expect(noteEventsInserted(db, ANALYZE_AFTER_MIN)).toBeUndefined();
+    expect(noteEventsInserted(db, 2_000)).toBeUndefined();
     await started;
-    // What arrived while it ran is still counted: the next insert starts the next one, then it is quiet.
+    // What arrived while it ran is still counted: the next insert starts the next one (2,001 >= 1,100), then the
+    // one after needs 3,101 more.
     const next = noteEventsInserted(db, 1);
     expect(next).toBeDefined();
     await next;
-    expect(noteEventsInserted(db, 1)).toBeUndefined();
+    expect(noteEventsInserted(db, 3_100)).toBeUndefined();
+    const third = noteEventsInserted(db, 1);
+    expect(third).toBeDefined();
+    await third;
+    // A big table (12,504 events here after this one) is looked at again after ANALYZE_AFTER_MAX more at most.
+    const big = noteEventsInserted(db, 6_252);
+    expect(big).toBeDefined();
+    await big;
+    expect(noteEventsInserted(db, ANALYZE_AFTER_MAX - 1)).toBeUndefined();
+    const capped = noteEventsInserted(db, 1);
+    expect(capped).toBeDefined();
+    await capped;
   });
 });
