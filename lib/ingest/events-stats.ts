@@ -30,7 +30,8 @@ export function noteEventsInserted(db: Db, inserted: number): Promise<void> | un
     states.set(db, state);
   }
   state.sinceLast += inserted;
-  if (state.running || state.sinceLast < Math.max(ANALYZE_AFTER_MIN, Math.min(state.atLast, ANALYZE_AFTER_MAX))) return undefined;
+  if (state.running || state.sinceLast < Math.max(ANALYZE_AFTER_MIN, Math.min(state.atLast, ANALYZE_AFTER_MAX)))
+    return undefined;
   const s = state;
   s.atLast += s.sinceLast;
   s.sinceLast = 0;
