@@ -93,3 +93,22 @@ test("the erasures list is one card per erasure: status and systems visible, a r
   await card.getByRole("link", { name: "Receipt →" }).click();
   await expect(page).toHaveURL(/\/erasures\/[0-9a-f-]+$/);
 });
+
+test("the audit log is one card per entry: what, when, who, the details in words, inside the screen", async ({
+  page,
+}) => {
+  await page.goto("/audit");
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const cards = page.locator("li[data-row-card]");
+  await expect(cards.first()).toBeVisible();
+  // No table on a phone, and nothing wider than the screen.
+  await expect(page.locator("table")).toBeHidden();
+  for (const card of (await cards.all()).slice(0, 5)) {
+    const box = await card.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await expect(card.locator("[data-audit-card]")).toBeVisible();
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/phone-audit-cards.png", fullPage: true });
+});

@@ -52,6 +52,11 @@ export type DataTableProps<TData extends RowData> = {
   selection?: DataTableSelection<TData>;
   /** Shown between the filters and the table (brings its own spacing): bulk actions, their progress. */
   actions?: React.ReactNode;
+  /**
+   * On a phone (below `md`), one card per row instead of the table: for lists whose columns do not fit a
+   * narrow screen even with the key column pinned. Each card is an `li` with `data-row-card`.
+   */
+  card?: (row: TData) => React.ReactNode;
 };
 
 export type DataTableSelection<TData> = {
@@ -144,13 +149,32 @@ export function DataTable<TData extends RowData>(props: DataTableProps<TData>) {
     noun ? `${figure(n)} ${n === 1 && !totalCapped ? noun.one : noun.other}` : `${figure(n)} rows`;
 
   if (total === 0 && !filtered && props.emptyState) return <>{props.emptyState}</>;
+  // Cards only when there are rows: an empty page keeps the table's message on every screen.
+  const cards = Boolean(props.card) && data.length > 0;
   return (
     <div>
       {filters.length > 0 || total > 0 ? <DataTableToolbar filters={filters} url={url} summary={label(total)} /> : null}
       {props.actions}
+      {cards ? (
+        <ul
+          aria-label={props.caption}
+          aria-busy={url.isPending}
+          className={`flex flex-col gap-2 transition-opacity md:hidden ${url.isPending ? "opacity-60" : ""}`}
+        >
+          {data.map((row, i) => (
+            <li
+              key={props.getRowId?.(row) ?? i}
+              data-row-card
+              className="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm"
+            >
+              {props.card?.(row)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div
         aria-busy={url.isPending}
-        className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${url.isPending ? "opacity-60" : ""}`}
+        className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity ${cards ? "hidden md:block" : ""} ${url.isPending ? "opacity-60" : ""}`}
       >
         <DataTableBody
           table={table}

@@ -49,6 +49,54 @@ function targetHref(type: string | null, id: string): string | null {
   return null;
 }
 
+/** What an entry acted on: its kind in words, its id shortened, a link to its page when it has one. */
+function AuditTarget({ row, inline = false }: { row: AuditListRow; inline?: boolean }) {
+  const { targetType, targetId } = row;
+  if (!targetId) return <span className="text-slate-500">—</span>;
+  const href = targetHref(targetType, targetId);
+  const body = (
+    <span className={inline ? "inline" : "flex flex-col"} title={`${targetType ?? "target"} ${targetId}`}>
+      <span>{TARGET_LABEL[targetType ?? ""] ?? targetType ?? "Target"}</span>
+      {inline ? " " : null}
+      <span className="font-mono text-xs [overflow-wrap:anywhere] text-slate-600">{shortTargetId(targetId)}</span>
+    </span>
+  );
+  return href ? (
+    <Link href={href} className={inline ? "text-indigo-700 hover:underline" : "hover:underline"}>
+      {body}
+    </Link>
+  ) : (
+    body
+  );
+}
+
+/** An entry on a phone: what was done and when, who through which door, to what, then the details. */
+export function AuditCard({ row }: { row: AuditListRow }) {
+  return (
+    <div data-audit-card={row.id} className="flex flex-col gap-1">
+      <div className="flex items-start justify-between gap-3">
+        <span className="font-medium break-words">{auditActionLabel(row.action)}</span>
+        <span className="whitespace-nowrap text-slate-600">
+          <RelativeTime date={row.createdAt} />
+        </span>
+      </div>
+      <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-slate-700">
+        <span className="[overflow-wrap:anywhere]">{row.actorEmail}</span>
+        <Badge variant="muted">{VIA_LABEL[row.via] ?? row.via}</Badge>
+      </p>
+      {row.targetId ? (
+        <p className="text-slate-700">
+          <span className="text-slate-500">Target: </span>
+          <AuditTarget row={row} inline />
+        </p>
+      ) : null}
+      <div className="mt-1 [overflow-wrap:anywhere]">
+        <AuditDetailsCell action={row.action} details={row.details} />
+      </div>
+    </div>
+  );
+}
+
 export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
   return helper.columns([
     helper.accessor("createdAt", {
@@ -85,24 +133,7 @@ export function getAuditColumns(): DataTableColumn<AuditListRow>[] {
     helper.accessor("targetId", {
       header: "Target",
       meta: { className: "min-w-32 max-w-56" },
-      cell: ({ row }) => {
-        const { targetType, targetId } = row.original;
-        if (!targetId) return <span className="text-slate-500">—</span>;
-        const href = targetHref(targetType, targetId);
-        const body = (
-          <span className="flex flex-col" title={`${targetType ?? "target"} ${targetId}`}>
-            <span>{TARGET_LABEL[targetType ?? ""] ?? targetType ?? "Target"}</span>
-            <span className="font-mono text-xs [overflow-wrap:anywhere] text-slate-600">{shortTargetId(targetId)}</span>
-          </span>
-        );
-        return href ? (
-          <Link href={href} className="hover:underline">
-            {body}
-          </Link>
-        ) : (
-          body
-        );
-      },
+      cell: ({ row }) => <AuditTarget row={row.original} />,
     }),
     helper.accessor("details", {
       header: "Details",

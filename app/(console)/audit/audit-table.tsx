@@ -5,7 +5,7 @@ import type { AuditListRow } from "@/db/queries/audit";
 import type { PageResult, SortState, TableState } from "@/lib/schemas/table-params";
 import { DataTable } from "@/components/data-table/data-table";
 import type { DataTableFilter } from "@/components/data-table/data-table-toolbar";
-import { getAuditColumns } from "./audit-columns";
+import { AuditCard, getAuditColumns } from "./audit-columns";
 import { auditActionLabel } from "./audit-labels";
 
 type Props = {
@@ -55,6 +55,7 @@ export function AuditTable({ page, state, defaultSort, actions, emptyState }: Pr
       noun={{ one: "entry", other: "entries" }}
       getRowId={(row) => row.id}
       emptyState={emptyState}
+      card={(row) => <AuditCard row={row} />}
     />
   );
 }
