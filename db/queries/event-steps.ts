@@ -1,7 +1,7 @@
 // The step ledger: one row per named pipeline step of an event (status, attempts, error fields, external
 // reference, output, timings), written by the engine and read by replays and the console.
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
-import { type Db, rowsOf } from "@/db";
+import { type Db, executePrepared } from "@/db";
 import { type EventStep, eventSteps, events, type StepStatus } from "@/db/schema";
 import { STEP, SYNC_STEP, type SyncedSystem } from "@/lib/pipeline/engine/step-names";
 
@@ -61,12 +61,14 @@ export async function recordStepAttempt(
     error: f.lastError,
   });
   const output = f.output === null || f.output === undefined ? null : JSON.stringify(f.output);
-  const [row] = await rowsOf<{ recorded: number }>(
-    db.execute(sql`
+  // Prepared (planned once per connection), one text per shape: fenced by the claim or not.
+  const fenced = fence === undefined ? sql`` : sql` and attempts = ${fence}::int and status = 'processing'`;
+  const [row] = await executePrepared<{ recorded: number }>(
+    db,
+    sql`
       with ev as (
         update events set updated_at = now()
-        where id = ${k.eventId}::uuid
-          and (${fence ?? null}::int is null or (attempts = ${fence ?? null}::int and status = 'processing'))
+        where id = ${k.eventId}::uuid${fenced}
         returning id
       ), rec as (
         insert into event_steps as es (event_id, step, status, attempts, external_ref, output, last_error, error_service,
@@ -84,7 +86,7 @@ export async function recordStepAttempt(
           attempt_log = es.attempt_log || jsonb_build_array(excluded.attempt_log -> 0 || jsonb_build_object('attempt', es.attempts + 1))
         returning 1
       )
-      select count(*)::int as recorded from rec`),
+      select count(*)::int as recorded from rec`,
   );
   return (row?.recorded ?? 0) > 0;
 }
