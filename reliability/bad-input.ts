@@ -5,7 +5,7 @@
 import type { Context } from "./lib/context";
 import { diffCounts, tableCounts } from "./lib/db";
 import { Checks, sleep, type ScenarioResult } from "./lib/report";
-import { lastSeqs } from "./lib/sandbox-state";
+import { lastSeqs, requestsSince } from "./lib/sandbox-state";
 import { now, send, sign, type Reply } from "./lib/webhooks";
 import { SECRETS } from "./lib/config";
 
@@ -292,7 +292,15 @@ export async function badInput(ctx: Context): Promise<ScenarioResult> {
     "no 5xx (a provider would retry a 5xx forever)",
   );
   c.equal(changed, { events: ignoredExpected, ignored: ignoredExpected }, "table changes (only the ignored rows)");
-  c.equal(lastSeqs(ctx.sandbox), seqsBefore, "sandbox requests (last sequence per service)");
+  // No call to any service: the readiness checks' scheduled reads (GET, one per service, on the ops tick's own
+  // schedule) may land in this window and are not the input's doing; any write is.
+  c.equal(
+    requestsSince(ctx.sandbox, seqsBefore, { writesOnly: true }),
+    [],
+    "sandbox writes after the bad input (scheduled readiness reads aside)",
+  );
+  const reads = requestsSince(ctx.sandbox, seqsBefore);
+  c.check(reads.length <= 3, `sandbox reads after the bad input: ${reads.length ? reads.join(", ") : "none"}`);
   const answers = outcomes.map((o) => o.reply.text).join("\n");
   c.check(!Object.values(SECRETS).some((s) => s.length > 12 && answers.includes(s)), "no secret in any answer");
 

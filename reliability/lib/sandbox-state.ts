@@ -82,3 +82,22 @@ export function lastSeqs(sandbox: Sandbox): Record<string, number> {
     server.log.list().at(-1)?.seq ?? 0;
   return { stripe: last(sandbox.stripe), hubspot: last(sandbox.hubspot), zendesk: last(sandbox.zendesk) };
 }
+
+/**
+ * The requests each sandbox received after `seqs` (from lastSeqs), as "METHOD path", reads (GET) left out when
+ * `writesOnly`: the ops tick's scheduled readiness checks read each service once on their own schedule (one
+ * authenticated GET per service), whatever a scenario sends.
+ */
+export function requestsSince(
+  sandbox: Sandbox,
+  seqs: Record<string, number>,
+  { writesOnly = false }: { writesOnly?: boolean } = {},
+): string[] {
+  const servers = { stripe: sandbox.stripe, hubspot: sandbox.hubspot, zendesk: sandbox.zendesk };
+  return Object.entries(servers).flatMap(([name, server]) =>
+    server.log
+      .list()
+      .filter((r) => r.seq > (seqs[name] ?? 0) && (!writesOnly || r.method !== "GET"))
+      .map((r) => `${name} ${r.method} ${r.path}`),
+  );
+}
